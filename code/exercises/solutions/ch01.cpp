@@ -1,0 +1,38 @@
+// Reference solutions to chapter 1's exercises.
+#include "ch01.hpp"
+
+#include <algorithm>
+
+namespace exercises {
+
+//! [ch01-transpose]
+void transpose(nn::TensorView out, nn::ConstTensorView in) {
+  if (out.rows() != in.cols() || out.cols() != in.rows())
+    throw nn::ShapeError("transpose: in is " + nn::shape_string(in) + " so out must be " +
+                         nn::shape_string(in.cols(), in.rows()) + ", not " + nn::shape_string(out));
+  for (std::size_t r = 0; r < in.rows(); ++r)
+    for (std::size_t c = 0; c < in.cols(); ++c) out(c, r) = in(r, c);
+}
+//! [ch01-transpose]
+
+//! [ch01-hadamard]
+void hadamard(nn::TensorView out, nn::ConstTensorView a, nn::ConstTensorView b) {
+  if (a.rows() != b.rows() || a.cols() != b.cols() || out.rows() != a.rows() || out.cols() != a.cols())
+    throw nn::ShapeError("hadamard: a is " + nn::shape_string(a) + ", b is " + nn::shape_string(b) +
+                         " and out is " + nn::shape_string(out) + "; all three must have one shape");
+  for (std::size_t i = 0; i < a.size(); ++i) out.data()[i] = a.data()[i] * b.data()[i];
+}
+//! [ch01-hadamard]
+
+//! [ch01-argmax]
+std::vector<std::size_t> argmax_rows(nn::ConstTensorView in) {
+  std::vector<std::size_t> best(in.rows());
+  for (std::size_t r = 0; r < in.rows(); ++r) {
+    const auto row = in.row(r);
+    best[r] = static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin());
+  }
+  return best;
+}
+//! [ch01-argmax]
+
+}  // namespace exercises

@@ -1,0 +1,155 @@
+// Chapter 1: the Tensor.
+//
+// Size legend, used in every shape comment of the book:
+//   B  batch size (rows of a batch)     I  inputs of a layer (784 for MNIST)
+//   O  outputs of a layer               K  classes (10 for MNIST)
+//
+// Every tensor in a multilayer perceptron is a matrix: a batch of inputs is B×I,
+// a weight matrix O×I, a bias 1×O. So the book's one owning type is a row-major
+// matrix, and a vector is a matrix with one row.
+#pragma once
+
+#include <cassert>
+#include <cstddef>
+#include <initializer_list>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace nn {
+
+/// Thrown when two tensors do not fit together; the message names both shapes.
+class ShapeError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+//! [view]
+/// A non-owning window onto rows × cols floats stored row-major and contiguous:
+/// element (r, c) sits at data[r * cols + c]. `Element` is `float` for a view that
+/// may write and `const float` for one that only reads.
+template <typename Element>
+class BasicView {
+ public:
+  BasicView() = default;
+  BasicView(Element* data, std::size_t rows, std::size_t cols)
+      : data_(data), rows_(rows), cols_(cols) {}
+  /// A writable view converts to a read-only one, never the other way round.
+  template <typename Other>
+    requires std::is_convertible_v<Other*, Element*>
+  BasicView(BasicView<Other> other)  // NOLINT: implicit on purpose
+      : data_(other.data()), rows_(other.rows()), cols_(other.cols()) {}
+
+  std::size_t rows() const { return rows_; }
+  std::size_t cols() const { return cols_; }
+  std::size_t size() const { return rows_ * cols_; }
+  Element* data() const { return data_; }
+
+  /// Element (r, c); the indices are checked in debug builds only.
+  Element& operator()(std::size_t r, std::size_t c) const {
+    assert(r < rows_ && c < cols_);
+    return data_[r * cols_ + c];
+  }
+  /// Row r as a span of cols() elements.
+  std::span<Element> row(std::size_t r) const {
+    assert(r < rows_);
+    return {data_ + r * cols_, cols_};
+  }
+  /// Rows [first, first + count) as a view: no copy, because rows are contiguous.
+  BasicView rows_slice(std::size_t first, std::size_t count) const {
+    assert(first + count <= rows_);
+    return {data_ + first * cols_, count, cols_};
+  }
+  std::span<Element> values() const { return {data_, size()}; }
+
+ private:
+  Element* data_ = nullptr;
+  std::size_t rows_ = 0;
+  std::size_t cols_ = 0;
+};
+
+using TensorView = BasicView<float>;
+using ConstTensorView = BasicView<const float>;
+//! [view]
+
+//! [tensor]
+/// The one owning tensor type: rows × cols floats in one contiguous row-major
+/// buffer. Everything else in the book borrows it through views.
+class Tensor {
+ public:
+  Tensor() = default;
+  /// A rows × cols tensor of zeros.
+  Tensor(std::size_t rows, std::size_t cols) : values_(rows * cols, 0.0f), rows_(rows), cols_(cols) {}
+  /// A rows × cols tensor holding `values` in row-major order.
+  Tensor(std::size_t rows, std::size_t cols, std::initializer_list<float> values);
+
+  std::size_t rows() const { return rows_; }
+  std::size_t cols() const { return cols_; }
+  std::size_t size() const { return values_.size(); }
+  float* data() { return values_.data(); }
+  const float* data() const { return values_.data(); }
+
+  float& operator()(std::size_t r, std::size_t c) { return view()(r, c); }
+  float operator()(std::size_t r, std::size_t c) const { return view()(r, c); }
+
+  TensorView view() { return {values_.data(), rows_, cols_}; }
+  ConstTensorView view() const { return {values_.data(), rows_, cols_}; }
+  operator TensorView() { return view(); }             // NOLINT: implicit on purpose
+  operator ConstTensorView() const { return view(); }  // NOLINT: implicit on purpose
+
+  std::span<float> row(std::size_t r) { return view().row(r); }
+  std::span<const float> row(std::size_t r) const { return view().row(r); }
+  std::span<float> values() { return values_; }
+  std::span<const float> values() const { return values_; }
+
+  /// Resizes to rows × cols, keeping the allocation when it is large enough.
+  /// The contents afterwards are unspecified: callers overwrite them.
+  void resize(std::size_t rows, std::size_t cols);
+
+ private:
+  std::vector<float> values_;
+  std::size_t rows_ = 0;
+  std::size_t cols_ = 0;
+};
+//! [tensor]
+
+/// "3×4": how shapes are written in error messages and in the book.
+std::string shape_string(std::size_t rows, std::size_t cols);
+template <typename Element>
+std::string shape_string(BasicView<Element> v) { return shape_string(v.rows(), v.cols()); }
+
+/// Whether the next product overwrites its output or adds to it. Backward passes
+/// add into gradients, so that gradients from several uses or samples sum up.
+enum class Write { overwrite, accumulate };
+
+// Matrix products. Each checks the shapes and throws ShapeError naming them.
+// out is M×N throughout.
+
+/// out = a b, where a is M×K and b is K×N.
+void matmul(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
+/// out = a bᵀ, where a is M×K and b is N×K: every output is a dot product of two rows.
+void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
+/// out = aᵀ b, where a is K×M and b is K×N.
+void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
+
+/// out[r, :] += row for every row r; out is M×N, row is 1×N (broadcasting a bias).
+void add_row(TensorView out, ConstTensorView row);
+/// out[0, :] += sum over r of in[r, :]; out is 1×N, in is M×N (the bias gradient).
+void add_column_sums(TensorView out, ConstTensorView in);
+
+/// out = f(in) element by element; out and in have the same shape and may alias.
+template <typename Function>
+void map(TensorView out, ConstTensorView in, Function f) {
+  if (out.rows() != in.rows() || out.cols() != in.cols())
+    throw ShapeError("map: out is " + shape_string(out) + " but in is " + shape_string(in) +
+                     "; they must have the same shape");
+  const std::size_t n = in.size();
+  for (std::size_t i = 0; i < n; ++i) out.data()[i] = f(in.data()[i]);
+}
+
+/// Fills every element with value.
+void fill(TensorView out, float value);
+
+}  // namespace nn

@@ -1,0 +1,53 @@
+// The book's figures: gnuplot, driven through gnuplot-iostream, in one style.
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "tensor.hpp"
+
+namespace gnuplotio {
+class Gnuplot;
+}
+
+namespace figures {
+
+/// Thrown when gnuplot could not draw a figure.
+class FigureError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The book's colours, in the order every figure uses them.
+inline constexpr std::array<const char*, 6> kPalette = {"#1f6fb4", "#e3761c", "#2a9d3a",
+                                                        "#c23b3b", "#7b52ab", "#6b6b6b"};
+
+/// One figure file drawn by one gnuplot process, in the book's style: an SVG for a
+/// name ending in .svg, a PNG otherwise. gnuplot exits 0 even when a command
+/// fails, so finish() checks that the file was written.
+class Figure {
+ public:
+  Figure(std::filesystem::path file, int width = 720, int height = 440);
+  Figure(const Figure&) = delete;
+  Figure& operator=(const Figure&) = delete;
+  ~Figure();
+
+  /// The gnuplot session, for commands (`figure.gnuplot() << "plot ..."`) and
+  /// data (`send1d`).
+  gnuplotio::Gnuplot& gnuplot();
+
+  /// Sends a matrix as inline data for `plot '-' matrix with image`, row 0 at the top.
+  void send_matrix(nn::ConstTensorView matrix);
+
+  /// Waits for gnuplot and throws FigureError if the file is missing or empty.
+  void finish();
+
+ private:
+  std::filesystem::path file_;
+  std::unique_ptr<gnuplotio::Gnuplot> gnuplot_;
+};
+
+}  // namespace figures

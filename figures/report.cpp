@@ -1,0 +1,62 @@
+#include "report.hpp"
+
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+#include <stdexcept>
+
+namespace figures {
+namespace fs = std::filesystem;
+
+namespace {
+// Writes text to path through a temporary file, so a reader of path never sees half of it.
+void write_whole(const fs::path& path, const std::string& text) {
+  fs::path temporary = path;
+  temporary += ".partial";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) throw std::runtime_error(temporary.string() + ": cannot be written");
+  }
+  fs::rename(temporary, path);
+}
+}  // namespace
+
+Report::Report(fs::path out_dir, std::string chapter) : out_dir_(std::move(out_dir)), chapter_(std::move(chapter)) {
+  fs::create_directories(out_dir_);
+}
+
+void Report::number(const std::string& name, const std::string& value) { numbers_.emplace_back(name, value); }
+
+void Report::table(const std::string& name, const std::vector<std::string>& header,
+                   const std::vector<std::vector<std::string>>& rows) {
+  std::ostringstream md;
+  auto line = [&md](const std::vector<std::string>& cells) {
+    md << '|';
+    for (const std::string& cell : cells) md << ' ' << cell << " |";
+    md << '\n';
+  };
+  line(header);
+  md << '|';
+  for (std::size_t i = 0; i < header.size(); ++i) md << (i == 0 ? ":---|" : "---:|");
+  md << '\n';
+  for (const auto& row : rows) line(row);
+  write_whole(out_dir_ / (chapter_ + "_" + name + ".md"), md.str());
+}
+
+void Report::finish() const {
+  std::ostringstream doxy;
+  doxy << "# Numbers reported by the " << chapter_ << " program; generated, do not edit.\n";
+  for (const auto& [name, value] : numbers_) doxy << "ALIASES += \"" << chapter_ << '_' << name << '=' << value << "\"\n";
+  write_whole(out_dir_ / (chapter_ + ".doxy"), doxy.str());
+}
+
+fs::path Report::figure_path(const std::string& name) const { return out_dir_ / (chapter_ + "_" + name); }
+
+std::string fixed(double value, int digits) {
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(digits) << value;
+  return text.str();
+}
+
+}  // namespace figures

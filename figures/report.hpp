@@ -1,0 +1,41 @@
+// The numbers a chapter quotes from its run, written where the docs build reads them.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace figures {
+
+/// Collects the numbers and tables one chapter program reports, and writes them
+/// for Doxygen when finished:
+///  - number("train_images", "60000") becomes the command \ch02_train_images,
+///    usable inline in the chapter's prose (an ALIAS in out/ch02.doxy);
+///  - table("counts", ...) becomes out/ch02_counts.md, shown with
+///    \includedoc ch02_counts.md.
+/// A page that quotes a number the program no longer reports fails the docs build.
+class Report {
+ public:
+  Report(std::filesystem::path out_dir, std::string chapter);
+
+  void number(const std::string& name, const std::string& value);
+  void table(const std::string& name, const std::vector<std::string>& header,
+             const std::vector<std::vector<std::string>>& rows);
+
+  /// Writes the aliases file; each table was written when it was added.
+  void finish() const;
+
+  const std::filesystem::path& out_dir() const { return out_dir_; }
+  /// out_dir/CHAPTER_NAME: where this chapter's figure called `name` goes.
+  std::filesystem::path figure_path(const std::string& name) const;
+
+ private:
+  std::filesystem::path out_dir_;
+  std::string chapter_;
+  std::vector<std::pair<std::string, std::string>> numbers_;
+};
+
+/// A float with `digits` digits after the point, as the book prints numbers.
+std::string fixed(double value, int digits);
+
+}  // namespace figures
