@@ -9,10 +9,10 @@ namespace figures {
 
 /// Collects the numbers and tables one chapter program reports, and writes them
 /// for Doxygen when finished:
-///  - number("train_images", "60000") becomes the command \ch02_train_images,
+///  - number("train_images", "60000") becomes the command \\ch02_train_images,
 ///    usable inline in the chapter's prose (an ALIAS in out/ch02.doxy);
 ///  - table("counts", ...) becomes out/ch02_counts.md, shown with
-///    \includedoc ch02_counts.md.
+///    \\includedoc ch02_counts.md.
 /// A page that quotes a number the program no longer reports fails the docs build.
 class Report {
  public:
