@@ -72,47 +72,58 @@ class BasicView {
 
 using TensorView = BasicView<float>;
 using ConstTensorView = BasicView<const float>;
+using DoubleView = BasicView<double>;
+using ConstDoubleView = BasicView<const double>;
 //! [view]
 
 //! [tensor]
-/// The one owning tensor type: rows × cols floats in one contiguous row-major
-/// buffer. Everything else in the book borrows it through views.
-class Tensor {
+/// The one owning tensor type: rows × cols numbers in one contiguous row-major
+/// buffer. Everything else in the book borrows it through views. `Real` is float
+/// for training and double for checking gradients to many digits.
+template <typename Real>
+class BasicTensor {
  public:
-  Tensor() = default;
+  BasicTensor() = default;
   /// A rows × cols tensor of zeros.
-  Tensor(std::size_t rows, std::size_t cols) : values_(rows * cols, 0.0f), rows_(rows), cols_(cols) {}
+  BasicTensor(std::size_t rows, std::size_t cols) : values_(rows * cols, Real{0}), rows_(rows), cols_(cols) {}
   /// A rows × cols tensor holding `values` in row-major order.
-  Tensor(std::size_t rows, std::size_t cols, std::initializer_list<float> values);
+  BasicTensor(std::size_t rows, std::size_t cols, std::initializer_list<Real> values);
 
   std::size_t rows() const { return rows_; }
   std::size_t cols() const { return cols_; }
   std::size_t size() const { return values_.size(); }
-  float* data() { return values_.data(); }
-  const float* data() const { return values_.data(); }
+  Real* data() { return values_.data(); }
+  const Real* data() const { return values_.data(); }
 
-  float& operator()(std::size_t r, std::size_t c) { return view()(r, c); }
-  float operator()(std::size_t r, std::size_t c) const { return view()(r, c); }
+  Real& operator()(std::size_t r, std::size_t c) { return view()(r, c); }
+  Real operator()(std::size_t r, std::size_t c) const { return view()(r, c); }
 
-  TensorView view() { return {values_.data(), rows_, cols_}; }
-  ConstTensorView view() const { return {values_.data(), rows_, cols_}; }
-  operator TensorView() { return view(); }             // NOLINT: implicit on purpose
-  operator ConstTensorView() const { return view(); }  // NOLINT: implicit on purpose
+  BasicView<Real> view() { return {values_.data(), rows_, cols_}; }
+  BasicView<const Real> view() const { return {values_.data(), rows_, cols_}; }
+  operator BasicView<Real>() { return view(); }              // NOLINT: implicit on purpose
+  operator BasicView<const Real>() const { return view(); }  // NOLINT: implicit on purpose
 
-  std::span<float> row(std::size_t r) { return view().row(r); }
-  std::span<const float> row(std::size_t r) const { return view().row(r); }
-  std::span<float> values() { return values_; }
-  std::span<const float> values() const { return values_; }
+  std::span<Real> row(std::size_t r) { return view().row(r); }
+  std::span<const Real> row(std::size_t r) const { return view().row(r); }
+  std::span<Real> values() { return values_; }
+  std::span<const Real> values() const { return values_; }
 
   /// Resizes to rows × cols, keeping the allocation when it is large enough.
   /// The contents afterwards are unspecified: callers overwrite them.
-  void resize(std::size_t rows, std::size_t cols);
+  void resize(std::size_t rows, std::size_t cols) {
+    values_.resize(rows * cols);
+    rows_ = rows;
+    cols_ = cols;
+  }
 
  private:
-  std::vector<float> values_;
+  std::vector<Real> values_;
   std::size_t rows_ = 0;
   std::size_t cols_ = 0;
 };
+
+using Tensor = BasicTensor<float>;
+using DoubleTensor = BasicTensor<double>;
 //! [tensor]
 
 /// "3×4": how shapes are written in error messages and in the book.
@@ -127,29 +138,37 @@ enum class Write { overwrite, accumulate };
 // Matrix products. Each checks the shapes and throws ShapeError naming them.
 // out is M×N throughout.
 
+// Each comes for float and for double tensors.
+
 /// out = a b, where a is M×K and b is K×N.
 void matmul(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
+void matmul(DoubleView out, ConstDoubleView a, ConstDoubleView b, Write mode = Write::overwrite);
 /// out = a bᵀ, where a is M×K and b is N×K: every output is a dot product of two rows.
 void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
+void matmul_a_bt(DoubleView out, ConstDoubleView a, ConstDoubleView b, Write mode = Write::overwrite);
 /// out = aᵀ b, where a is K×M and b is K×N.
 void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
+void matmul_at_b(DoubleView out, ConstDoubleView a, ConstDoubleView b, Write mode = Write::overwrite);
 
 /// out[r, :] += row for every row r; out is M×N, row is 1×N (broadcasting a bias).
 void add_row(TensorView out, ConstTensorView row);
+void add_row(DoubleView out, ConstDoubleView row);
 /// out[0, :] += sum over r of in[r, :]; out is 1×N, in is M×N (the bias gradient).
 void add_column_sums(TensorView out, ConstTensorView in);
+void add_column_sums(DoubleView out, ConstDoubleView in);
+
+/// Fills every element with value.
+void fill(TensorView out, float value);
+void fill(DoubleView out, double value);
 
 /// out = f(in) element by element; out and in have the same shape and may alias.
-template <typename Function>
-void map(TensorView out, ConstTensorView in, Function f) {
+template <typename Real, typename Function>
+void map(BasicView<Real> out, std::type_identity_t<BasicView<const Real>> in, Function f) {
   if (out.rows() != in.rows() || out.cols() != in.cols())
     throw ShapeError("map: out is " + shape_string(out) + " but in is " + shape_string(in) +
                      "; they must have the same shape");
   const std::size_t n = in.size();
   for (std::size_t i = 0; i < n; ++i) out.data()[i] = f(in.data()[i]);
 }
-
-/// Fills every element with value.
-void fill(TensorView out, float value);
 
 }  // namespace nn

@@ -1,0 +1,51 @@
+// Chapter 3: the dense layer; chapter 6: its backward.
+#include "dense.hpp"
+
+#include <cmath>
+
+namespace nn {
+
+//! [dense-forward]
+template <typename Real>
+void BasicDense<Real>::forward(BasicView<Real> out, BasicView<const Real> in) const {
+  matmul_a_bt(out, in, weight);  // out(b, o) = Σᵢ in(b, i) W(o, i)
+  add_row(out, bias);            //          + b(o), on every row b
+}
+//! [dense-forward]
+
+//! [dense-backward]
+template <typename Real>
+void BasicDense<Real>::backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> in) {
+  matmul_at_b(dweight, dout, in, Write::accumulate);  // ∂L/∂W(o, i)  += Σ_b dout(b, o) in(b, i)
+  add_column_sums(dbias, dout);                       // ∂L/∂b(o)     += Σ_b dout(b, o)
+  if (din.size() != 0) matmul(din, dout, weight);     // ∂L/∂in(b, i)  = Σ_o dout(b, o) W(o, i)
+}
+//! [dense-backward]
+
+double init_variance(Init init, std::size_t inputs, std::size_t outputs) {
+  return init == Init::he ? 2.0 / static_cast<double>(inputs) : 2.0 / static_cast<double>(inputs + outputs);
+}
+
+//! [initialise]
+template <typename Real>
+void initialise(BasicDense<Real>& layer, Init init, Rng& rng) {
+  const double variance = init_variance(init, layer.inputs(), layer.outputs());
+  if (init == Init::xavier) {
+    // A uniform distribution on [−a, a] has variance a²/3, so a = √(3 · variance).
+    const double limit = std::sqrt(3.0 * variance);
+    std::uniform_real_distribution<double> uniform(-limit, limit);
+    for (Real& w : layer.weight.values()) w = static_cast<Real>(uniform(rng));
+  } else {
+    std::normal_distribution<double> normal(0.0, std::sqrt(variance));
+    for (Real& w : layer.weight.values()) w = static_cast<Real>(normal(rng));
+  }
+  fill(layer.bias, Real{0});
+}
+//! [initialise]
+
+template struct BasicDense<float>;
+template struct BasicDense<double>;
+template void initialise(BasicDense<float>&, Init, Rng&);
+template void initialise(BasicDense<double>&, Init, Rng&);
+
+}  // namespace nn

@@ -1,0 +1,58 @@
+// Chapter 3: the dense layer, forward; chapter 6 adds its backward.
+#pragma once
+
+#include <random>
+
+#include "tensor.hpp"
+
+namespace nn {
+
+/// The book's one random generator type. Every function that draws random numbers
+/// takes one by reference, so a seed passed in fixes every run.
+using Rng = std::mt19937_64;
+
+//! [dense]
+/// A fully connected layer: every output is a weighted sum of every input plus a
+/// bias, y = x Wᵀ + b. The layer owns its parameters and their gradients.
+template <typename Real>
+struct BasicDense {
+  BasicTensor<Real> weight;   // O×I: row o holds the weights of output o
+  BasicTensor<Real> bias;     // 1×O
+  BasicTensor<Real> dweight;  // O×I, ∂L/∂W summed over the batch
+  BasicTensor<Real> dbias;    // 1×O, ∂L/∂b summed over the batch
+
+  BasicDense(std::size_t inputs, std::size_t outputs)
+      : weight(outputs, inputs), bias(1, outputs), dweight(outputs, inputs), dbias(1, outputs) {}
+  std::size_t inputs() const { return weight.cols(); }
+  std::size_t outputs() const { return weight.rows(); }
+
+  /// out = in Wᵀ + b.  in is B×I, out is B×O.
+  void forward(BasicView<Real> out, BasicView<const Real> in) const;
+
+  /// The forward computed out = in Wᵀ + b. Given dout = ∂L/∂out (B×O), the chain
+  /// rule gives dW += doutᵀ in, db += the column sums of dout and din = dout W
+  /// (B×I). Gradients add up; din is overwritten, or skipped when empty (the
+  /// first layer, whose input is the data, needs no din).
+  void backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> in);
+};
+
+using Dense = BasicDense<float>;
+using DoubleDense = BasicDense<double>;
+//! [dense]
+
+//! [init]
+/// How to draw the initial weights; biases start at zero either way.
+enum class Init {
+  xavier,  ///< Glorot and Bengio (2010): uniform in ±√(6 / (I + O)), variance 2 / (I + O)
+  he,      ///< He et al. (2015): normal with variance 2 / I, for layers that feed a ReLU
+};
+//! [init]
+
+/// The variance that `init` gives each weight of an I-input, O-output layer.
+double init_variance(Init init, std::size_t inputs, std::size_t outputs);
+
+/// Draws the layer's weights from `rng` by the rule `init` and zeroes its biases.
+template <typename Real>
+void initialise(BasicDense<Real>& layer, Init init, Rng& rng);
+
+}  // namespace nn

@@ -1,0 +1,57 @@
+// Chapter 6: checking backpropagation against finite differences.
+#include "gradient_check.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "softmax_cross_entropy.hpp"
+
+namespace nn {
+
+double relative_error(double a, double b, double floor) {
+  return std::abs(a - b) / std::max({std::abs(a), std::abs(b), floor});
+}
+
+void central_differences(DoubleTensor& parameter, DoubleTensor& numerical, double epsilon,
+                         const std::function<double()>& loss) {
+  for (std::size_t i = 0; i < parameter.size(); ++i) {
+    const double saved = parameter.data()[i];
+    parameter.data()[i] = saved + epsilon;
+    const double plus = loss();
+    parameter.data()[i] = saved - epsilon;
+    const double minus = loss();
+    parameter.data()[i] = saved;
+    numerical.data()[i] = (plus - minus) / (2 * epsilon);
+  }
+}
+
+//! [check-gradients]
+std::vector<ParameterCheck> check_gradients(DoubleNetwork& network, ConstDoubleView input,
+                                            ConstDoubleView targets, double epsilon) {
+  DoubleTensor probabilities(targets.rows(), targets.cols()), dlogits(targets.rows(), targets.cols());
+  auto loss = [&] { return softmax_cross_entropy_forward(probabilities, network.forward(input), targets); };
+
+  loss();  // backpropagation's gradients, from one forward and one backward
+  softmax_cross_entropy_backward(dlogits, probabilities, targets);
+  network.zero_gradients();
+  network.backward(input, dlogits);
+
+  std::vector<ParameterCheck> checks;
+  std::size_t dense_index = 0;
+  network.for_each_parameter([&](DoubleTensor& parameter, DoubleTensor& gradient) {
+    const bool is_weight = checks.size() % 2 == 0;
+    if (is_weight) ++dense_index;
+    DoubleTensor numerical(parameter.rows(), parameter.cols());
+    central_differences(parameter, numerical, epsilon, loss);
+    ParameterCheck check{"layer " + std::to_string(dense_index) + (is_weight ? " weight" : " bias"),
+                         parameter.size(), 0.0};
+    for (std::size_t i = 0; i < parameter.size(); ++i)
+      check.max_relative_error =
+          std::max(check.max_relative_error, relative_error(gradient.data()[i], numerical.data()[i]));
+    checks.push_back(check);
+  });
+  return checks;
+}
+//! [check-gradients]
+
+}  // namespace nn

@@ -1,0 +1,28 @@
+// Chapter 5: softmax and cross-entropy, computed stably, and their fused gradient.
+#pragma once
+
+#include "tensor.hpp"
+
+namespace nn {
+
+/// probabilities = softmax(logits), row by row:  p(b, k) = e^{z(b,k) − m_b} / Σⱼ e^{z(b,j) − m_b},
+/// where m_b is the row's largest logit. Subtracting it changes nothing
+/// mathematically and keeps every exponential in (0, 1]. Both are B×K.
+void softmax(TensorView probabilities, ConstTensorView logits);
+void softmax(DoubleView probabilities, ConstDoubleView logits);
+
+/// The mean categorical cross-entropy of a batch, L = −(1/B) Σ_b Σ_k y(b,k) log p(b,k),
+/// with the probabilities written to `probabilities` on the way. The log is taken
+/// as log p = z − m − log Σ e^{z−m} (log-sum-exp), so it is finite even where p
+/// rounds to zero. logits, targets (one-hot rows) and probabilities are B×K.
+float softmax_cross_entropy_forward(TensorView probabilities, ConstTensorView logits, ConstTensorView targets);
+double softmax_cross_entropy_forward(DoubleView probabilities, ConstDoubleView logits, ConstDoubleView targets);
+
+/// The fused backward of softmax followed by mean cross-entropy:
+/// dlogits = (p − y) / B. No Jacobian is ever built: chapter 5 derives why
+/// the product of the softmax Jacobian with ∂L/∂p collapses to this.
+/// Overwrites dlogits (B×K).
+void softmax_cross_entropy_backward(TensorView dlogits, ConstTensorView probabilities, ConstTensorView targets);
+void softmax_cross_entropy_backward(DoubleView dlogits, ConstDoubleView probabilities, ConstDoubleView targets);
+
+}  // namespace nn
