@@ -43,12 +43,15 @@ std::vector<ParameterCheck> check_gradients(DoubleNetwork& network, ConstDoubleV
     if (is_weight) ++dense_index;
     DoubleTensor numerical(parameter.rows(), parameter.cols());
     central_differences(parameter, numerical, epsilon, loss);
-    ParameterCheck check{"layer " + std::to_string(dense_index) + (is_weight ? " weight" : " bias"),
-                         parameter.size(), 0.0};
-    for (std::size_t i = 0; i < parameter.size(); ++i)
-      check.max_relative_error =
-          std::max(check.max_relative_error, relative_error(gradient.data()[i], numerical.data()[i]));
-    checks.push_back(check);
+    double difference = 0, gradient_norm = 0, numerical_norm = 0;  // squared 2-norms
+    for (std::size_t i = 0; i < parameter.size(); ++i) {
+      const double g = gradient.data()[i], n = numerical.data()[i];
+      difference += (g - n) * (g - n);
+      gradient_norm += g * g;
+      numerical_norm += n * n;
+    }
+    checks.push_back({"layer " + std::to_string(dense_index) + (is_weight ? " weight" : " bias"), parameter.size(),
+                      std::sqrt(difference / std::max({gradient_norm, numerical_norm, 1e-300}))});
   });
   return checks;
 }

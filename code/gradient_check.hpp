@@ -20,13 +20,15 @@ void central_differences(DoubleTensor& parameter, DoubleTensor& numerical, doubl
                          const std::function<double()>& loss);
 //! [central-difference]
 
-/// The largest relative error of each parameter tensor of a network between
-/// backpropagation's gradient and the central differences of the mean
-/// softmax–cross-entropy loss on (input, targets). Named "layer 1 weight" etc.
+/// How far backpropagation's gradient g of one parameter tensor is from the
+/// central differences n of the mean softmax–cross-entropy loss on (input,
+/// targets): ‖g − n‖ / max(‖g‖, ‖n‖), over the whole tensor. Measured on the
+/// tensor rather than element by element, so that an element whose gradient is
+/// nearly zero cannot make rounding noise look like an error.
 struct ParameterCheck {
-  std::string name;
+  std::string name;  // "layer 1 weight", "layer 1 bias", …
   std::size_t count = 0;
-  double max_relative_error = 0;
+  double relative_error = 0;
 };
 std::vector<ParameterCheck> check_gradients(DoubleNetwork& network, ConstDoubleView input,
                                             ConstDoubleView targets, double epsilon = 1e-5);

@@ -1,0 +1,102 @@
+// Chapter 6: backpropagation through every layer and through a whole network,
+// checked against central differences in double precision.
+#include <catch2/catch.hpp>
+
+#include "gradient_testing.hpp"
+#include "network.hpp"
+#include "softmax_cross_entropy.hpp"
+
+using namespace gradient_testing;
+
+TEST_CASE("dense backward matches finite differences for W, b and x", "[backprop][gradient-check]") {
+  nn::DoubleDense layer(4, 3);
+  layer.weight = pattern(3, 4, 0.8, 1.0);
+  layer.bias = pattern(1, 3, 0.5, 2.0);
+  nn::DoubleTensor x = pattern(5, 4, 1.0, 3.0);
+  const nn::DoubleTensor g = pattern(5, 3, 1.0, 4.0);
+  nn::DoubleTensor out(5, 3), dx(5, 4);
+  layer.backward(dx, g, x);
+  auto loss = [&] {
+    layer.forward(out, x);
+    return weighted_sum(g, out);
+  };
+  const nn::DoubleTensor dweight = layer.dweight, dbias = layer.dbias;
+  CHECK(max_error_against_differences(layer.weight, dweight, loss) < 1e-6);
+  CHECK(max_error_against_differences(layer.bias, dbias, loss) < 1e-6);
+  CHECK(max_error_against_differences(x, dx, loss) < 1e-6);
+}
+
+TEST_CASE("dense backward adds into its gradients", "[backprop]") {
+  nn::DoubleDense layer(2, 2);
+  layer.weight = nn::DoubleTensor(2, 2, {1, 2, 3, 4});
+  const nn::DoubleTensor x(1, 2, {1, 1}), g(1, 2, {1, 0});
+  nn::DoubleView no_input_gradient;
+  layer.backward(no_input_gradient, g, x);
+  layer.backward(no_input_gradient, g, x);
+  // doutᵀ x = [[1, 1], [0, 0]], twice.
+  CHECK(layer.dweight(0, 0) == 2);
+  CHECK(layer.dweight(0, 1) == 2);
+  CHECK(layer.dweight(1, 0) == 0);
+  CHECK(layer.dbias(0, 0) == 2);
+}
+
+TEST_CASE("a whole 2-hidden-layer network passes the gradient check", "[backprop][gradient-check]") {
+  for (nn::ActivationKind kind : {nn::ActivationKind::tanh, nn::ActivationKind::sigmoid, nn::ActivationKind::relu}) {
+    INFO(nn::to_string(kind));
+    nn::Rng rng(3);
+    nn::Network small = nn::make_mlp({6, 5, 4, 3}, kind, nn::Init::xavier, rng);
+    for (auto& layer : small.layers)  // non-zero biases, so that their gradients are tested too
+      if (auto* dense = std::get_if<nn::Dense>(&layer))
+        for (float& b : dense->bias.values()) b = 0.1f;
+    nn::DoubleNetwork network = nn::to_double(small);
+    const nn::DoubleTensor x = pattern(4, 6, 1.0), y = one_hot_pattern(4, 3);
+    const auto checks = nn::check_gradients(network, x, y);
+    REQUIRE(checks.size() == 6);
+    for (const auto& check : checks) {
+      INFO(check.name);
+      CHECK(check.relative_error < 1e-6);
+    }
+  }
+}
+
+TEST_CASE("the gradient check catches a wrong gradient", "[backprop][gradient-check]") {
+  nn::Rng rng(5);
+  nn::Network small = nn::make_mlp({3, 4, 2}, nn::ActivationKind::tanh, nn::Init::xavier, rng);
+  nn::DoubleNetwork network = nn::to_double(small);
+  const nn::DoubleTensor x = pattern(2, 3), y = one_hot_pattern(2, 2);
+  nn::DoubleTensor p(2, 2), dz(2, 2);
+  nn::softmax_cross_entropy_forward(p, network.forward(x), y);
+  nn::softmax_cross_entropy_backward(dz, p, y);
+  for (double& g : dz.values()) g *= 1.01;  // a gradient 1% off everywhere
+  network.zero_gradients();
+  network.backward(x, dz);
+  auto& first = std::get<nn::DoubleDense>(network.layers[0]);
+  const nn::DoubleTensor wrong = first.dweight;
+  auto loss = [&] { return nn::softmax_cross_entropy_forward(p, network.forward(x), y); };
+  CHECK(max_error_against_differences(first.weight, wrong, loss) > 1e-3);
+}
+
+TEST_CASE("gradients accumulate until zeroed", "[backprop]") {
+  nn::Rng rng(9);
+  nn::DoubleNetwork network = nn::to_double(nn::make_mlp({3, 4, 2}, nn::ActivationKind::relu, nn::Init::he, rng));
+  const nn::DoubleTensor x = pattern(2, 3), dz = pattern(2, 2, 0.5);
+  network.forward(x);
+  network.backward(x, dz);
+  const nn::DoubleTensor once = std::get<nn::DoubleDense>(network.layers[0]).dweight;
+  network.backward(x, dz);
+  const auto& twice = std::get<nn::DoubleDense>(network.layers[0]).dweight;
+  for (std::size_t i = 0; i < once.size(); ++i) CHECK(twice.data()[i] == Approx(2 * once.data()[i]));
+  network.zero_gradients();
+  for (double g : std::get<nn::DoubleDense>(network.layers[0]).dweight.values()) CHECK(g == 0.0);
+}
+
+TEST_CASE("make_mlp builds dense and activation layers in turn", "[backprop]") {
+  nn::Rng rng(1);
+  nn::Network network = nn::make_mlp({784, 128, 10}, nn::ActivationKind::relu, nn::Init::he, rng);
+  REQUIRE(network.layers.size() == 3);
+  CHECK(std::holds_alternative<nn::Dense>(network.layers[0]));
+  CHECK(std::holds_alternative<nn::Activation>(network.layers[1]));
+  CHECK(network.inputs() == 784);
+  CHECK(network.outputs() == 10);
+  CHECK(nn::parameter_count(network) == 784 * 128 + 128 + 128 * 10 + 10);
+}
