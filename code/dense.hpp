@@ -13,26 +13,32 @@ using Rng = std::mt19937_64;
 
 //! [dense]
 /// A fully connected layer: every output is a weighted sum of every input plus a
-/// bias, y = x Wᵀ + b. The layer owns its parameters and their gradients.
+/// bias, y = x W + b. The layer owns its parameters and their gradients.
+///
+/// W is stored I×O, input-major: row i holds what input i adds to each output.
+/// (PyTorch stores the transpose and writes y = x Wᵀ + b: the same function.)
+/// This layout makes the innermost loop of every product run along O in
+/// contiguous memory, and lets it skip an input that is zero, as most MNIST
+/// pixels are.
 template <typename Real>
 struct BasicDense {
-  BasicTensor<Real> weight;   // O×I: row o holds the weights of output o
+  BasicTensor<Real> weight;   // I×O
   BasicTensor<Real> bias;     // 1×O
-  BasicTensor<Real> dweight;  // O×I, ∂L/∂W summed over the batch
+  BasicTensor<Real> dweight;  // I×O, ∂L/∂W summed over the batch
   BasicTensor<Real> dbias;    // 1×O, ∂L/∂b summed over the batch
 
   BasicDense(std::size_t inputs, std::size_t outputs)
-      : weight(outputs, inputs), bias(1, outputs), dweight(outputs, inputs), dbias(1, outputs) {}
-  std::size_t inputs() const { return weight.cols(); }
-  std::size_t outputs() const { return weight.rows(); }
+      : weight(inputs, outputs), bias(1, outputs), dweight(inputs, outputs), dbias(1, outputs) {}
+  std::size_t inputs() const { return weight.rows(); }
+  std::size_t outputs() const { return weight.cols(); }
 
-  /// out = in Wᵀ + b.  in is B×I, out is B×O.
+  /// out = in W + b.  in is B×I, out is B×O.
   void forward(BasicView<Real> out, BasicView<const Real> in) const;
 
-  /// The forward computed out = in Wᵀ + b. Given dout = ∂L/∂out (B×O), the chain
-  /// rule gives dW += doutᵀ in, db += the column sums of dout and din = dout W
-  /// (B×I). Gradients add up; din is overwritten, or skipped when empty (the
-  /// first layer, whose input is the data, needs no din).
+  /// The forward computed out = in W + b. Given dout = ∂L/∂out (B×O), the chain
+  /// rule gives dW += inᵀ dout (I×O), db += the column sums of dout and
+  /// din = dout Wᵀ (B×I). Gradients add up; din is overwritten, or skipped when
+  /// empty (the first layer, whose input is the data, needs no din).
   void backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> in);
 };
 

@@ -10,8 +10,9 @@ using nn::Tensor;
 
 TEST_CASE("dense forward of a 2×3 batch, worked by hand", "[dense]") {
   Dense layer(3, 2);
-  layer.weight = Tensor(2, 3, {1, 0, -1,    //
-                               0.5f, 2, 1});
+  layer.weight = Tensor(3, 2, {1, 0.5f,  //  W is I×O: row i holds input i's weights
+                               0, 2,     //
+                               -1, 1});
   layer.bias = Tensor(1, 2, {0.1f, -1});
   const Tensor x(2, 3, {1, 2, 3,  //
                         -1, 0, 4});

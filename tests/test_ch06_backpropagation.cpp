@@ -10,7 +10,7 @@ using namespace gradient_testing;
 
 TEST_CASE("dense backward matches finite differences for W, b and x", "[backprop][gradient-check]") {
   nn::DoubleDense layer(4, 3);
-  layer.weight = pattern(3, 4, 0.8, 1.0);
+  layer.weight = pattern(4, 3, 0.8, 1.0);
   layer.bias = pattern(1, 3, 0.5, 2.0);
   nn::DoubleTensor x = pattern(5, 4, 1.0, 3.0);
   const nn::DoubleTensor g = pattern(5, 3, 1.0, 4.0);
@@ -33,10 +33,10 @@ TEST_CASE("dense backward adds into its gradients", "[backprop]") {
   nn::DoubleView no_input_gradient;
   layer.backward(no_input_gradient, g, x);
   layer.backward(no_input_gradient, g, x);
-  // doutᵀ x = [[1, 1], [0, 0]], twice.
+  // xᵀ dout = [[1, 0], [1, 0]], twice.
   CHECK(layer.dweight(0, 0) == 2);
-  CHECK(layer.dweight(0, 1) == 2);
-  CHECK(layer.dweight(1, 0) == 0);
+  CHECK(layer.dweight(1, 0) == 2);
+  CHECK(layer.dweight(0, 1) == 0);
   CHECK(layer.dbias(0, 0) == 2);
 }
 
