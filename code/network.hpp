@@ -48,6 +48,10 @@ class BasicNetwork {
   std::size_t inputs() const;
   std::size_t outputs() const;
 
+  /// Layer l's output from the last forward (B×width): chapter 9's fused
+  /// per-sample update walks the layers itself and needs them.
+  BasicView<const Real> output(std::size_t l) const { return outputs_.at(l); }
+
  private:
   std::vector<BasicTensor<Real>> outputs_;   // outputs_[l]: layer l's output, B×width
   std::vector<BasicTensor<Real>> doutputs_;  // doutputs_[l]: ∂L/∂outputs_[l], B×width

@@ -1,6 +1,8 @@
 // Chapter 1: the Tensor.
 #include "tensor.hpp"
 
+#include "kernels.hpp"
+
 #include <algorithm>
 
 namespace nn {
@@ -37,21 +39,22 @@ void prepare(BasicView<Real> out, Write mode) {
 
 }  // namespace
 
+namespace reference {
+
 //! [matmul]
 // out = a b. The loops run i, k, j: the innermost loop walks one row of b and one
 // row of out, both contiguous, so every cache line fetched is used in full and
 // the compiler turns the loop into vector instructions.
 template <typename Real>
-void matmul_kernel(BasicView<Real> out, BasicView<const Real> a, BasicView<const Real> b, Write mode) {
-  const std::size_t m = a.rows(), k_size = a.cols(), n = b.cols();
-  check_product("matmul", out, m, k_size, b.rows(), n, a, b);
+void matmul(BasicView<Real> out, BasicView<const Real> a, BasicView<const Real> b, Write mode) {
+  check_product("matmul", out, a.rows(), a.cols(), b.rows(), b.cols(), a, b);
   prepare(out, mode);
-  for (std::size_t i = 0; i < m; ++i) {
+  for (std::size_t i = 0; i < a.rows(); ++i) {
     Real* out_row = out.row(i).data();
-    for (std::size_t k = 0; k < k_size; ++k) {
+    for (std::size_t k = 0; k < a.cols(); ++k) {
       const Real a_ik = a(i, k);
       const Real* b_row = b.row(k).data();
-      for (std::size_t j = 0; j < n; ++j) out_row[j] += a_ik * b_row[j];
+      for (std::size_t j = 0; j < b.cols(); ++j) out_row[j] += a_ik * b_row[j];
     }
   }
 }
@@ -61,15 +64,14 @@ void matmul_kernel(BasicView<Real> out, BasicView<const Real> a, BasicView<const
 // out = a bᵀ: out(i, j) is the dot product of row i of a and row j of b, two
 // contiguous runs of memory.
 template <typename Real>
-void matmul_a_bt_kernel(BasicView<Real> out, BasicView<const Real> a, BasicView<const Real> b, Write mode) {
-  const std::size_t m = a.rows(), k_size = a.cols(), n = b.rows();
-  check_product("matmul_a_bt", out, m, k_size, b.cols(), n, a, b);
-  for (std::size_t i = 0; i < m; ++i) {
+void matmul_a_bt(BasicView<Real> out, BasicView<const Real> a, BasicView<const Real> b, Write mode) {
+  check_product("matmul_a_bt", out, a.rows(), a.cols(), b.cols(), b.rows(), a, b);
+  for (std::size_t i = 0; i < a.rows(); ++i) {
     const Real* a_row = a.row(i).data();
-    for (std::size_t j = 0; j < n; ++j) {
+    for (std::size_t j = 0; j < b.rows(); ++j) {
       const Real* b_row = b.row(j).data();
       Real dot = 0;
-      for (std::size_t k = 0; k < k_size; ++k) dot += a_row[k] * b_row[k];
+      for (std::size_t k = 0; k < a.cols(); ++k) dot += a_row[k] * b_row[k];
       out(i, j) = mode == Write::overwrite ? dot : out(i, j) + dot;
     }
   }
@@ -80,21 +82,30 @@ void matmul_a_bt_kernel(BasicView<Real> out, BasicView<const Real> a, BasicView<
 // out = aᵀ b: row k of a and row k of b together contribute the outer product
 // a(k, :)ᵀ b(k, :) to out, so the loops run k, i, j and stay on contiguous rows.
 template <typename Real>
-void matmul_at_b_kernel(BasicView<Real> out, BasicView<const Real> a, BasicView<const Real> b, Write mode) {
-  const std::size_t k_size = a.rows(), m = a.cols(), n = b.cols();
-  check_product("matmul_at_b", out, m, k_size, b.rows(), n, a, b);
+void matmul_at_b(BasicView<Real> out, BasicView<const Real> a, BasicView<const Real> b, Write mode) {
+  check_product("matmul_at_b", out, a.cols(), a.rows(), b.rows(), b.cols(), a, b);
   prepare(out, mode);
-  for (std::size_t k = 0; k < k_size; ++k) {
+  for (std::size_t k = 0; k < a.rows(); ++k) {
     const Real* a_row = a.row(k).data();
     const Real* b_row = b.row(k).data();
-    for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t i = 0; i < a.cols(); ++i) {
       const Real a_ki = a_row[i];
       Real* out_row = out.row(i).data();
-      for (std::size_t j = 0; j < n; ++j) out_row[j] += a_ki * b_row[j];
+      for (std::size_t j = 0; j < b.cols(); ++j) out_row[j] += a_ki * b_row[j];
     }
   }
 }
 //! [matmul_at_b]
+
+void matmul(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) { matmul<float>(out, a, b, mode); }
+void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
+  matmul_a_bt<float>(out, a, b, mode);
+}
+void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
+  matmul_at_b<float>(out, a, b, mode);
+}
+
+}  // namespace reference
 
 //! [add_row]
 template <typename Real>
@@ -121,19 +132,29 @@ void add_column_sums_kernel(BasicView<Real> out, BasicView<const Real> in) {
 }
 
 // The public overloads, for float and for double.
-void matmul(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) { matmul_kernel(out, a, b, mode); }
-void matmul(DoubleView out, ConstDoubleView a, ConstDoubleView b, Write mode) { matmul_kernel(out, a, b, mode); }
-void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
-  matmul_a_bt_kernel(out, a, b, mode);
+// Float products, the ones training runs, go to chapter 11's fast kernels once
+// their shapes are checked; double products, used for gradient checks, take
+// the reference loops above.
+void matmul(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
+  check_product("matmul", out, a.rows(), a.cols(), b.rows(), b.cols(), a, b);
+  kernels::matmul(out, a, b, mode);
 }
-void matmul_a_bt(DoubleView out, ConstDoubleView a, ConstDoubleView b, Write mode) {
-  matmul_a_bt_kernel(out, a, b, mode);
+void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
+  check_product("matmul_a_bt", out, a.rows(), a.cols(), b.cols(), b.rows(), a, b);
+  kernels::matmul_a_bt(out, a, b, mode);
 }
 void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
-  matmul_at_b_kernel(out, a, b, mode);
+  check_product("matmul_at_b", out, a.cols(), a.rows(), b.rows(), b.cols(), a, b);
+  kernels::matmul_at_b(out, a, b, mode);
+}
+void matmul(DoubleView out, ConstDoubleView a, ConstDoubleView b, Write mode) {
+  reference::matmul<double>(out, a, b, mode);
+}
+void matmul_a_bt(DoubleView out, ConstDoubleView a, ConstDoubleView b, Write mode) {
+  reference::matmul_a_bt<double>(out, a, b, mode);
 }
 void matmul_at_b(DoubleView out, ConstDoubleView a, ConstDoubleView b, Write mode) {
-  matmul_at_b_kernel(out, a, b, mode);
+  reference::matmul_at_b<double>(out, a, b, mode);
 }
 
 void add_row(TensorView out, ConstTensorView row) { add_row_kernel(out, row); }

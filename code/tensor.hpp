@@ -136,7 +136,8 @@ std::string shape_string(BasicView<Element> v) { return shape_string(v.rows(), v
 enum class Write { overwrite, accumulate };
 
 // Matrix products. Each checks the shapes and throws ShapeError naming them.
-// out is M×N throughout.
+// out is M×N throughout. The float versions run chapter 11's fast kernels; the
+// tests hold those to the simple loops of nn::reference below.
 
 // Each comes for float and for double tensors.
 
@@ -156,6 +157,14 @@ void add_row(DoubleView out, ConstDoubleView row);
 /// out[0, :] += sum over r of in[r, :]; out is 1×N, in is M×N (the bias gradient).
 void add_column_sums(TensorView out, ConstTensorView in);
 void add_column_sums(DoubleView out, ConstDoubleView in);
+
+/// The simple, readable products of chapter 1, float only: the standard that
+/// chapter 11's fast kernels are tested against.
+namespace reference {
+void matmul(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
+void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
+void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
+}  // namespace reference
 
 /// Fills every element with value.
 void fill(TensorView out, float value);

@@ -1,0 +1,228 @@
+// Chapter 6's program: backpropagation through a real network on real digits,
+// checked tensor by tensor against finite differences in double precision; the
+// network drawn as a graph; and gradients that add up until they are zeroed.
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <gnuplot-iostream.h>
+
+#include "figure.hpp"
+#include "gradient_check.hpp"
+#include "mnist.hpp"
+#include "network.hpp"
+#include "program.hpp"
+#include "report.hpp"
+#include "softmax_cross_entropy.hpp"
+
+namespace {
+
+using nn::DoubleTensor;
+
+DoubleTensor to_double(nn::ConstTensorView t) {
+  DoubleTensor result(t.rows(), t.cols());
+  std::copy(t.values().begin(), t.values().end(), result.values().begin());
+  return result;
+}
+
+std::string with_thousands(std::size_t n) {
+  std::string digits = std::to_string(n), result;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) result += ',';
+    result += digits[i];
+  }
+  return result;
+}
+
+// The network as Graphviz draws it: solid arrows carry the forward pass, each
+// labelled with the tensor and its shape; dashed arrows carry its gradient back.
+std::string network_dot(const nn::Network& network) {
+  std::ostringstream dot;
+  dot << "digraph network {\n  rankdir=LR; bgcolor=\"transparent\"; nodesep=0.3; ranksep=0.45;\n"
+      << "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11, color=\"#1f6fb4\", "
+      << "fillcolor=\"#dce8f5\", fontcolor=\"#0b3d75\"];\n"
+      << "  edge [fontname=\"Helvetica\", fontsize=10, color=\"#1f6fb4\", fontcolor=\"#333333\"];\n"
+      << "  x [label=\"images x\", shape=plaintext, style=\"\"];\n";
+  std::string previous = "x", tensor = "x";
+  std::size_t width = network.inputs(), dense_index = 0;
+  for (std::size_t l = 0; l < network.layers.size(); ++l) {
+    const std::string node = "layer" + std::to_string(l);
+    std::string label;
+    if (const auto* dense = std::get_if<nn::Dense>(&network.layers[l])) {
+      ++dense_index;
+      label = "Dense " + std::to_string(dense_index) + "\\nW " + nn::shape_string(dense->weight.view()) + ", b 1×" +
+              std::to_string(dense->outputs()) + "\\n" +
+              with_thousands(dense->weight.size() + dense->bias.size()) + " parameters";
+    } else {
+      label = nn::to_string(std::get<nn::Activation>(network.layers[l]).kind);
+      dot << "  " << node << " [fillcolor=\"#fbe3cf\", color=\"#e3761c\", fontcolor=\"#7a3a05\"];\n";
+    }
+    dot << "  " << node << " [label=\"" << label << "\"];\n"
+        << "  " << previous << " -> " << node << " [label=\"" << tensor << "  B×" << width << "\"];\n";
+    if (previous != "x") dot << "  " << node << " -> " << previous << " [style=dashed, color=\"#c23b3b\", "
+                              << "fontcolor=\"#c23b3b\", label=\"d" << tensor << "\", constraint=false];\n";
+    if (const auto* dense = std::get_if<nn::Dense>(&network.layers[l])) {
+      width = dense->outputs();
+      tensor = "z" + std::to_string(dense_index);
+    } else {
+      tensor = "h" + std::to_string(dense_index);
+    }
+    previous = node;
+  }
+  dot << "  loss [label=\"softmax +\\ncross-entropy\", fillcolor=\"#dff0e1\", color=\"#2a9d3a\", "
+      << "fontcolor=\"#155020\"];\n"
+      << "  y [label=\"labels y\", shape=plaintext, style=\"\"];\n  L [shape=plaintext, style=\"\"];\n"
+      << "  " << previous << " -> loss [label=\"logits " << tensor << "  B×" << width << "\"];\n"
+      << "  loss -> " << previous << " [style=dashed, color=\"#c23b3b\", fontcolor=\"#c23b3b\", label=\"d" << tensor
+      << " = (p − y)/B\", constraint=false];\n"
+      << "  y -> loss;\n  loss -> L;\n}\n";
+  return dot.str();
+}
+
+// Writes the graph's source beside the figure and has Graphviz's dot draw it.
+void network_figure(const figures::Report& report, const nn::Network& network) {
+  const std::filesystem::path source = report.figure_path("network.dot"), svg = report.figure_path("network.svg");
+  {
+    std::ofstream out(source);
+    out << network_dot(network);
+    if (!out.flush()) throw figures::FigureError(source.string() + ": cannot be written");
+  }
+  std::filesystem::remove(svg);
+  const std::string command = "dot -Tsvg -o '" + svg.string() + "' '" + source.string() + "'";
+  std::error_code error;
+  if (std::system(command.c_str()) != 0 || std::filesystem::file_size(svg, error) == 0 || error)
+    throw figures::FigureError(svg.string() + ": Graphviz's dot drew no figure (is graphviz installed?)");
+}
+
+//! [accumulation]
+// Two backward passes of one batch without zeroing in between: every gradient
+// is the sum of both, twice the gradient of one pass.
+double accumulation_ratio(nn::DoubleNetwork& network, nn::ConstDoubleView x, nn::ConstDoubleView y) {
+  DoubleTensor p(y.rows(), y.cols()), dlogits(y.rows(), y.cols());
+  nn::softmax_cross_entropy_forward(p, network.forward(x), y);
+  nn::softmax_cross_entropy_backward(dlogits, p, y);
+  network.zero_gradients();
+  network.backward(x, dlogits);
+  const DoubleTensor once = std::get<nn::DoubleDense>(network.layers[0]).dweight;
+  network.backward(x, dlogits);  // no zero_gradients(): the second pass adds on
+  const DoubleTensor& twice = std::get<nn::DoubleDense>(network.layers[0]).dweight;
+  double sum_once = 0, sum_twice = 0;
+  for (std::size_t i = 0; i < once.size(); ++i) {
+    sum_once += std::abs(once.data()[i]);
+    sum_twice += std::abs(twice.data()[i]);
+  }
+  network.zero_gradients();
+  return sum_twice / sum_once;
+}
+//! [accumulation]
+
+struct CheckRun {
+  nn::ActivationKind activation;
+  std::vector<nn::ParameterCheck> checks;
+  double seconds = 0;
+};
+
+void checks_figure(const figures::Report& report, const std::vector<CheckRun>& runs, std::size_t images) {
+  figures::Figure figure(report.figure_path("checks.svg"), 780, 430);
+  Gnuplot& gp = figure.gnuplot();
+  gp << "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.85 border -1\n"
+     << "set boxwidth 0.9\nset logscale y\nset format y '10^{%L}'\nset yrange [1e-13:1e-4]\n"
+     << "set ylabel 'relative error ‖g − n‖ / max(‖g‖, ‖n‖)'\nset xtics rotate by -20\nset key top left\n"
+     << "set title 'backpropagation against central differences, " << images << " MNIST images, in double'\n"
+     << "plot ";
+  for (std::size_t r = 0; r < runs.size(); ++r)
+    gp << (r ? ", " : "") << "'-' using 2:xtic(1) linetype " << r + 1 << " title '" << nn::to_string(runs[r].activation)
+       << "'";
+  gp << ", 1e-6 with lines linetype 4 dashtype 2 linewidth 1.5 title 'the tests'' bound, 10^{-6}'\n";
+  for (const CheckRun& run : runs) {
+    for (const nn::ParameterCheck& check : run.checks) gp << '"' << check.name << "\" " << check.relative_error << '\n';
+    gp << "e\n";
+  }
+  figure.finish();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  nn::CommonFlags flags;
+  std::uint64_t seed = 1;
+  int image_count = 4;
+  double epsilon = 1e-5;
+  std::string activation_name = "relu";
+  nn::po::options_description options("Options");
+  nn::add_data_flag(options, flags);
+  nn::add_out_flag(options, flags);
+  options.add_options()("seed", nn::po::value(&seed)->default_value(seed), "seed of the random weights")(
+      "images", nn::po::value(&image_count)->default_value(image_count), "training images in the checked batch")(
+      "epsilon", nn::po::value(&epsilon)->default_value(epsilon), "step of the central differences")(
+      "activation", nn::po::value(&activation_name)->default_value(activation_name),
+      "hidden activation: relu, sigmoid or tanh");
+  return nn::run_program(argc, argv, "chapter 6, backpropagation: a gradient check of a whole network on MNIST",
+                         options, [&] {
+    nn::require_positive("images", image_count);
+    nn::require_positive("epsilon", epsilon);
+    if (image_count > 1000) throw nn::UsageError("--images at most 1000; got " + std::to_string(image_count));
+    nn::ActivationKind activation;
+    try {
+      activation = nn::parse_activation(activation_name);
+    } catch (const std::invalid_argument& e) {
+      throw nn::UsageError(std::string("--") + e.what());
+    }
+    figures::Report report(flags.out_dir, "ch06");
+    const nn::Dataset train = nn::load_split(flags.data_dir, nn::Split::train);
+    const std::size_t count = std::min<std::size_t>(static_cast<std::size_t>(image_count), train.size());
+    const std::vector<std::uint8_t> labels(train.labels.begin(), train.labels.begin() + static_cast<long>(count));
+    const DoubleTensor x = to_double(train.images.view().rows_slice(0, count));
+    const DoubleTensor y = to_double(nn::one_hot(labels));
+    const std::vector<std::size_t> widths = {train.images.cols(), 32, 16, nn::kClasses};
+
+    std::vector<CheckRun> runs;
+    for (nn::ActivationKind activation :
+         {nn::ActivationKind::relu, nn::ActivationKind::sigmoid, nn::ActivationKind::tanh}) {
+      nn::Rng rng(seed);
+      const nn::Init init = activation == nn::ActivationKind::relu ? nn::Init::he : nn::Init::xavier;
+      //! [check-network]
+      nn::Network network = nn::make_mlp(widths, activation, init, rng);
+      nn::DoubleNetwork checked = nn::to_double(network);
+      const auto start = std::chrono::steady_clock::now();
+      std::vector<nn::ParameterCheck> checks = nn::check_gradients(checked, x, y, epsilon);
+      //! [check-network]
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::cout << nn::to_string(activation) << " network " << widths[0] << "-32-16-10, " << count
+                << " images, " << figures::fixed(seconds, 2) << " s:\n";
+      for (const auto& check : checks)
+        std::cout << "  " << check.name << " (" << check.count << " values): relative error "
+                  << figures::scientific(check.relative_error, 1) << '\n';
+      if (activation == nn::ActivationKind::relu) {
+        report.number("parameters", with_thousands(nn::parameter_count(network)));
+        const double ratio = accumulation_ratio(checked, x, y);
+        std::cout << "two backward passes without zeroing: first layer's |dW| grows by a factor "
+                  << figures::fixed(ratio, 6) << '\n';
+        report.number("accumulation_ratio", figures::fixed(ratio, 6));
+        network_figure(report, network);
+      }
+      runs.push_back({activation, std::move(checks), seconds});
+    }
+
+    std::vector<std::vector<std::string>> rows;
+    double worst = 0, seconds = 0;
+    for (std::size_t t = 0; t < runs.front().checks.size(); ++t) {
+      std::vector<std::string> row{runs.front().checks[t].name, with_thousands(runs.front().checks[t].count)};
+      for (const CheckRun& run : runs) {
+        row.push_back(figures::scientific(run.checks[t].relative_error, 1));
+        worst = std::max(worst, run.checks[t].relative_error);
+      }
+      rows.push_back(row);
+    }
+    for (const CheckRun& run : runs) seconds += run.seconds;
+    report.table("checks", {"parameter tensor", "values", "ReLU", "sigmoid", "tanh"}, rows);
+    report.number("images", std::to_string(count));
+    report.number("epsilon", figures::scientific(epsilon, 0));
+    report.number("worst_error", figures::scientific(worst, 0));
+    report.number("check_seconds", figures::fixed(seconds, 1));
+    checks_figure(report, runs, count);
+    report.finish();
+  });
+}

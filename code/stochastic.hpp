@@ -1,0 +1,38 @@
+// Chapter 9: stochastic gradient descent, one sample per update.
+#pragma once
+
+#include "minibatch.hpp"
+
+namespace nn {
+
+/// Settings of stochastic gradient descent.
+struct StochasticSettings {
+  std::size_t epochs = 1;
+  float learning_rate = 0.01f;
+  std::uint64_t seed = 1;  // for the shuffling
+  bool shuffle = true;     // false: visit the images in file order
+};
+
+/// Buffers of one per-sample step, sized on first use and reused after.
+struct SampleBuffers {
+  Tensor target, probabilities, dlogits;  // 1×K
+  std::vector<Tensor> doutputs;           // ∂L/∂(output of layer l), 1×width
+};
+
+//! [sample-step]
+/// One update on one image (1×I) with its label: forward, loss, then backward
+/// and update fused layer by layer, so that no gradient tensor is stored,
+/// zeroed or swept: a dense layer's W moves by −η xᵀ dout, touching only the
+/// rows of the inputs x that are not zero. Returns the sample's loss.
+float stochastic_step(Network& network, ConstTensorView image, std::uint8_t label, float learning_rate,
+                      SampleBuffers& buffers);
+//! [sample-step]
+
+/// Stochastic gradient descent: one update per training image, in a shuffled
+/// order per epoch (the same order train_mini_batch draws for the same seed).
+/// If `losses` is given, every update's loss is appended to it.
+History train_stochastic(Network& network, const Dataset& train, const Dataset& validation,
+                         const StochasticSettings& settings, Progress* progress = nullptr,
+                         std::vector<float>* losses = nullptr);
+
+}  // namespace nn

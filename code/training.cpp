@@ -1,0 +1,144 @@
+// Chapter 7: training by gradient descent, evaluation, and progress.
+#include "training.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+#include <unistd.h>
+
+#include "softmax_cross_entropy.hpp"
+
+namespace nn {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::vector<std::uint8_t> predict(Network& network, ConstTensorView images, std::size_t chunk) {
+  std::vector<std::uint8_t> predictions(images.rows());
+  for (std::size_t first = 0; first < images.rows(); first += chunk) {
+    const std::size_t count = std::min(chunk, images.rows() - first);
+    const ConstTensorView logits = network.forward(images.rows_slice(first, count));
+    for (std::size_t b = 0; b < count; ++b) {
+      const auto row = logits.row(b);
+      predictions[first + b] = static_cast<std::uint8_t>(std::max_element(row.begin(), row.end()) - row.begin());
+    }
+  }
+  return predictions;
+}
+
+//! [evaluate]
+Evaluation evaluate(Network& network, const Dataset& data, std::size_t chunk) {
+  Tensor probabilities, targets;
+  double loss_sum = 0;
+  std::size_t correct = 0;
+  for (std::size_t first = 0; first < data.size(); first += chunk) {
+    const std::size_t count = std::min(chunk, data.size() - first);
+    const ConstTensorView logits = network.forward(data.images.view().rows_slice(first, count));
+    probabilities.resize(count, logits.cols());
+    targets.resize(count, logits.cols());
+    fill(targets, 0.0f);
+    for (std::size_t b = 0; b < count; ++b) targets(b, data.labels[first + b]) = 1.0f;
+    loss_sum += static_cast<double>(softmax_cross_entropy_forward(probabilities, logits, targets)) * count;
+    for (std::size_t b = 0; b < count; ++b) {
+      const auto row = logits.row(b);
+      correct += static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin()) ==
+                 data.labels[first + b];
+    }
+  }
+  const auto n = static_cast<double>(data.size());
+  return {loss_sum / n, static_cast<double>(correct) / n};
+}
+//! [evaluate]
+
+//! [update]
+void gradient_descent_update(Network& network, float learning_rate) {
+  network.for_each_parameter([learning_rate](Tensor& parameter, Tensor& gradient) {
+    float* theta = parameter.data();
+    const float* dtheta = gradient.data();
+    for (std::size_t i = 0; i < parameter.size(); ++i) theta[i] -= learning_rate * dtheta[i];
+  });
+}
+//! [update]
+
+//! [train-step]
+float train_step(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
+                 StepBuffers& buffers) {
+  buffers.probabilities.resize(targets.rows(), targets.cols());
+  buffers.dlogits.resize(targets.rows(), targets.cols());
+  const ConstTensorView logits = network.forward(inputs);
+  const float loss = softmax_cross_entropy_forward(buffers.probabilities, logits, targets);
+  softmax_cross_entropy_backward(buffers.dlogits, buffers.probabilities, targets);  // (p − y) / B
+  network.zero_gradients();
+  network.backward(inputs, buffers.dlogits);
+  gradient_descent_update(network, learning_rate);
+  return loss;
+}
+//! [train-step]
+
+namespace {
+const char* const kDivergenceHint =
+    "; hint: the learning rate is probably too large for this network, try a smaller --learning-rate";
+}
+
+void check_loss_finite(float loss, std::size_t epoch, std::size_t step, float learning_rate) {
+  if (!std::isfinite(loss))
+    throw DivergenceError("training diverged: the loss became " + std::to_string(loss) + " at epoch " +
+                          std::to_string(epoch) + ", step " + std::to_string(step) + " with learning rate " +
+                          std::to_string(learning_rate) + kDivergenceHint);
+}
+
+void check_parameters_finite(Network& network, const std::string& where, float learning_rate) {
+  bool finite = true;
+  network.for_each_parameter([&](Tensor& parameter, Tensor&) {
+    for (float v : parameter.values()) finite = finite && std::isfinite(v);
+  });
+  if (!finite)
+    throw DivergenceError("training diverged: a parameter is no longer finite " + where + " with learning rate " +
+                          std::to_string(learning_rate) + kDivergenceHint);
+}
+
+Progress::Progress(std::ostream& out, std::string label, std::size_t epochs)
+    : out_(out), label_(std::move(label)), epochs_(epochs), interactive_(&out == &std::cout && isatty(1)) {}
+
+void Progress::step(std::size_t epoch, std::size_t step, std::size_t steps, double loss) {
+  if (!interactive_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_draw_ < std::chrono::milliseconds(100) && step != steps) return;
+  last_draw_ = now;
+  out_ << '\r' << label_ << " epoch " << epoch << '/' << epochs_ << "  step " << step << '/' << steps
+       << "  loss " << std::fixed << std::setprecision(4) << loss << "   " << std::flush;
+}
+
+void Progress::epoch_done(const EpochRecord& record, std::size_t samples_per_epoch) {
+  const double rate = static_cast<double>(samples_per_epoch * record.epoch) / std::max(record.seconds, 1e-9);
+  out_ << (interactive_ ? "\r" : "") << label_ << " epoch " << std::setw(3) << record.epoch << '/' << epochs_
+       << std::fixed << "  train loss " << std::setprecision(4) << record.train_loss << "  validation loss "
+       << record.validation.loss << "  accuracy " << std::setprecision(2) << 100 * record.validation.accuracy
+       << "%  " << std::setprecision(1) << record.seconds << " s  " << std::setprecision(0) << rate
+       << " images/s\n"
+       << std::flush;
+}
+
+//! [full-batch]
+History train_full_batch(Network& network, const Dataset& train, const Dataset& validation,
+                         const FullBatchSettings& settings, Progress* progress) {
+  const Tensor targets = one_hot(train.labels);
+  StepBuffers buffers;
+  History history;
+  double training_seconds = 0;
+  for (std::size_t epoch = 1; epoch <= settings.epochs; ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    const float loss = train_step(network, train.images, targets, settings.learning_rate, buffers);
+    training_seconds += seconds_since(start);
+    check_loss_finite(loss, epoch, 1, settings.learning_rate);
+    check_parameters_finite(network, "after epoch " + std::to_string(epoch), settings.learning_rate);
+    history.push_back({epoch, epoch, training_seconds, loss, evaluate(network, validation)});
+    if (progress) progress->epoch_done(history.back(), train.size());
+  }
+  return history;
+}
+//! [full-batch]
+
+}  // namespace nn

@@ -1,0 +1,101 @@
+// Chapter 7: training by gradient descent, evaluation, and progress.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <iosfwd>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "mnist.hpp"
+#include "network.hpp"
+
+namespace nn {
+
+/// Thrown when the loss or a parameter stops being a finite number.
+class DivergenceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+//! [evaluation]
+/// Mean loss and accuracy of a network on a data set.
+struct Evaluation {
+  double loss = 0;
+  double accuracy = 0;  // fraction of images whose largest logit is at their label
+};
+
+/// Evaluates in chunks of `chunk` images, so memory stays bounded whatever the set's size.
+Evaluation evaluate(Network& network, const Dataset& data, std::size_t chunk = 2000);
+
+/// The predicted digit of every image: the index of its largest logit.
+std::vector<std::uint8_t> predict(Network& network, ConstTensorView images, std::size_t chunk = 2000);
+//! [evaluation]
+
+//! [step]
+/// Buffers of one training step, sized on first use and reused after.
+struct StepBuffers {
+  Tensor probabilities;  // B×K
+  Tensor dlogits;        // B×K
+};
+
+/// θ ← θ − η ∂L/∂θ for every parameter θ.
+void gradient_descent_update(Network& network, float learning_rate);
+
+/// One step of gradient descent on one batch: forward, loss, backward, update.
+/// inputs is B×I, targets B×K (one-hot). Returns the batch's mean loss.
+float train_step(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
+                 StepBuffers& buffers);
+//! [step]
+
+/// Throws DivergenceError unless every parameter is finite. `where` says when
+/// the check ran ("after epoch 3"); the message adds a hint.
+void check_parameters_finite(Network& network, const std::string& where, float learning_rate);
+/// Throws DivergenceError with epoch, step, learning rate and a hint if loss is not finite.
+void check_loss_finite(float loss, std::size_t epoch, std::size_t step, float learning_rate);
+
+//! [history]
+/// What training records after every epoch: enough to draw every figure of chapters 7–10.
+struct EpochRecord {
+  std::size_t epoch = 0;        // 1, 2, …
+  std::size_t updates = 0;      // parameter updates since training began
+  double seconds = 0;           // training time since it began, evaluation excluded
+  double train_loss = 0;        // mean of the batch losses seen during the epoch
+  Evaluation validation;        // on the held-out images, after the epoch
+};
+using History = std::vector<EpochRecord>;
+//! [history]
+
+/// Reports training as it goes: on a terminal one line rewritten in place
+/// within an epoch, and one line per epoch; in a log, one line per epoch.
+class Progress {
+ public:
+  Progress(std::ostream& out, std::string label, std::size_t epochs);
+  /// Within an epoch: called after every step; draws at most ten times a second.
+  void step(std::size_t epoch, std::size_t step, std::size_t steps, double loss);
+  void epoch_done(const EpochRecord& record, std::size_t samples_per_epoch);
+
+ private:
+  std::ostream& out_;
+  std::string label_;
+  std::size_t epochs_;
+  bool interactive_;
+  std::chrono::steady_clock::time_point last_draw_{};
+};
+
+/// Settings of full-batch gradient descent.
+struct FullBatchSettings {
+  std::size_t epochs = 50;
+  float learning_rate = 0.5f;
+};
+
+/// Full-batch gradient descent: one update per epoch, on the gradient of the
+/// mean loss over every training image.
+History train_full_batch(Network& network, const Dataset& train, const Dataset& validation,
+                         const FullBatchSettings& settings, Progress* progress = nullptr);
+
+/// Wall-clock seconds since a start point, as a double.
+double seconds_since(std::chrono::steady_clock::time_point start);
+
+}  // namespace nn
