@@ -57,6 +57,7 @@ class BasicNetwork {
   std::vector<BasicTensor<Real>> doutputs_;  // doutputs_[l]: ∂L/∂outputs_[l], B×width
 };
 
+using Layer = BasicLayer<float>;
 using Network = BasicNetwork<float>;
 using DoubleNetwork = BasicNetwork<double>;
 //! [network]
