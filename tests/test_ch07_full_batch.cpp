@@ -1,0 +1,77 @@
+// Chapter 7: full-batch gradient descent, the training step and evaluation.
+#include <catch2/catch.hpp>
+
+#include "softmax_cross_entropy.hpp"
+#include "training.hpp"
+#include "training_data.hpp"
+
+using nn::Tensor;
+
+TEST_CASE("a tiny network learns a separable problem to 100%", "[training]") {
+  const nn::Dataset data = training_data::four_corners(40);
+  nn::Rng rng(1);
+  nn::Network network = nn::make_mlp({4, 8, 10}, nn::ActivationKind::relu, nn::Init::he, rng);
+  const nn::History history = nn::train_full_batch(network, data, data, {300, 0.5f});
+  CHECK(history.size() == 300);
+  CHECK(history.back().validation.accuracy == 1.0);
+  CHECK(history.back().train_loss < history.front().train_loss / 10);
+  CHECK(history.back().updates == 300);
+}
+
+TEST_CASE("one full-batch gradient is the mean of the per-sample gradients", "[training]") {
+  const nn::Dataset data = training_data::four_corners(12);
+  nn::Rng rng(2);
+  nn::Network network = nn::make_mlp({4, 6, 10}, nn::ActivationKind::tanh, nn::Init::xavier, rng);
+  const Tensor targets = nn::one_hot(data.labels);
+
+  auto gradient_of = [&](nn::ConstTensorView x, nn::ConstTensorView y) {
+    Tensor p(y.rows(), y.cols()), dz(y.rows(), y.cols());
+    nn::softmax_cross_entropy_forward(p, network.forward(x), y);
+    nn::softmax_cross_entropy_backward(dz, p, y);
+    network.zero_gradients();
+    network.backward(x, dz);
+    return std::get<nn::Dense>(network.layers[0]).dweight;
+  };
+  const Tensor full = gradient_of(data.images, targets);
+  Tensor mean(full.rows(), full.cols());
+  for (std::size_t n = 0; n < data.size(); ++n) {
+    const Tensor one = gradient_of(data.images.view().rows_slice(n, 1), targets.view().rows_slice(n, 1));
+    for (std::size_t i = 0; i < mean.size(); ++i) mean.data()[i] += one.data()[i] / static_cast<float>(data.size());
+  }
+  for (std::size_t i = 0; i < full.size(); ++i) CHECK(full.data()[i] == Approx(mean.data()[i]).margin(1e-6));
+}
+
+TEST_CASE("train_step moves every parameter against its gradient", "[training]") {
+  nn::Rng rng(3);
+  nn::Network network = nn::make_mlp({4, 3, 10}, nn::ActivationKind::sigmoid, nn::Init::xavier, rng);
+  const nn::Dataset data = training_data::four_corners(4);
+  const Tensor targets = nn::one_hot(data.labels);
+  const nn::Network before = network;
+  nn::StepBuffers buffers;
+  nn::train_step(network, data.images, targets, 0.1f, buffers);
+  // After the step, θ_after = θ_before − 0.1 · dθ, with dθ the gradient the step left behind.
+  for (std::size_t l : {0, 2}) {
+    const auto& old_layer = std::get<nn::Dense>(before.layers[l]);
+    const auto& new_layer = std::get<nn::Dense>(network.layers[l]);
+    for (std::size_t i = 0; i < old_layer.weight.size(); ++i)
+      CHECK(new_layer.weight.data()[i] == Approx(old_layer.weight.data()[i] - 0.1f * new_layer.dweight.data()[i]));
+    for (std::size_t i = 0; i < old_layer.bias.size(); ++i)
+      CHECK(new_layer.bias.data()[i] == Approx(old_layer.bias.data()[i] - 0.1f * new_layer.dbias.data()[i]));
+  }
+}
+
+TEST_CASE("evaluate counts the images whose largest logit is the label", "[training]") {
+  // One dense layer, 2 inputs → 10 outputs, whose logit k is input 0 when k = 3,
+  // input 1 when k = 5, else 0: an image predicts 3 or 5 by its larger pixel.
+  nn::Dense dense(2, 10);
+  dense.weight(0, 3) = 1;
+  dense.weight(1, 5) = 1;
+  nn::Network network({dense});
+  nn::Dataset data;
+  data.images = Tensor(4, 2, {0.9f, 0.1f, 0.2f, 0.7f, 0.6f, 0.3f, 0.3f, 0.6f});
+  data.labels = {3, 5, 5, 5};  // the third is wrong
+  const nn::Evaluation result = nn::evaluate(network, data, 3);  // chunks of 3 and 1
+  CHECK(result.accuracy == Approx(0.75));
+  CHECK(nn::predict(network, data.images) == std::vector<std::uint8_t>{3, 5, 3, 5});
+  CHECK(result.loss > 0);
+}
