@@ -5,6 +5,7 @@
 #include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 #include <unistd.h>
 
 #include "softmax_cross_entropy.hpp"
@@ -107,18 +108,21 @@ void Progress::step(std::size_t epoch, std::size_t step, std::size_t steps, doub
   const auto now = std::chrono::steady_clock::now();
   if (now - last_draw_ < std::chrono::milliseconds(100) && step != steps) return;
   last_draw_ = now;
-  out_ << '\r' << label_ << " epoch " << epoch << '/' << epochs_ << "  step " << step << '/' << steps
-       << "  loss " << std::fixed << std::setprecision(4) << loss << "   " << std::flush;
+  std::ostringstream line;  // formatted apart, so that out_'s own format stays as it was
+  line << '\r' << label_ << " epoch " << epoch << '/' << epochs_ << "  step " << step << '/' << steps
+       << "  loss " << std::fixed << std::setprecision(4) << loss << "   ";
+  out_ << line.str() << std::flush;
 }
 
 void Progress::epoch_done(const EpochRecord& record, std::size_t samples_per_epoch) {
   const double rate = static_cast<double>(samples_per_epoch * record.epoch) / std::max(record.seconds, 1e-9);
-  out_ << (interactive_ ? "\r" : "") << label_ << " epoch " << std::setw(3) << record.epoch << '/' << epochs_
+  std::ostringstream line;
+  line << (interactive_ ? "\r" : "") << label_ << " epoch " << std::setw(3) << record.epoch << '/' << epochs_
        << std::fixed << "  train loss " << std::setprecision(4) << record.train_loss << "  validation loss "
        << record.validation.loss << "  accuracy " << std::setprecision(2) << 100 * record.validation.accuracy
        << "%  " << std::setprecision(1) << record.seconds << " s  " << std::setprecision(0) << rate
-       << " images/s\n"
-       << std::flush;
+       << " images/s\n";
+  out_ << line.str() << std::flush;
 }
 
 //! [full-batch]
