@@ -37,7 +37,8 @@ History train_mini_batch(Network& network, const Dataset& train, const Dataset& 
   History history;
   std::size_t updates = 0;
   double training_seconds = 0;
-  for (std::size_t epoch = 1; epoch <= settings.epochs; ++epoch) {
+  float learning_rate = settings.learning_rate;
+  for (std::size_t epoch = 1; epoch <= settings.epochs; ++epoch, learning_rate *= settings.decay) {
     const auto start = std::chrono::steady_clock::now();
     const std::vector<std::size_t> order = shuffled_order(n, rng);
     double loss_sum = 0;
@@ -47,14 +48,14 @@ History train_mini_batch(Network& network, const Dataset& train, const Dataset& 
       const TensorView x = inputs.view().rows_slice(0, count), y = targets.view().rows_slice(0, count);
       gather_rows(x, train.images, rows);
       gather_one_hot(y, train.labels, rows);
-      const float loss = train_step(network, x, y, settings.learning_rate, buffers);
-      check_loss_finite(loss, epoch, step + 1, settings.learning_rate);
+      const float loss = train_step(network, x, y, learning_rate, buffers);
+      check_loss_finite(loss, epoch, step + 1, learning_rate);
       loss_sum += static_cast<double>(loss) * static_cast<double>(count);
       ++updates;
       if (progress) progress->step(epoch, step + 1, steps, loss);
     }
     training_seconds += seconds_since(start);
-    check_parameters_finite(network, "after epoch " + std::to_string(epoch), settings.learning_rate);
+    check_parameters_finite(network, "after epoch " + std::to_string(epoch), learning_rate);
     history.push_back({epoch, updates, training_seconds, loss_sum / static_cast<double>(n),
                        evaluate(network, validation)});
     if (progress) progress->epoch_done(history.back(), n);

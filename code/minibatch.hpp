@@ -24,6 +24,7 @@ struct MiniBatchSettings {
   std::size_t batch_size = 64;
   float learning_rate = 0.1f;
   std::uint64_t seed = 1;  // for the shuffling
+  float decay = 1.0f;      // the learning rate is multiplied by this after every epoch
 };
 
 /// Mini-batch gradient descent: every epoch visits the training images in a

@@ -72,7 +72,8 @@ History train_stochastic(Network& network, const Dataset& train, const Dataset& 
   History history;
   std::size_t updates = 0;
   double training_seconds = 0;
-  for (std::size_t epoch = 1; epoch <= settings.epochs; ++epoch) {
+  float learning_rate = settings.learning_rate;
+  for (std::size_t epoch = 1; epoch <= settings.epochs; ++epoch, learning_rate *= settings.decay) {
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::size_t> order(n);
     if (settings.shuffle)
@@ -83,15 +84,15 @@ History train_stochastic(Network& network, const Dataset& train, const Dataset& 
     for (std::size_t step = 0; step < n; ++step) {
       const std::size_t index = order[step];
       const float loss = stochastic_step(network, train.images.view().rows_slice(index, 1), train.labels[index],
-                                         settings.learning_rate, buffers);
-      check_loss_finite(loss, epoch, step + 1, settings.learning_rate);
+                                         learning_rate, buffers);
+      check_loss_finite(loss, epoch, step + 1, learning_rate);
       loss_sum += loss;
       if (losses) losses->push_back(loss);
       ++updates;
       if (progress && step % 256 == 0) progress->step(epoch, step + 1, n, loss);
     }
     training_seconds += seconds_since(start);
-    check_parameters_finite(network, "after epoch " + std::to_string(epoch), settings.learning_rate);
+    check_parameters_finite(network, "after epoch " + std::to_string(epoch), learning_rate);
     history.push_back({epoch, updates, training_seconds, loss_sum / static_cast<double>(n),
                        evaluate(network, validation)});
     if (progress) progress->epoch_done(history.back(), n);

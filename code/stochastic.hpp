@@ -11,6 +11,7 @@ struct StochasticSettings {
   float learning_rate = 0.01f;
   std::uint64_t seed = 1;  // for the shuffling
   bool shuffle = true;     // false: visit the images in file order
+  float decay = 1.0f;      // the learning rate is multiplied by this after every epoch
 };
 
 /// Buffers of one per-sample step, sized on first use and reused after.
