@@ -76,7 +76,7 @@ void overflow_demo(figures::Report& report) {
   }
   report.number("naive_sigmoid_100", show(naive_sigmoid(100.0f)));
   report.number("sigmoid_100", show(nn::sigmoid(100.0f)));
-  report.number("sigmoid_minus_100", show(nn::sigmoid(-100.0f)));
+  report.number("sigmoid_minus_100", figures::scientific(nn::sigmoid(-100.0f), 1));
   report.number("naive_tanh_100", show(naive_tanh(100.0f)));
   report.number("tanh_100", show(nn::tanh_activation(100.0f)));
 }

@@ -40,7 +40,7 @@ std::string with_thousands(std::size_t n) {
 // labelled with the tensor and its shape; dashed arrows carry its gradient back.
 std::string network_dot(const nn::Network& network) {
   std::ostringstream dot;
-  dot << "digraph network {\n  rankdir=LR; bgcolor=\"transparent\"; nodesep=0.3; ranksep=0.45;\n"
+  dot << "digraph network {\n  rankdir=TB; bgcolor=\"transparent\"; nodesep=0.5; ranksep=0.32;\n"
       << "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11, color=\"#1f6fb4\", "
       << "fillcolor=\"#dce8f5\", fontcolor=\"#0b3d75\"];\n"
       << "  edge [fontname=\"Helvetica\", fontsize=10, color=\"#1f6fb4\", fontcolor=\"#333333\"];\n"
@@ -62,7 +62,7 @@ std::string network_dot(const nn::Network& network) {
     dot << "  " << node << " [label=\"" << label << "\"];\n"
         << "  " << previous << " -> " << node << " [label=\"" << tensor << "  B×" << width << "\"];\n";
     if (previous != "x") dot << "  " << node << " -> " << previous << " [style=dashed, color=\"#c23b3b\", "
-                              << "fontcolor=\"#c23b3b\", label=\"d" << tensor << "\", constraint=false];\n";
+                              << "fontcolor=\"#c23b3b\", label=\"    d" << tensor << "\", constraint=false];\n";
     if (const auto* dense = std::get_if<nn::Dense>(&network.layers[l])) {
       width = dense->outputs();
       tensor = "z" + std::to_string(dense_index);
@@ -118,28 +118,18 @@ double accumulation_ratio(nn::DoubleNetwork& network, nn::ConstDoubleView x, nn:
 }
 //! [accumulation]
 
-struct CheckRun {
-  nn::ActivationKind activation;
-  std::vector<nn::ParameterCheck> checks;
-  double seconds = 0;
-};
-
-void checks_figure(const figures::Report& report, const std::vector<CheckRun>& runs, std::size_t images) {
-  figures::Figure figure(report.figure_path("checks.svg"), 780, 430);
+void checks_figure(const figures::Report& report, const std::vector<nn::ParameterCheck>& checks,
+                   const std::string& network, std::size_t images) {
+  figures::Figure figure(report.figure_path("checks.svg"), 760, 420);
   Gnuplot& gp = figure.gnuplot();
-  gp << "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.85 border -1\n"
-     << "set boxwidth 0.9\nset logscale y\nset format y '10^{%L}'\nset yrange [1e-13:1e-4]\n"
-     << "set ylabel 'relative error ‖g − n‖ / max(‖g‖, ‖n‖)'\nset xtics rotate by -20\nset key top left\n"
-     << "set title 'backpropagation against central differences, " << images << " MNIST images, in double'\n"
-     << "plot ";
-  for (std::size_t r = 0; r < runs.size(); ++r)
-    gp << (r ? ", " : "") << "'-' using 2:xtic(1) linetype " << r + 1 << " title '" << nn::to_string(runs[r].activation)
-       << "'";
-  gp << ", 1e-6 with lines linetype 4 dashtype 2 linewidth 1.5 title 'the tests'' bound, 10^{-6}'\n";
-  for (const CheckRun& run : runs) {
-    for (const nn::ParameterCheck& check : run.checks) gp << '"' << check.name << "\" " << check.relative_error << '\n';
-    gp << "e\n";
-  }
+  gp << "set style fill solid 0.85 border -1\nset boxwidth 0.6\nset logscale y\nset format y '10^{%L}'\n"
+     << "set yrange [1e-12:1e-4]\nset xrange [-0.6:" << checks.size() - 0.4 << "]\n"
+     << "set ylabel 'relative error ‖g − n‖ / max(‖g‖, ‖n‖)'\nset key top right\n"
+     << "set title '" << network << ", " << images << " MNIST images, in double'\n"
+     << "plot '-' using 0:2:xtic(1) with boxes linetype 1 title 'backpropagation against central differences', "
+     << "1e-6 with lines linetype 4 dashtype 2 linewidth 1.5 title 'bound in the tests, 10^{-6}'\n";
+  for (const nn::ParameterCheck& check : checks) gp << '"' << check.name << "\" " << check.relative_error << '\n';
+  gp << "e\n";
   figure.finish();
 }
 
@@ -178,51 +168,43 @@ int main(int argc, char** argv) {
     const DoubleTensor y = to_double(nn::one_hot(labels));
     const std::vector<std::size_t> widths = {train.images.cols(), 32, 16, nn::kClasses};
 
-    std::vector<CheckRun> runs;
-    for (nn::ActivationKind activation :
-         {nn::ActivationKind::relu, nn::ActivationKind::sigmoid, nn::ActivationKind::tanh}) {
-      nn::Rng rng(seed);
-      const nn::Init init = activation == nn::ActivationKind::relu ? nn::Init::he : nn::Init::xavier;
-      //! [check-network]
-      nn::Network network = nn::make_mlp(widths, activation, init, rng);
-      nn::DoubleNetwork checked = nn::to_double(network);
-      const auto start = std::chrono::steady_clock::now();
-      std::vector<nn::ParameterCheck> checks = nn::check_gradients(checked, x, y, epsilon);
-      //! [check-network]
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::cout << nn::to_string(activation) << " network " << widths[0] << "-32-16-10, " << count
-                << " images, " << figures::fixed(seconds, 2) << " s:\n";
-      for (const auto& check : checks)
-        std::cout << "  " << check.name << " (" << check.count << " values): relative error "
-                  << figures::scientific(check.relative_error, 1) << '\n';
-      if (activation == nn::ActivationKind::relu) {
-        report.number("parameters", with_thousands(nn::parameter_count(network)));
-        const double ratio = accumulation_ratio(checked, x, y);
-        std::cout << "two backward passes without zeroing: first layer's |dW| grows by a factor "
-                  << figures::fixed(ratio, 6) << '\n';
-        report.number("accumulation_ratio", figures::fixed(ratio, 6));
-        network_figure(report, network);
-      }
-      runs.push_back({activation, std::move(checks), seconds});
-    }
+    nn::Rng rng(seed);
+    const nn::Init init = activation == nn::ActivationKind::relu ? nn::Init::he : nn::Init::xavier;
+    //! [check-network]
+    nn::Network network = nn::make_mlp(widths, activation, init, rng);
+    nn::DoubleNetwork checked = nn::to_double(network);
+    const auto start = std::chrono::steady_clock::now();
+    const std::vector<nn::ParameterCheck> checks = nn::check_gradients(checked, x, y, epsilon);
+    //! [check-network]
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
+    std::string name = std::to_string(widths[0]);
+    for (std::size_t i = 1; i < widths.size(); ++i) name += "-" + std::to_string(widths[i]);
+    name += " " + nn::to_string(activation) + " network";
+    std::cout << name << ", " << count << " images, " << with_thousands(nn::parameter_count(network))
+              << " parameters, checked in " << figures::fixed(seconds, 2) << " s:\n";
     std::vector<std::vector<std::string>> rows;
-    double worst = 0, seconds = 0;
-    for (std::size_t t = 0; t < runs.front().checks.size(); ++t) {
-      std::vector<std::string> row{runs.front().checks[t].name, with_thousands(runs.front().checks[t].count)};
-      for (const CheckRun& run : runs) {
-        row.push_back(figures::scientific(run.checks[t].relative_error, 1));
-        worst = std::max(worst, run.checks[t].relative_error);
-      }
-      rows.push_back(row);
+    double worst = 0;
+    for (const auto& check : checks) {
+      std::cout << "  " << check.name << " (" << check.count << " values): relative error "
+                << figures::scientific(check.relative_error, 1) << '\n';
+      rows.push_back({check.name, with_thousands(check.count), figures::scientific(check.relative_error, 1)});
+      worst = std::max(worst, check.relative_error);
     }
-    for (const CheckRun& run : runs) seconds += run.seconds;
-    report.table("checks", {"parameter tensor", "values", "ReLU", "sigmoid", "tanh"}, rows);
+    const double ratio = accumulation_ratio(checked, x, y);
+    std::cout << "two backward passes without zeroing: the first layer's |dW| grows by a factor "
+              << figures::fixed(ratio, 6) << '\n';
+
+    report.table("checks", {"parameter tensor", "values", "relative error"}, rows);
+    report.number("network", name);
+    report.number("parameters", with_thousands(nn::parameter_count(network)));
     report.number("images", std::to_string(count));
     report.number("epsilon", figures::scientific(epsilon, 0));
     report.number("worst_error", figures::scientific(worst, 0));
     report.number("check_seconds", figures::fixed(seconds, 1));
-    checks_figure(report, runs, count);
+    report.number("accumulation_ratio", figures::fixed(ratio, 6));
+    checks_figure(report, checks, name, count);
+    network_figure(report, network);
     report.finish();
   });
 }

@@ -1,5 +1,7 @@
 #include "report.hpp"
 
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
@@ -57,6 +59,21 @@ std::string fixed(double value, int digits) {
   std::ostringstream text;
   text << std::fixed << std::setprecision(digits) << value;
   return text.str();
+}
+
+std::string scientific(double value, int digits) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "inf" : "−inf";
+  if (value == 0) return "0";
+  std::ostringstream text;
+  text << std::scientific << std::setprecision(digits) << value;  // "3.2e-06"
+  const std::string plain = text.str();
+  const std::size_t e = plain.find('e');
+  const int exponent = std::stoi(plain.substr(e + 1));
+  static const char* const superscripts[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+  std::string power = exponent < 0 ? "⁻" : "";
+  for (char digit : std::to_string(std::abs(exponent))) power += superscripts[digit - '0'];
+  return plain.substr(0, e) + "×10" + power;
 }
 
 }  // namespace figures

@@ -38,4 +38,8 @@ class Report {
 /// A float with `digits` digits after the point, as the book prints numbers.
 std::string fixed(double value, int digits);
 
+/// A number in scientific notation for the prose, e.g. "3.2×10⁻⁶" (`digits`
+/// significant digits after the first); "0" for zero, "NaN" and "inf" as such.
+std::string scientific(double value, int digits = 1);
+
 }  // namespace figures
