@@ -1,0 +1,53 @@
+// Reference solutions to chapter 5's exercises.
+#include "ch05.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "softmax_cross_entropy.hpp"
+
+namespace exercises {
+
+namespace {
+void require_same_shape(const char* name, nn::ConstDoubleView a, nn::ConstDoubleView b) {
+  if (a.rows() != b.rows() || a.cols() != b.cols())
+    throw nn::ShapeError(std::string(name) + ": shapes " + nn::shape_string(a) + " and " + nn::shape_string(b) +
+                         " must be the same B×K");
+}
+}  // namespace
+
+//! [ch05-log-softmax]
+void log_softmax(nn::DoubleView out, nn::ConstDoubleView logits) {
+  require_same_shape("log_softmax", out, logits);
+  for (std::size_t b = 0; b < logits.rows(); ++b) {
+    const auto z = logits.row(b);
+    const double m = *std::max_element(z.begin(), z.end());
+    double sum = 0;
+    for (double v : z) sum += std::exp(v - m);  // each term in (0, 1], one of them 1
+    const double log_sum_exp = m + std::log(sum);
+    for (std::size_t k = 0; k < z.size(); ++k) out(b, k) = z[k] - log_sum_exp;
+  }
+}
+//! [ch05-log-softmax]
+
+//! [ch05-smooth-labels]
+void smooth_labels(nn::DoubleView out, nn::ConstDoubleView one_hot, double alpha) {
+  require_same_shape("smooth_labels", out, one_hot);
+  if (!(alpha >= 0 && alpha < 1)) throw std::invalid_argument("smooth_labels: alpha must be in [0, 1)");
+  const double floor = alpha / static_cast<double>(one_hot.cols());
+  for (std::size_t i = 0; i < one_hot.size(); ++i) out.data()[i] = (1 - alpha) * one_hot.data()[i] + floor;
+}
+//! [ch05-smooth-labels]
+
+//! [ch05-temperature]
+void softmax_with_temperature(nn::DoubleView out, nn::ConstDoubleView logits, double temperature) {
+  require_same_shape("softmax_with_temperature", out, logits);
+  if (!(temperature > 0)) throw std::invalid_argument("softmax_with_temperature: temperature must be positive");
+  nn::DoubleTensor scaled(logits.rows(), logits.cols());
+  for (std::size_t i = 0; i < logits.size(); ++i) scaled.data()[i] = logits.data()[i] / temperature;
+  nn::softmax(out, scaled);  // the library's softmax subtracts the row maximum
+}
+//! [ch05-temperature]
+
+}  // namespace exercises

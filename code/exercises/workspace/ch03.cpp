@@ -1,0 +1,19 @@
+// Your answers to chapter 3's exercises. Replace each throw with your code, then
+// run: ctest --test-dir build -L exercise
+#include "ch03.hpp"
+
+#include "exercise.hpp"
+
+namespace exercises {
+
+void initialise_lecun(nn::Dense&, nn::Rng&) { throw NotImplemented(3, 1, "initialise_lecun"); }
+
+std::size_t mlp_parameter_count(const std::vector<std::size_t>&) {
+  throw NotImplemented(3, 2, "mlp_parameter_count");
+}
+
+void dense_forward_loops(nn::TensorView, nn::ConstTensorView, const nn::Dense&) {
+  throw NotImplemented(3, 3, "dense_forward_loops");
+}
+
+}  // namespace exercises
