@@ -1,0 +1,54 @@
+#include "experiment.hpp"
+
+#include <gnuplot-iostream.h>
+
+#include "figure.hpp"
+
+namespace nn {
+
+MnistParts load_mnist_parts(const std::filesystem::path& dir, std::size_t validation_size) {
+  TrainValidationSplit split = split_off_validation(load_split(dir, Split::train), validation_size);
+  return {std::move(split.train), std::move(split.validation), load_split(dir, Split::test)};
+}
+
+void add_network_flags(po::options_description& options, NetworkFlags& flags) {
+  options.add_options()
+      ("hidden", po::value(&flags.hidden)->default_value(flags.hidden), "width of the hidden layer")
+      ("activation", po::value(&flags.activation)->default_value(flags.activation), "relu, sigmoid or tanh")
+      ("seed", po::value(&flags.seed)->default_value(flags.seed), "seed of the initial weights and the shuffling")
+      ("validation", po::value(&flags.validation)->default_value(flags.validation),
+       "training images held out for validation");
+}
+
+Network make_network(const NetworkFlags& flags, std::size_t inputs) {
+  if (flags.hidden == 0) throw UsageError("--hidden must be at least 1; got 0");
+  ActivationKind kind{};
+  try {
+    kind = parse_activation(flags.activation);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--activation: ") + e.what());
+  }
+  Rng rng(flags.seed);
+  return make_mlp({inputs, flags.hidden, kClasses}, kind, kind == ActivationKind::relu ? Init::he : Init::xavier,
+                  rng);
+}
+
+void draw_history(const figures::Report& report, const std::string& name, const History& history) {
+  std::vector<std::pair<double, double>> train_loss, validation_loss, accuracy;
+  for (const EpochRecord& r : history) {
+    train_loss.emplace_back(r.epoch, r.train_loss);
+    validation_loss.emplace_back(r.epoch, r.validation.loss);
+    accuracy.emplace_back(r.epoch, 100 * r.validation.accuracy);
+  }
+  figures::Figure figure(report.figure_path(name));
+  figure.gnuplot() << "set xlabel 'epoch'\nset ylabel 'loss (cross-entropy)'\nset y2label 'validation accuracy (%)'\n"
+                   << "set ytics nomirror\nset y2tics\nset key center right\nset yrange [0:*]\n"
+                   << "plot '-' with lines title 'training loss', '-' with lines title 'validation loss', "
+                   << "'-' axes x1y2 with lines title 'validation accuracy'\n";
+  figure.gnuplot().send1d(train_loss);
+  figure.gnuplot().send1d(validation_loss);
+  figure.gnuplot().send1d(accuracy);
+  figure.finish();
+}
+
+}  // namespace nn

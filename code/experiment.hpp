@@ -1,0 +1,38 @@
+// What the training programs of chapters 7–10 share: the data in its three
+// parts, the network's flags, and a drawing of a training history.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "program.hpp"
+#include "report.hpp"
+#include "training.hpp"
+
+namespace nn {
+
+/// MNIST in the three parts every training chapter uses.
+struct MnistParts {
+  Dataset train;       // what the network learns from
+  Dataset validation;  // held out of the training file, watched during training
+  Dataset test;        // the 10,000 test images, looked at only at the end
+};
+MnistParts load_mnist_parts(const std::filesystem::path& dir, std::size_t validation_size);
+
+/// The network's shape and its random start.
+struct NetworkFlags {
+  std::size_t hidden = 128;
+  std::string activation = "relu";
+  std::uint64_t seed = 1;
+  std::size_t validation = 10000;
+};
+void add_network_flags(po::options_description& options, NetworkFlags& flags);
+/// inputs-hidden-10 with the flags' activation, He initialisation for ReLU and
+/// Xavier otherwise, drawn from a generator seeded with the flags' seed.
+Network make_network(const NetworkFlags& flags, std::size_t inputs);
+
+/// Draws validation loss and accuracy per epoch (and the training loss) into
+/// the figure `name` of the report.
+void draw_history(const figures::Report& report, const std::string& name, const History& history);
+
+}  // namespace nn
