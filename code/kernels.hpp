@@ -6,13 +6,43 @@
 namespace nn::kernels {
 
 // The same contracts as the products in tensor.hpp, whose shape checks have
-// already run when these are called.
+// already run when these are called. out is M×N throughout.
 
-/// out = a b, skipping the zero elements of a.
+/// out = a b (a is M×K, b is K×N), skipping the zero elements of a.
 void matmul(TensorView out, ConstTensorView a, ConstTensorView b, Write mode);
-/// out = a bᵀ.
+/// out = a bᵀ (a is M×K, b is N×K), skipping the zero elements of a.
 void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mode);
-/// out = aᵀ b, skipping the zero elements of a.
+/// out = aᵀ b (a is K×M, b is K×N), skipping the zero elements of a.
 void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mode);
+
+//! [stages]
+/// The steps by which chapter 11 makes the products fast. Each includes the
+/// ones before it; `threads` is what training runs, the others stay so that
+/// the chapter can time every step and the tests can compare them.
+enum class Stage {
+  reference,   ///< chapter 1's loops, nn::reference
+  skip_zeros,  ///< loops in the order that lets an input of zero skip a whole row of work
+  blocked,     ///< each output row held in registers across the sum, the sum cut into cache-sized blocks
+  threads,     ///< the blocked kernels with the output rows shared out among the cores
+};
+/// Which stage the products above run; `threads` unless changed. Like the
+/// thread count, a setting of the whole process: change it between products.
+void set_stage(Stage stage);
+Stage stage();
+//! [stages]
+
+/// The kernels of each stage, callable directly (the tests and the chapter's
+/// program do). The `threads` stage is the `blocked` one run by the pool.
+namespace stages {
+void matmul_skip_zeros(TensorView out, ConstTensorView a, ConstTensorView b, Write mode);
+void matmul_at_b_skip_zeros(TensorView out, ConstTensorView a, ConstTensorView b, Write mode);
+/// Rows [first, last) of out only: the unit of work a thread gets.
+void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
+                    std::size_t last);
+void matmul_a_bt_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
+                         std::size_t last);
+void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
+                         std::size_t last);
+}  // namespace stages
 
 }  // namespace nn::kernels
