@@ -92,6 +92,9 @@ int main(int argc, char** argv) {
     //! [load]
     const Dataset train = nn::load_split(flags.data_dir, nn::Split::train);
     const Dataset test = nn::load_split(flags.data_dir, nn::Split::test);
+    if (validation_size >= train.size())
+      throw nn::UsageError("--validation " + std::to_string(validation_size) + " must be below the " +
+                           std::to_string(train.size()) + " training images");
     const nn::TrainValidationSplit split = nn::split_off_validation(train, validation_size);
     //! [load]
     const auto train_counts = nn::class_counts(train.labels), test_counts = nn::class_counts(test.labels);
