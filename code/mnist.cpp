@@ -54,7 +54,7 @@ class IdxStream {
       in_.read(reinterpret_cast<char*>(out), static_cast<std::streamsize>(n));
       return static_cast<std::size_t>(in_.gcount());
     } catch (const std::exception& e) {
-      fail(path_, std::string("corrupt gzip data (") + e.what() + ")");
+      fail(path_, std::string("corrupt or truncated gzip data (") + e.what() + "); expected a whole gzip file");
     }
   }
 

@@ -126,7 +126,13 @@ void save_model(const Network& network, const fs::path& path) {
       throw ModelFileError(path.string() + ": cannot be written (" + temporary.string() + " failed)");
     }
   }
-  fs::rename(temporary, path);
+  std::error_code error;
+  fs::rename(temporary, path, error);
+  if (error) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw ModelFileError(path.string() + ": cannot be replaced (" + error.message() + "); the old file is untouched");
+  }
 }
 //! [save]
 
@@ -182,6 +188,13 @@ Network parse_model(const std::uint8_t* bytes, std::size_t size, const std::stri
   return network;
 }
 //! [parse]
+
+void require_shape(const Network& network, std::size_t inputs, std::size_t outputs, const std::string& name) {
+  if (network.inputs() != inputs || network.outputs() != outputs)
+    throw ModelFileError(name + ": a network of " + std::to_string(network.inputs()) + " inputs and " +
+                         std::to_string(network.outputs()) + " outputs; expected " + std::to_string(inputs) +
+                         " inputs and " + std::to_string(outputs) + " outputs");
+}
 
 Network load_model(const fs::path& path) {
   std::error_code error;

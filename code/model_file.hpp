@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>
+#include <string>
 
 #include "network.hpp"
 
@@ -49,5 +50,9 @@ Network load_model(const std::filesystem::path& path);
 
 /// Reads a network from bytes in the model file format; `name` is used in errors.
 Network parse_model(const std::uint8_t* bytes, std::size_t size, const std::string& name);
+
+/// Throws ModelFileError naming `name` unless the network takes `inputs` numbers
+/// and gives `outputs`: a program checks a loaded model against its data with it.
+void require_shape(const Network& network, std::size_t inputs, std::size_t outputs, const std::string& name);
 
 }  // namespace nn

@@ -11,6 +11,8 @@ template <typename... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+template <typename... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;  // C++20 deduces this itself; clang 14 does not yet
 
 template <typename Real>
 std::size_t width_of(const BasicLayer<Real>& layer, std::size_t previous) {

@@ -178,3 +178,36 @@ TEST_CASE("the real MNIST training set has the published class counts", "[mnist]
   CHECK(nn::class_counts(test.labels) ==
         std::vector<std::size_t>{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009});
 }
+
+TEST_CASE("label files and gzip streams meet the same checks as raw image files", "[mnist][bad-input]") {
+  TemporaryFolder dir;
+  const auto labels_error = [&](const std::vector<std::uint8_t>& bytes, bool gzipped) {
+    const auto path = dir / (gzipped ? "labels.gz" : "labels");
+    gzipped ? write_gzip(path, bytes) : write(path, bytes);
+    return error_of([&] { nn::read_idx_labels(path); });
+  };
+  const auto images_error = [&](const std::vector<std::uint8_t>& bytes) {
+    write(dir / "images.gz", bytes);
+    return error_of([&] { nn::read_idx_images(dir / "images.gz"); });
+  };
+  using Catch::Contains;
+  for (bool gzipped : {false, true}) {
+    INFO((gzipped ? "gzip" : "raw"));
+    CHECK_THAT(labels_error({}, gzipped), Contains("truncated header") && Contains("magic number"));
+    CHECK_THAT(labels_error(idx_bytes({2049}, {}), gzipped), Contains("ends before the label count"));
+    CHECK_THAT(labels_error(label_file({4, 10, 2}), gzipped), Contains("label 10 at index 1; expected 0–9"));
+    CHECK_THAT(labels_error(label_file({4, 2, 255}), gzipped), Contains("label 255 at index 2"));
+    CHECK_THAT(labels_error(idx_bytes({2049, 5}, {1, 2}), gzipped), Contains("claims 5 bytes"));
+    // Four billion labels claimed over two bytes: refused without allocating them.
+    CHECK_THAT(labels_error(idx_bytes({2049, 0xFFFFFFFF}, {1, 2}), gzipped), Contains("claims 4294967295 bytes"));
+    CHECK_THAT(labels_error(idx_bytes({2049, 1}, {1, 2}), gzipped),
+               Contains("holds 2") || Contains("more data than the header's 1 bytes"));
+  }
+  CHECK_THAT(error_of([&] { nn::read_idx_labels(dir.path()); }), Contains("is a directory"));
+  CHECK_THAT(error_of([&] { nn::read_idx_labels(dir / "missing.gz"); }), Contains("missing.gz: no such file"));
+  // Gzip's two magic bytes and nothing else; then a stream with data after its end.
+  CHECK_THAT(images_error({0x1f, 0x8b}), Contains("images.gz: corrupt or truncated gzip data"));
+  auto images = image_file(2, 2, 3, kPixels);
+  images.push_back(9);
+  CHECK_THAT(images_error(gzip(images)), Contains("more data than the header's 12 bytes"));
+}

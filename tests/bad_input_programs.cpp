@@ -1,0 +1,303 @@
+// Runs one chapter program with bad flags and bad data, and checks that each
+// run ends the way the README promises: the documented exit status and exactly
+// one line on stderr, "<program>: <message>", naming the flag or the file.
+// Never a crash, a hang or an uncaught exception's default message.
+//
+//   bad_input_programs <program> <its source file> <scratch folder>
+//
+// The cases come from the program itself: its --help lists its flags (and so
+// whether it reads --data and writes --out), and the flags its source passes to
+// nn::require_positive must refuse zero. tests/CMakeLists.txt adds one such test
+// for every chapter program, so a new program is covered when it is added.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "idx_files.hpp"
+
+extern char** environ;
+
+namespace {
+namespace fs = std::filesystem;
+using test_files::image_file;
+using test_files::label_file;
+
+struct Outcome {
+  int status = -1;            // exit status; -1 if it did not exit normally
+  std::string how;            // "", or how it ended otherwise (signal, hang)
+  std::vector<std::string> stderr_lines;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Runs program with args, stdout to /dev/null, stderr to a file; kills it after
+// a minute, which no bad input should ever need.
+Outcome run(const fs::path& program, const std::vector<std::string>& args, const fs::path& scratch,
+            std::string* stdout_text = nullptr) {
+  const fs::path err = scratch / "stderr.txt", out = scratch / "stdout.txt";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<std::string> argv_strings{program.string()};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : argv_strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  Outcome outcome;
+  if (posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ) != 0) {
+    outcome.how = "could not be started";
+    return outcome;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  int wstatus = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (waitpid(pid, &wstatus, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &wstatus, 0);
+      outcome.how = "hung (killed after 60 s)";
+      return outcome;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (WIFEXITED(wstatus))
+    outcome.status = WEXITSTATUS(wstatus);
+  else if (WIFSIGNALED(wstatus))
+    outcome.how = "was killed by signal " + std::to_string(WTERMSIG(wstatus)) + " (a crash)";
+  std::istringstream lines(slurp(err));
+  for (std::string line; std::getline(lines, line);) outcome.stderr_lines.push_back(line);
+  if (stdout_text) *stdout_text = slurp(out);
+  return outcome;
+}
+
+int failures = 0, passes = 0;
+
+// One case: the exit status and the one stderr line that names `names`.
+void expect(const fs::path& program, const std::vector<std::string>& args, const fs::path& scratch, int status,
+            const std::vector<std::string>& names) {
+  std::string command = program.filename().string();
+  for (const auto& a : args) command += " " + a;
+  const Outcome outcome = run(program, args, scratch);
+  std::string problem;
+  const std::string prefix = program.filename().string() + ": ";
+  if (!outcome.how.empty())
+    problem = outcome.how;
+  else if (outcome.status != status)
+    problem = "exit status " + std::to_string(outcome.status) + ", expected " + std::to_string(status);
+  else if (outcome.stderr_lines.size() != 1)
+    problem = std::to_string(outcome.stderr_lines.size()) + " lines on stderr, expected exactly 1";
+  else if (outcome.stderr_lines[0].rfind(prefix, 0) != 0)
+    problem = "the stderr line does not start with \"" + prefix + "\"";
+  else
+    for (const auto& name : names)
+      if (outcome.stderr_lines[0].find(name) == std::string::npos) problem = "the stderr line does not name " + name;
+  if (problem.empty()) {
+    ++passes;
+    std::cout << "ok    " << command << "\n      " << outcome.stderr_lines[0] << '\n';
+  } else {
+    ++failures;
+    std::cout << "FAIL  " << command << ": " << problem << '\n';
+    for (const auto& line : outcome.stderr_lines) std::cout << "      stderr: " << line << '\n';
+  }
+}
+
+struct Flag {
+  std::string name, default_value;
+  bool takes_value = false;
+};
+
+std::vector<Flag> flags_of(const fs::path& program, const fs::path& scratch) {
+  std::string help;
+  const Outcome outcome = run(program, {"--help"}, scratch, &help);
+  if (outcome.status != 0 || !outcome.how.empty()) {
+    std::cout << "FAIL  " << program.filename().string() << " --help did not exit with 0\n";
+    ++failures;
+    return {};
+  }
+  std::vector<Flag> flags;
+  const std::regex line(R"re(^\s+--([a-z0-9-]+)( arg)?( \(="?([^")]*)"?\))?)re");
+  std::istringstream lines(help);
+  for (std::string text; std::getline(lines, text);) {
+    std::smatch m;
+    if (std::regex_search(text, m, line)) flags.push_back({m[1], m[4], m[2].matched});
+  }
+  return flags;
+}
+
+// The flags that the program's source hands to nn::require_positive.
+std::set<std::string> positive_flags(const fs::path& source) {
+  const std::string text = slurp(source);
+  const std::regex call(R"re(require_positive\("([a-z0-9-]+)")re");
+  std::set<std::string> names;
+  for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it) names.insert((*it)[1]);
+  return names;
+}
+
+bool is_number(const std::string& text) { return std::regex_match(text, std::regex(R"(-?[0-9]+(\.[0-9]*)?(e-?[0-9]+)?)")); }
+
+// Writes MNIST-named IDX files for both splits: two 2×2 images and their labels,
+// then lets `spoil` break some of them.
+void write_data(const fs::path& dir, bool gzipped = false) {
+  fs::create_directories(dir);
+  for (const std::string split : {"train", "t10k"}) {
+    const auto images = image_file(2, 2, 2, {0, 1, 2, 3, 4, 5, 6, 7});
+    const auto labels = label_file({3, 1});
+    if (gzipped) {
+      test_files::write_gzip(dir / (split + "-images-idx3-ubyte.gz"), images);
+      test_files::write_gzip(dir / (split + "-labels-idx1-ubyte.gz"), labels);
+    } else {
+      test_files::write(dir / (split + "-images-idx3-ubyte"), images);
+      test_files::write(dir / (split + "-labels-idx1-ubyte"), labels);
+    }
+  }
+}
+
+void for_both_splits(const std::function<void(const std::string&)>& f) {
+  f("train");
+  f("t10k");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::cerr << "usage: bad_input_programs <program> <source> <scratch folder>\n";
+    return 2;
+  }
+  const fs::path program = fs::absolute(argv[1]), source = argv[2], scratch = fs::absolute(argv[3]);
+  fs::remove_all(scratch);
+  fs::create_directories(scratch);
+  const std::vector<Flag> flags = flags_of(program, scratch);
+  const std::set<std::string> positive = positive_flags(source);
+  bool reads_data = false, writes_out = false;
+  for (const Flag& flag : flags) {
+    reads_data = reads_data || flag.name == "data";
+    writes_out = writes_out || flag.name == "out";
+  }
+  const fs::path out = scratch / "out";
+  const std::vector<std::string> quiet = writes_out ? std::vector<std::string>{"--out=" + out.string()}
+                                                    : std::vector<std::string>{};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), quiet.begin(), quiet.end());
+    return args;
+  };
+  constexpr int usage = 2, failure = 1;  // the README's exit statuses
+
+  expect(program, with({"--no-such-flag"}), scratch, usage, {"--no-such-flag"});
+  expect(program, with({"--no-such-flag=3"}), scratch, usage, {"--no-such-flag"});
+  for (const Flag& flag : flags) {
+    if (!flag.takes_value) continue;
+    const std::string name = "--" + flag.name;
+    expect(program, with({name}), scratch, usage, {name});  // the value is missing
+    if (is_number(flag.default_value)) {
+      for (const std::string bad : {"abc", "12abc", "nan", "inf", "-1", "-0.5", "1e999"})
+        expect(program, with({name + "=" + bad}), scratch, usage, {name});
+      if (positive.count(flag.name)) expect(program, with({name + "=0"}), scratch, usage, {name});
+    } else if (std::regex_match(flag.default_value, std::regex("[a-z]+"))) {
+      // A choice among words (an activation, say): a word that is none of them.
+      expect(program, with({name + "=no-such-choice"}), scratch, usage, {name});
+    }
+  }
+  for (const std::string& name : positive) {
+    bool declared = false;
+    for (const Flag& flag : flags) declared = declared || flag.name == name;
+    if (!declared) {
+      ++failures;
+      std::cout << "FAIL  the source checks --" << name << " but --help lists no such flag\n";
+    }
+  }
+
+  // Cases that only one program has: a value that parses but that its data rules out.
+  const std::string name = program.filename().string();
+  if (name == "ch02_mnist") expect(program, with({"--validation=60000"}), scratch, usage, {"--validation"});
+
+  if (writes_out) {
+    const fs::path a_file = scratch / "a-file";
+    test_files::write(a_file, {1, 2, 3});
+    expect(program, {"--out=" + (a_file / "figures").string()}, scratch, failure, {a_file.string()});
+  }
+
+  if (reads_data) {
+    const fs::path missing = scratch / "no-such-folder", a_file = scratch / "not-a-folder";
+    test_files::write(a_file, {1, 2, 3});
+    expect(program, with({"--data=" + missing.string()}), scratch, failure, {missing.string()});
+    expect(program, with({"--data=" + a_file.string()}), scratch, failure, {a_file.string(), "not a directory"});
+    fs::create_directories(scratch / "empty");
+    expect(program, with({"--data=" + (scratch / "empty").string()}), scratch, failure,
+           {(scratch / "empty").string(), "-images-idx3-ubyte"});
+
+    struct DataCase {
+      std::string folder;
+      bool gzipped;
+      std::function<void(const fs::path& dir, const std::string& split)> spoil;
+      std::vector<std::string> names;
+    };
+    const std::vector<DataCase> cases = {
+        {"truncated", false,
+         [](const fs::path& dir, const std::string& split) {
+           // A download cut short: the header claims 60,000 images, the file holds one.
+           test_files::write(dir / (split + "-images-idx3-ubyte"), image_file(60000, 2, 2, {1, 2, 3, 4}));
+         },
+         {"-images-idx3-ubyte", "claims 240000 bytes"}},
+        {"truncated-gzip", true,
+         [](const fs::path& dir, const std::string& split) {
+           auto bytes = test_files::gzip(image_file(2, 2, 2, {0, 1, 2, 3, 4, 5, 6, 7}));
+           bytes.resize(bytes.size() / 2);
+           test_files::write(dir / (split + "-images-idx3-ubyte.gz"), bytes);
+         },
+         {"-images-idx3-ubyte.gz"}},
+        {"empty-file", false,
+         [](const fs::path& dir, const std::string& split) { test_files::write(dir / (split + "-labels-idx1-ubyte"), {}); },
+         {"-labels-idx1-ubyte", "truncated header"}},
+        {"wrong-magic", false,
+         [](const fs::path& dir, const std::string& split) {
+           test_files::write(dir / (split + "-images-idx3-ubyte"), label_file({1, 2}));
+         },
+         {"-images-idx3-ubyte", "magic number 2049; expected 2051"}},
+        {"absurd-size", false,
+         [](const fs::path& dir, const std::string& split) {
+           test_files::write(dir / (split + "-images-idx3-ubyte"), image_file(2, 100000, 100000, {}));
+         },
+         {"-images-idx3-ubyte", "100000×100000"}},
+        {"bad-label", false,
+         [](const fs::path& dir, const std::string& split) {
+           test_files::write(dir / (split + "-labels-idx1-ubyte"), label_file({3, 12}));
+         },
+         {"-labels-idx1-ubyte", "label 12"}},
+        {"count-mismatch", true,
+         [](const fs::path& dir, const std::string& split) {
+           test_files::write_gzip(dir / (split + "-labels-idx1-ubyte.gz"), label_file({3, 1, 4}));
+         },
+         {"2 images but 3 labels"}},
+    };
+    for (const DataCase& c : cases) {
+      const fs::path dir = scratch / c.folder;
+      write_data(dir, c.gzipped);
+      for_both_splits([&](const std::string& split) { c.spoil(dir, split); });
+      expect(program, with({"--data=" + dir.string()}), scratch, failure, c.names);
+    }
+  }
+
+  fs::remove_all(scratch);
+  std::cout << program.filename().string() << ": " << passes << " passed, " << failures << " failed\n";
+  return failures == 0 ? 0 : 1;
+}
