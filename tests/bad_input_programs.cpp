@@ -15,11 +15,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -133,12 +135,24 @@ std::vector<Flag> flags_of(const fs::path& program, const fs::path& scratch) {
     ++failures;
     return {};
   }
+  // Lines of the form "  --name arg (=default)  what it does", the default maybe quoted.
   std::vector<Flag> flags;
-  const std::regex line(R"re(^\s+--([a-z0-9-]+)( arg)?( \(="?([^")]*)"?\))?)re");
   std::istringstream lines(help);
   for (std::string text; std::getline(lines, text);) {
-    std::smatch m;
-    if (std::regex_search(text, m, line)) flags.push_back({m[1], m[4], m[2].matched});
+    const std::size_t start = text.find_first_not_of(' ');
+    if (start == std::string::npos || start == 0 || text.compare(start, 2, "--") != 0) continue;
+    const std::size_t name_end = text.find_first_of(" \t", start);
+    Flag flag;
+    flag.name = text.substr(start + 2, name_end - start - 2);
+    const std::string rest = name_end == std::string::npos ? "" : text.substr(name_end);
+    flag.takes_value = rest.rfind(" arg", 0) == 0;
+    if (flag.takes_value && rest.rfind(" arg (=", 0) == 0) {
+      const std::size_t close = rest.find(')');
+      flag.default_value = rest.substr(7, close == std::string::npos ? std::string::npos : close - 7);
+      if (flag.default_value.size() >= 2 && flag.default_value.front() == '"')
+        flag.default_value = flag.default_value.substr(1, flag.default_value.size() - 2);
+    }
+    flags.push_back(flag);
   }
   return flags;
 }
@@ -146,13 +160,24 @@ std::vector<Flag> flags_of(const fs::path& program, const fs::path& scratch) {
 // The flags that the program's source hands to nn::require_positive.
 std::set<std::string> positive_flags(const fs::path& source) {
   const std::string text = slurp(source);
-  const std::regex call(R"re(require_positive\("([a-z0-9-]+)")re");
+  const std::string call = "require_positive(\"";
   std::set<std::string> names;
-  for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it) names.insert((*it)[1]);
+  for (std::size_t at = text.find(call); at != std::string::npos; at = text.find(call, at + 1)) {
+    const std::size_t first = at + call.size();
+    names.insert(text.substr(first, text.find('"', first) - first));
+  }
   return names;
 }
 
-bool is_number(const std::string& text) { return std::regex_match(text, std::regex(R"(-?[0-9]+(\.[0-9]*)?(e-?[0-9]+)?)")); }
+bool is_number(const std::string& text) {
+  char* end = nullptr;
+  std::strtod(text.c_str(), &end);
+  return !text.empty() && *end == '\0';
+}
+
+bool is_word(const std::string& text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
 
 // Writes MNIST-named IDX files for both splits: two 2×2 images and their labels,
 // then lets `spoil` break some of them.
@@ -212,7 +237,7 @@ int main(int argc, char** argv) {
       for (const std::string bad : {"abc", "12abc", "nan", "inf", "-1", "-0.5", "1e999"})
         expect(program, with({name + "=" + bad}), scratch, usage, {name});
       if (positive.count(flag.name)) expect(program, with({name + "=0"}), scratch, usage, {name});
-    } else if (std::regex_match(flag.default_value, std::regex("[a-z]+"))) {
+    } else if (is_word(flag.default_value)) {
       // A choice among words (an activation, say): a word that is none of them.
       expect(program, with({name + "=no-such-choice"}), scratch, usage, {name});
     }
