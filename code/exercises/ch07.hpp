@@ -1,0 +1,36 @@
+// Chapter 7's exercises. Answer them in workspace/ch07.cpp; the tests are
+// tests/exercises/test_ch07_exercises.cpp (ctest -L exercise).
+#pragma once
+
+#include <vector>
+
+#include "training.hpp"
+
+namespace exercises {
+
+//! [ch07-declarations]
+/// Exercise 7.1: gradient descent with momentum. One velocity tensor per
+/// parameter tensor, in for_each_parameter's order, zero before the first step
+/// (an empty `velocities` is sized and zeroed on the first call). Then, for
+/// every parameter θ with gradient ∇ (the dweight or dbias the last backward
+/// left): v ← μ v − η ∇, then θ ← θ + v.
+struct Momentum {
+  std::vector<nn::Tensor> velocities;
+};
+void momentum_update(nn::Network& network, Momentum& state, float learning_rate, float momentum);
+
+/// Exercise 7.2: L2 weight decay. Training then minimises L + (λ/2) Σ W² over
+/// the weights W of every dense layer (not the biases); add that term's
+/// gradient, λ W, to every dweight. Call it between backward and the update.
+void add_weight_decay(nn::Network& network, float lambda);
+
+/// Exercise 7.3: early stopping. best_epoch is the `epoch` of the record with
+/// the smallest validation loss (the earliest, if several tie); should_stop says
+/// whether `patience` or more records have come after that best one, that is,
+/// that many epochs without a new best. Both throw std::invalid_argument for an
+/// empty history.
+std::size_t best_epoch(const nn::History& history);
+bool should_stop(const nn::History& history, std::size_t patience);
+//! [ch07-declarations]
+
+}  // namespace exercises

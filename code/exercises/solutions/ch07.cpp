@@ -1,0 +1,62 @@
+// Reference solutions to chapter 7's exercises.
+#include "ch07.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace exercises {
+
+//! [ch07-momentum]
+void momentum_update(nn::Network& network, Momentum& state, float learning_rate, float momentum) {
+  if (state.velocities.empty())  // first call: one zero velocity per parameter tensor
+    network.for_each_parameter([&](nn::Tensor& parameter, nn::Tensor&) {
+      state.velocities.emplace_back(parameter.rows(), parameter.cols());
+    });
+  std::size_t k = 0;
+  network.for_each_parameter([&](nn::Tensor& parameter, nn::Tensor& gradient) {
+    nn::Tensor& velocity = state.velocities.at(k++);
+    if (velocity.rows() != parameter.rows() || velocity.cols() != parameter.cols())
+      throw nn::ShapeError("momentum_update: velocity " + nn::shape_string(velocity.view()) + " for a parameter " +
+                           nn::shape_string(parameter.view()));
+    float* v = velocity.data();
+    float* theta = parameter.data();
+    const float* dtheta = gradient.data();
+    for (std::size_t i = 0; i < parameter.size(); ++i) {
+      v[i] = momentum * v[i] - learning_rate * dtheta[i];
+      theta[i] += v[i];
+    }
+  });
+}
+//! [ch07-momentum]
+
+//! [ch07-weight-decay]
+void add_weight_decay(nn::Network& network, float lambda) {
+  for (nn::Layer& layer : network.layers)
+    if (auto* dense = std::get_if<nn::Dense>(&layer)) {
+      const float* w = dense->weight.data();
+      float* dw = dense->dweight.data();
+      for (std::size_t i = 0; i < dense->weight.size(); ++i) dw[i] += lambda * w[i];  // ∂/∂W of (λ/2) W²
+    }
+}
+//! [ch07-weight-decay]
+
+//! [ch07-early-stopping]
+namespace {
+nn::History::const_iterator best_record(const nn::History& history) {
+  if (history.empty()) throw std::invalid_argument("early stopping: the history is empty");
+  // min_element returns the first of equal elements: the earliest best epoch.
+  return std::min_element(history.begin(), history.end(), [](const nn::EpochRecord& a, const nn::EpochRecord& b) {
+    return a.validation.loss < b.validation.loss;
+  });
+}
+}  // namespace
+
+std::size_t best_epoch(const nn::History& history) { return best_record(history)->epoch; }
+
+bool should_stop(const nn::History& history, std::size_t patience) {
+  const auto records_since_best = static_cast<std::size_t>(history.end() - best_record(history)) - 1;
+  return records_since_best >= patience;
+}
+//! [ch07-early-stopping]
+
+}  // namespace exercises

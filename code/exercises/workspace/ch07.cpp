@@ -1,0 +1,17 @@
+// Your answers to chapter 7's exercises. Replace each throw with your code, then
+// run: ctest --test-dir build -L exercise
+#include "ch07.hpp"
+
+#include "exercise.hpp"
+
+namespace exercises {
+
+void momentum_update(nn::Network&, Momentum&, float, float) { throw NotImplemented(7, 1, "momentum_update"); }
+
+void add_weight_decay(nn::Network&, float) { throw NotImplemented(7, 2, "add_weight_decay"); }
+
+std::size_t best_epoch(const nn::History&) { throw NotImplemented(7, 3, "best_epoch"); }
+
+bool should_stop(const nn::History&, std::size_t) { throw NotImplemented(7, 3, "should_stop"); }
+
+}  // namespace exercises

@@ -1,0 +1,21 @@
+// Your answers to chapter 9's exercises. Replace each throw with your code, then
+// run: ctest --test-dir build -L exercise
+#include "ch09.hpp"
+
+#include "exercise.hpp"
+
+namespace exercises {
+
+float inverse_time_learning_rate(float, std::size_t, double) {
+  throw NotImplemented(9, 1, "inverse_time_learning_rate");
+}
+
+std::vector<double> exponential_moving_average(const std::vector<float>&, double) {
+  throw NotImplemented(9, 2, "exponential_moving_average");
+}
+
+void ParameterAverage::add(nn::Network&) { throw NotImplemented(9, 3, "ParameterAverage::add"); }
+
+void ParameterAverage::load(nn::Network&) const { throw NotImplemented(9, 3, "ParameterAverage::load"); }
+
+}  // namespace exercises
