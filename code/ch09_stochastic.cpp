@@ -1,4 +1,5 @@
 // Chapter 9's program: stochastic gradient descent, one image per update.
+#include <algorithm>
 #include <iostream>
 
 #include <gnuplot-iostream.h>
@@ -85,6 +86,9 @@ int main(int argc, char** argv) {
     report.number("validation_accuracy", figures::fixed(100 * last.validation.accuracy, 2));
     report.number("test_accuracy", figures::fixed(100 * test.accuracy, 2));
     report.number("window", std::to_string(window));
+    const auto pixels = data.train.images.values();
+    const auto zero_pixels = std::count(pixels.begin(), pixels.end(), 0.0f);  // rows the fused step skips
+    report.number("zero_pixels", figures::fixed(100.0 * static_cast<double>(zero_pixels) / pixels.size(), 0));
     draw_losses(report, losses, window);
     report.finish();
   });

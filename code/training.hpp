@@ -49,11 +49,13 @@ float train_step(Network& network, ConstTensorView inputs, ConstTensorView targe
                  StepBuffers& buffers);
 //! [step]
 
+//! [divergence]
 /// Throws DivergenceError unless every parameter is finite. `where` says when
 /// the check ran ("after epoch 3"); the message adds a hint.
 void check_parameters_finite(Network& network, const std::string& where, float learning_rate);
 /// Throws DivergenceError with epoch, step, learning rate and a hint if loss is not finite.
 void check_loss_finite(float loss, std::size_t epoch, std::size_t step, float learning_rate);
+//! [divergence]
 
 //! [history]
 /// What training records after every epoch: enough to draw every figure of chapters 7–10.
