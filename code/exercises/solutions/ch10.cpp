@@ -1,6 +1,7 @@
 // Reference solutions to chapter 10's exercises.
 #include "ch10.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 
