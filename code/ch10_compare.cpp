@@ -63,7 +63,7 @@ std::vector<Variant> train_all(const nn::Network& start, const nn::MnistParts& d
 
 // Validation loss against epochs, against updates (log scale) and against seconds.
 void draw_losses(const figures::Report& report, const std::vector<Variant>& variants) {
-  figures::Figure figure(report.figure_path("losses.svg"), 1100, 380);
+  figures::Figure figure(report.figure_path("losses.svg"), 900, 360);
   gnuplotio::Gnuplot& gp = figure.gnuplot();
   gp << "set multiplot layout 1,3\nset ylabel 'validation loss'\nset logscale y\nset key top right\n";
   const char* axes[3] = {"epoch", "updates", "training seconds"};
@@ -186,9 +186,9 @@ void draw_mistakes(const figures::Report& report, const nn::Dataset& test, const
                      static_cast<double>(side) - static_cast<double>(below) / 2;
     labels += "set label " + std::to_string(i + 1) + " '" + std::to_string(mistakes[i].label) + " → " +
               std::to_string(mistakes[i].predicted) + " (" + figures::fixed(100 * mistakes[i].confidence, 0) +
-              "%)' at " + std::to_string(x) + "," + std::to_string(y) + " center front font ',11'\n";
+              "%)' at " + std::to_string(x) + "," + std::to_string(y) + " center front font ',9'\n";
   }
-  draw_picture(report.figure_path("mistakes.png"), tile(images, side, per_row, 2, below), 900, 300,
+  draw_picture(report.figure_path("mistakes.png"), tile(images, side, per_row, 2, below), 1000, 330,
                "set palette gray negative", "set cbrange [0:1]", labels);
 }
 
