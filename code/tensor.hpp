@@ -5,7 +5,7 @@
 //   O  outputs of a layer               K  classes (10 for MNIST)
 //
 // Every tensor in a multilayer perceptron is a matrix: a batch of inputs is B×I,
-// a weight matrix O×I, a bias 1×O. So the book's one owning type is a row-major
+// a weight matrix I×O, a bias 1×O. So the book's one owning type is a row-major
 // matrix, and a vector is a matrix with one row.
 #pragma once
 
