@@ -241,6 +241,10 @@ int main(int argc, char** argv) {
       nn::require_positive(name, value);
     figures::Report report(flags.out_dir, "ch10");
     if (model_path.empty()) model_path = flags.out_dir / "ch10_model.nnsc";
+    // Checked before training, not after it: a bad path must not cost the whole run.
+    const std::filesystem::path model_folder = std::filesystem::absolute(model_path).parent_path();
+    if (!std::filesystem::is_directory(model_folder) || std::filesystem::is_directory(model_path))
+      throw nn::UsageError("--model " + model_path.string() + ": expected a file name in an existing folder");
     const nn::MnistParts data = nn::load_mnist_parts(flags.data_dir, network_flags.validation);
     const nn::Network start = nn::make_network(network_flags, data.train.images.cols());
 
