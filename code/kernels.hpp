@@ -15,6 +15,11 @@ void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mod
 /// out = aᵀ b (a is K×M, b is K×N), skipping the zero elements of a.
 void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mode);
 
+/// A product is shared among the threads only from this many multiply-adds
+/// (counted as if no zero were skipped): below it, waking a second thread costs
+/// more than it saves on this book's machine (chapter 11 measures it).
+inline constexpr std::size_t kWorthSharing = std::size_t{1} << 24;
+
 //! [stages]
 /// The steps by which chapter 11 makes the products fast. Each includes the
 /// ones before it; `threads` is what training runs, the others stay so that

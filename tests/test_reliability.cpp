@@ -10,6 +10,7 @@
 #include <string>
 
 #include "idx_files.hpp"
+#include "kernels.hpp"
 #include "minibatch.hpp"
 #include "model_file.hpp"
 #include "parallel.hpp"
@@ -159,7 +160,9 @@ enum class Method { full_batch, mini_batch, stochastic };
 
 Run train(Method method, std::uint64_t seed, std::size_t threads) {
   nn::parallel::set_threads(threads);
-  const nn::Dataset data = synthetic(384, 11), validation = synthetic(128, 12);
+  // Enough images that a full-batch product is shared among threads (kernels::kWorthSharing).
+  const nn::Dataset data = synthetic(1536, 11), validation = synthetic(128, 12);
+  REQUIRE(data.images.size() * 64 >= nn::kernels::kWorthSharing);  // the first layer's forward, 256 → 64
   nn::Network net = network(seed);
   Run run;
   nn::History history;
