@@ -17,14 +17,7 @@ using nn::ConstTensorView;
 using nn::Tensor;
 using nn::TensorView;
 
-void print(const std::string& name, ConstTensorView t) {
-  std::cout << name << " (" << nn::shape_string(t) << "):\n";
-  for (std::size_t r = 0; r < t.rows(); ++r) {
-    std::cout << "  ";
-    for (float v : t.row(r)) std::cout << ' ' << v;
-    std::cout << '\n';
-  }
-}
+void print(const std::string& name, ConstTensorView t) { nn::print(std::cout, name, t); }
 
 //! [worked-product]
 void worked_product(figures::Report& report) {

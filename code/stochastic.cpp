@@ -92,10 +92,8 @@ History train_stochastic(Network& network, const Dataset& train, const Dataset& 
       if (progress && step % 256 == 0) progress->step(epoch, step + 1, n, loss);
     }
     training_seconds += seconds_since(start);
-    check_parameters_finite(network, "after epoch " + std::to_string(epoch), learning_rate);
-    history.push_back({epoch, updates, training_seconds, loss_sum / static_cast<double>(n),
-                       evaluate(network, validation)});
-    if (progress) progress->epoch_done(history.back(), n);
+    finish_epoch(network, validation, {epoch, updates, training_seconds, loss_sum / static_cast<double>(n), {}},
+                 learning_rate, n, history, progress);
   }
   return history;
 }

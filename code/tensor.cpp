@@ -4,6 +4,7 @@
 #include "kernels.hpp"
 
 #include <algorithm>
+#include <ostream>
 
 namespace nn {
 
@@ -161,6 +162,15 @@ void add_row(TensorView out, ConstTensorView row) { add_row_kernel(out, row); }
 void add_row(DoubleView out, ConstDoubleView row) { add_row_kernel(out, row); }
 void add_column_sums(TensorView out, ConstTensorView in) { add_column_sums_kernel(out, in); }
 void add_column_sums(DoubleView out, ConstDoubleView in) { add_column_sums_kernel(out, in); }
+void print(std::ostream& out, const std::string& name, ConstTensorView tensor) {
+  out << name << " (" << shape_string(tensor) << "):\n";
+  for (std::size_t r = 0; r < tensor.rows(); ++r) {
+    out << "  ";
+    for (float v : tensor.row(r)) out << ' ' << v;
+    out << '\n';
+  }
+}
+
 void fill(TensorView out, float value) { std::fill_n(out.data(), out.size(), value); }
 void fill(DoubleView out, double value) { std::fill_n(out.data(), out.size(), value); }
 

@@ -12,6 +12,7 @@
 #include <cassert>
 #include <cstddef>
 #include <initializer_list>
+#include <iosfwd>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -165,6 +166,9 @@ void matmul(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = W
 void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
 void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
 }  // namespace reference
+
+/// Writes "name (R×C):" and then the tensor row by row, for the chapter programs.
+void print(std::ostream& out, const std::string& name, ConstTensorView tensor);
 
 /// Fills every element with value.
 void fill(TensorView out, float value);

@@ -125,6 +125,14 @@ void Progress::epoch_done(const EpochRecord& record, std::size_t samples_per_epo
   out_ << line.str() << std::flush;
 }
 
+void finish_epoch(Network& network, const Dataset& validation, EpochRecord record, float learning_rate,
+                  std::size_t samples_per_epoch, History& history, Progress* progress) {
+  check_parameters_finite(network, "after epoch " + std::to_string(record.epoch), learning_rate);
+  record.validation = evaluate(network, validation);
+  history.push_back(record);
+  if (progress) progress->epoch_done(record, samples_per_epoch);
+}
+
 //! [full-batch]
 History train_full_batch(Network& network, const Dataset& train, const Dataset& validation,
                          const FullBatchSettings& settings, Progress* progress) {
@@ -137,9 +145,8 @@ History train_full_batch(Network& network, const Dataset& train, const Dataset& 
     const float loss = train_step(network, train.images, targets, settings.learning_rate, buffers);
     training_seconds += seconds_since(start);
     check_loss_finite(loss, epoch, 1, settings.learning_rate);
-    check_parameters_finite(network, "after epoch " + std::to_string(epoch), settings.learning_rate);
-    history.push_back({epoch, epoch, training_seconds, loss, evaluate(network, validation)});
-    if (progress) progress->epoch_done(history.back(), train.size());
+    finish_epoch(network, validation, {epoch, epoch, training_seconds, loss, {}}, settings.learning_rate,
+                 train.size(), history, progress);
   }
   return history;
 }

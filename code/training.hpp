@@ -69,6 +69,15 @@ struct EpochRecord {
 using History = std::vector<EpochRecord>;
 //! [history]
 
+class Progress;
+
+/// Ends an epoch the same way for every variant of descent: checks that every
+/// parameter is still finite, evaluates on the validation set, appends the
+/// record (epoch, updates, seconds and training loss filled in by the caller)
+/// to the history, and reports it if there is a progress display.
+void finish_epoch(Network& network, const Dataset& validation, EpochRecord record, float learning_rate,
+                  std::size_t samples_per_epoch, History& history, Progress* progress);
+
 /// Reports training as it goes: on a terminal one line rewritten in place
 /// within an epoch, and one line per epoch; in a log, one line per epoch.
 class Progress {
