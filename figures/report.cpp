@@ -22,16 +22,9 @@ void write_whole(const fs::path& path, const std::string& text) {
   }
   fs::rename(temporary, path);
 }
-}  // namespace
 
-Report::Report(fs::path out_dir, std::string chapter) : out_dir_(std::move(out_dir)), chapter_(std::move(chapter)) {
-  fs::create_directories(out_dir_);
-}
-
-void Report::number(const std::string& name, const std::string& value) { numbers_.emplace_back(name, value); }
-
-void Report::table(const std::string& name, const std::vector<std::string>& header,
-                   const std::vector<std::vector<std::string>>& rows) {
+// A Markdown table: the first column left-aligned, the others right-aligned.
+std::string markdown_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
   std::ostringstream md;
   auto line = [&md](const std::vector<std::string>& cells) {
     md << '|';
@@ -43,10 +36,36 @@ void Report::table(const std::string& name, const std::vector<std::string>& head
   for (std::size_t i = 0; i < header.size(); ++i) md << (i == 0 ? ":---|" : "---:|");
   md << '\n';
   for (const auto& row : rows) line(row);
-  write_whole(out_dir_ / (chapter_ + "_" + name + ".md"), md.str());
+  return md.str();
+}
+}  // namespace
+
+Report::Report(fs::path out_dir, std::string chapter) : out_dir_(std::move(out_dir)), chapter_(std::move(chapter)) {
+  fs::create_directories(out_dir_);
+}
+
+void Report::number(const std::string& name, const std::string& value) { numbers_.emplace_back(name, value); }
+
+void Report::table(const std::string& name, const std::vector<std::string>& header,
+                   const std::vector<std::vector<std::string>>& rows) {
+  write_whole(out_dir_ / (chapter_ + "_" + name + ".md"), markdown_table(header, rows));
+}
+
+void Report::claim(const std::string& statement, bool holds, const std::string& evidence) {
+  claims_.push_back({statement, holds, evidence});
 }
 
 void Report::finish() const {
+  if (!claims_.empty()) {
+    std::vector<std::vector<std::string>> rows;
+    for (const Claim& claim : claims_) rows.push_back({claim.statement, claim.evidence, claim.holds ? "holds" : "**fails**"});
+    write_whole(out_dir_ / (chapter_ + "_claims.md"),
+                markdown_table({"the text says", "this run measured", "check"}, rows));
+  }
+  for (const Claim& claim : claims_)
+    if (!claim.holds)
+      throw ClaimFailed(chapter_ + ": the text says that " + claim.statement + ", but this run measured " +
+                        claim.evidence + "; the page would be wrong, so the build stops here");
   std::ostringstream doxy;
   doxy << "# Numbers reported by the " << chapter_ << " program; generated, do not edit.\n";
   for (const auto& [name, value] : numbers_) doxy << "ALIASES += \"" << chapter_ << '_' << name << '=' << value << "\"\n";

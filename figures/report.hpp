@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,16 @@ class Report {
   void table(const std::string& name, const std::vector<std::string>& header,
              const std::vector<std::vector<std::string>>& rows);
 
-  /// Writes the aliases file; each table was written when it was added.
+  /// A conclusion the chapter's prose draws from this run ("faster", "best",
+  /// "converges"), with the program's own check of it and the numbers behind it.
+  /// finish() lists every claim in out/CHAPTER_claims.md (shown with
+  /// \\includedoc) and, if any does not hold, throws ClaimFailed instead of
+  /// writing the aliases file: the chapter run fails, and so does the build,
+  /// rather than let the page say what the run contradicts.
+  void claim(const std::string& statement, bool holds, const std::string& evidence);
+
+  /// Writes the claims table and then the aliases file; each table was written
+  /// when it was added. Throws ClaimFailed, naming the first claim that failed.
   void finish() const;
 
   const std::filesystem::path& out_dir() const { return out_dir_; }
@@ -33,6 +43,17 @@ class Report {
   std::filesystem::path out_dir_;
   std::string chapter_;
   std::vector<std::pair<std::string, std::string>> numbers_;
+  struct Claim {
+    std::string statement;
+    bool holds;
+    std::string evidence;
+  };
+  std::vector<Claim> claims_;
+};
+
+/// Thrown by Report::finish when a claim of the prose does not hold for this run.
+struct ClaimFailed : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 /// A float with `digits` digits after the point, as the book prints numbers.
