@@ -95,8 +95,33 @@ LayerKind kind_of(ActivationKind kind) {
 
 }  // namespace
 
+void check_model_destination(const fs::path& path) {
+  std::error_code error;
+  const auto status = fs::status(path, error);
+  if (fs::exists(status)) {
+    if (!fs::is_regular_file(status))
+      throw ModelFileError(path.string() + ": is not a regular file; expected a new file or a model file to replace");
+    std::ifstream file(path, std::ios::binary);
+    char magic[sizeof kModelMagic] = {};
+    file.read(magic, sizeof magic);
+    if (file.gcount() != sizeof magic || std::memcmp(magic, kModelMagic, sizeof magic) != 0)
+      throw ModelFileError(path.string() + ": exists and is not a model file of this book (it does not start with "
+                           "\"NNSCRATC\"); refusing to replace it: name a new file or remove this one");
+  }
+  // Try the very file the save will write, then remove it: a folder that is
+  // missing or read-only is found now, not after the training.
+  fs::path temporary = path;
+  temporary += ".partial";
+  std::ofstream probe(temporary, std::ios::binary | std::ios::trunc);
+  const bool writable = probe.is_open();
+  probe.close();
+  fs::remove(temporary, error);
+  if (!writable) throw ModelFileError(path.string() + ": cannot be written (" + temporary.string() + " cannot be created)");
+}
+
 //! [save]
 void save_model(const Network& network, const fs::path& path) {
+  check_model_destination(path);
   Writer out;
   out.raw(kModelMagic, sizeof kModelMagic);
   out.u32(kModelVersion);
@@ -201,6 +226,8 @@ Network load_model(const fs::path& path) {
   const auto status = fs::status(path, error);
   if (!fs::exists(status)) throw ModelFileError(path.string() + ": no such file");
   if (fs::is_directory(status)) throw ModelFileError(path.string() + ": is a directory; expected a model file");
+  if (!fs::is_regular_file(status))
+    throw ModelFileError(path.string() + ": is not a regular file (a pipe, a device or a socket); expected a model file");
   const std::uintmax_t size = fs::file_size(path, error);
   constexpr std::uintmax_t kLargest = std::uintmax_t{1} << 32;  // 4 GiB: far above any model of this book
   if (error || size > kLargest)

@@ -38,6 +38,11 @@ inline constexpr char kModelMagic[8] = {'N', 'N', 'S', 'C', 'R', 'A', 'T', 'C'};
 inline constexpr std::uint32_t kModelVersion = 1;
 //! [format]
 
+/// Throws ModelFileError unless a model can be saved at `path`: the folder takes a
+/// new file, and `path` is either new or a model file of this book (a save never
+/// replaces anything else). Programs call it before training, and save_model again.
+void check_model_destination(const std::filesystem::path& path);
+
 /// Writes the network to `path` whole or not at all: it writes a temporary file
 /// beside it, then renames it over `path`, so an interrupted save never leaves
 /// a half-written model where the last good one was.

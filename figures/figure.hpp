@@ -26,8 +26,14 @@ inline constexpr std::array<const char*, 6> kPalette = {"#1f6fb4", "#e3761c", "#
                                                         "#c23b3b", "#7b52ab", "#6b6b6b"};
 
 /// One figure file drawn by one gnuplot process, in the book's style: an SVG for a
-/// name ending in .svg, a PNG otherwise. gnuplot exits 0 even when a command
-/// fails, so finish() checks that the file was written.
+/// name ending in .svg, a PNG otherwise.
+///
+/// No string of the user's ever reaches gnuplot: gnuplot draws into a private
+/// folder under /tmp whose name the program chose, and finish() moves the figure
+/// to `file` with the file system's calls, replacing an older figure whole. gnuplot
+/// exits 0 even when a command fails, so finish() also checks that it drew
+/// something; what gnuplot says goes to a log, never to the terminal, and a
+/// failure is one line naming the figure and gnuplot's first complaint.
 class Figure {
  public:
   Figure(std::filesystem::path file, int width = 720, int height = 440);
@@ -42,11 +48,13 @@ class Figure {
   /// Sends a matrix as inline data for `plot '-' matrix with image`, row 0 at the top.
   void send_matrix(nn::ConstTensorView matrix);
 
-  /// Waits for gnuplot and throws FigureError if the file is missing or empty.
+  /// Waits for gnuplot, then moves the figure into place; throws FigureError if
+  /// gnuplot drew nothing or the figure cannot be written where it belongs.
   void finish();
 
  private:
-  std::filesystem::path file_;
+  std::filesystem::path file_;     // where the figure belongs: the user's path
+  std::filesystem::path scratch_;  // the private folder gnuplot draws in
   std::unique_ptr<gnuplotio::Gnuplot> gnuplot_;
 };
 

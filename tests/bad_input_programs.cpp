@@ -125,6 +125,9 @@ void expect(const fs::path& program, const std::vector<std::string>& args, const
 struct Flag {
   std::string name, default_value;
   bool takes_value = false;
+  // The limits --help shows in place of "arg": "1..4096" for a whole number,
+  // "(0,10]" or "[0,1]" for a real number, "relu|sigmoid|tanh" for a choice.
+  std::string limits;
 };
 
 std::vector<Flag> flags_of(const fs::path& program, const fs::path& scratch) {
@@ -135,26 +138,56 @@ std::vector<Flag> flags_of(const fs::path& program, const fs::path& scratch) {
     ++failures;
     return {};
   }
-  // Lines of the form "  --name arg (=default)  what it does", the default maybe quoted.
+  // Lines of the form "  --name VALUE (=default)  what it does", the default maybe
+  // quoted; VALUE is "arg", "PATH" or the flag's limits. A flag without a value
+  // has its description after two or more spaces, or nothing at all.
   std::vector<Flag> flags;
   std::istringstream lines(help);
   for (std::string text; std::getline(lines, text);) {
     const std::size_t start = text.find_first_not_of(' ');
-    if (start == std::string::npos || start == 0 || text.compare(start, 2, "--") != 0) continue;
-    const std::size_t name_end = text.find_first_of(" \t", start);
+    if (start == std::string::npos || start == 0) continue;
+    std::size_t at = start;
+    if (text.compare(start, 2, "-h") == 0) continue;  // "-h [ --help ]"
+    if (text.compare(at, 2, "--") != 0) continue;
+    const std::size_t name_end = text.find_first_of(" \t", at);
     Flag flag;
-    flag.name = text.substr(start + 2, name_end - start - 2);
+    flag.name = text.substr(at + 2, name_end - at - 2);
     const std::string rest = name_end == std::string::npos ? "" : text.substr(name_end);
-    flag.takes_value = rest.rfind(" arg", 0) == 0;
-    if (flag.takes_value && rest.rfind(" arg (=", 0) == 0) {
-      const std::size_t close = rest.find(')');
-      flag.default_value = rest.substr(7, close == std::string::npos ? std::string::npos : close - 7);
-      if (flag.default_value.size() >= 2 && flag.default_value.front() == '"')
-        flag.default_value = flag.default_value.substr(1, flag.default_value.size() - 2);
+    flag.takes_value = rest.size() > 1 && rest[0] == ' ' && rest[1] != ' ';
+    if (flag.takes_value) {
+      const std::size_t value_end = rest.find(' ', 1);
+      flag.limits = rest.substr(1, value_end == std::string::npos ? std::string::npos : value_end - 1);
+      const std::size_t open = rest.find(" (=");
+      if (open != std::string::npos) {
+        const std::size_t close = rest.find(')', open);
+        flag.default_value = rest.substr(open + 3, close == std::string::npos ? std::string::npos : close - open - 3);
+        if (flag.default_value.size() >= 2 && flag.default_value.front() == '"')
+          flag.default_value = flag.default_value.substr(1, flag.default_value.size() - 2);
+      }
     }
     flags.push_back(flag);
   }
   return flags;
+}
+
+// The values just outside a flag's limits, which it must refuse: for "1..4096",
+// 0 and 4097; for "(0,10]", 0 and 10.5; for "[0,1]", -0.5 and 1.5.
+std::vector<std::string> outside_limits(const std::string& limits) {
+  std::vector<std::string> values;
+  const std::size_t dots = limits.find("..");
+  if (dots != std::string::npos) {
+    const unsigned long long least = std::stoull(limits.substr(0, dots)), most = std::stoull(limits.substr(dots + 2));
+    if (least > 0) values.push_back(std::to_string(least - 1));
+    if (most < ~0ULL) values.push_back(std::to_string(most + 1));
+    return values;
+  }
+  if (limits.size() > 2 && (limits.front() == '(' || limits.front() == '[') && limits.back() == ']') {
+    const std::size_t comma = limits.find(',');
+    const double least = std::stod(limits.substr(1, comma - 1)), most = std::stod(limits.substr(comma + 1));
+    values.push_back(limits.front() == '(' ? limits.substr(1, comma - 1) : std::to_string(least - 0.5));
+    values.push_back(std::to_string(most * 1.5 + 0.5));
+  }
+  return values;
 }
 
 // The flags that the program's source hands to nn::require_positive.
@@ -237,6 +270,9 @@ int main(int argc, char** argv) {
       for (const std::string bad : {"abc", "12abc", "nan", "inf", "-1", "-0.5", "1e999"})
         expect(program, with({name + "=" + bad}), scratch, usage, {name});
       if (positive.count(flag.name)) expect(program, with({name + "=0"}), scratch, usage, {name});
+      // Out of its limits, absurd sizes included: refused before any allocation.
+      for (const std::string& outside : outside_limits(flag.limits))
+        expect(program, with({name + "=" + outside}), scratch, usage, {name});
     } else if (is_word(flag.default_value)) {
       // A choice among words (an activation, say): a word that is none of them.
       expect(program, with({name + "=no-such-choice"}), scratch, usage, {name});

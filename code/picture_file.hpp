@@ -1,0 +1,27 @@
+// Chapter 10: reading a picture file (PNG or PGM) through Boost.GIL.
+//
+// Boost 1.74's GIL does not compile as C++20 (its I/O tags name constructors as
+// template-ids, which C++20 forbids), so this one file is compiled as C++17 and
+// its interface uses nothing newer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <vector>
+
+namespace nn {
+
+/// A picture as 8-bit red, green, blue and alpha, row after row.
+struct RgbaPicture {
+  std::size_t width = 0, height = 0;
+  std::vector<std::uint8_t> rgba;  // height · width · 4
+};
+
+/// Reads a PNG or a PGM (P2 or P5) file, told apart by their first bytes, and
+/// refuses a header that claims more than `largest_side` pixels a side before
+/// allocating. Throws std::runtime_error with what was wrong (not the path).
+RgbaPicture read_rgba_picture(const std::filesystem::path& path, std::size_t largest_side);
+
+}  // namespace nn
