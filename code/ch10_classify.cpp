@@ -6,9 +6,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "digit_image.hpp"
 #include "mnist.hpp"
 #include "model_file.hpp"
+#include "picture_file.hpp"
 #include "program.hpp"
 #include "softmax_cross_entropy.hpp"
 #include "training.hpp"
@@ -125,12 +125,13 @@ int main(int argc, char** argv) {
         for (std::size_t k = 0; k < per_class.size(); ++k) std::cout << ' ' << k << ':' << per_class[k];
         std::cout << '\n';
       } else {
-        nn::Tensor input;
+        const nn::InkPicture picture = nn::read_picture(path);
+        nn::Tensor input(1, kSide * kSide);
         try {
-          input = nn::mnist_like(nn::read_picture(path));
-        } catch (const nn::DataError& e) {
-          const std::string what = e.what();
-          throw nn::DataError(what.rfind(name, 0) == 0 ? what : name + ": " + what);
+          const std::vector<float> pixels = nn::mnist_like(picture);
+          std::copy(pixels.begin(), pixels.end(), input.values().begin());
+        } catch (const std::invalid_argument& e) {
+          throw nn::DataError(name + ": " + e.what());
         }
         nn::softmax(probabilities, network.forward(input));
         if (show_input) print_input(std::cout, input);

@@ -3,33 +3,16 @@
 #include <algorithm>
 #include <cmath>
 
-#include "mnist.hpp"
-#include "picture_file.hpp"
+#include <stdexcept>
 
 namespace nn {
-namespace fs = std::filesystem;
 
-namespace {
-[[noreturn]] void fail(const fs::path& path, const std::string& what) { throw DataError(path.string() + ": " + what); }
-}  // namespace
-
-InkPicture read_picture(const fs::path& path) {
-  std::error_code error;
-  const auto status = fs::status(path, error);
-  if (!fs::exists(status)) fail(path, "no such file");
-  if (!fs::is_regular_file(status)) fail(path, "is not a regular file; expected a PNG or PGM picture");
-  RgbaPicture file;
-  try {
-    file = read_rgba_picture(path, kLargestPictureSide);
-  } catch (const std::runtime_error& e) {
-    fail(path, e.what());
-  }
-
+InkPicture ink_from_rgba(std::size_t width, std::size_t height, const std::uint8_t* rgba) {
   // Brightness in [0, 1], with transparent pixels shown over white paper.
-  InkPicture picture{file.height, file.width, {}};
+  InkPicture picture{height, width, {}};
   std::vector<float> brightness(picture.rows * picture.cols);
   for (std::size_t i = 0; i < brightness.size(); ++i) {
-    const std::uint8_t* pixel = &file.rgba[4 * i];
+    const std::uint8_t* pixel = &rgba[4 * i];
     const float luma = (0.299f * pixel[0] + 0.587f * pixel[1] + 0.114f * pixel[2]) / 255;
     const float alpha = pixel[3] / 255.0f;
     brightness[i] = alpha * luma + (1 - alpha);
@@ -82,7 +65,7 @@ std::vector<float> resample(const std::vector<float>& line, std::size_t m) {
 }  // namespace
 
 //! [mnist-like-code]
-Tensor mnist_like(const InkPicture& picture) {
+std::vector<float> mnist_like(const InkPicture& picture) {
   constexpr std::size_t kBox = 20, kField = 28;
   // 1. The bounding box of the ink (pixels above a tenth of the darkest stroke).
   std::size_t top = picture.rows, bottom = 0, left = picture.cols, right = 0;
@@ -92,7 +75,7 @@ Tensor mnist_like(const InkPicture& picture) {
         top = std::min(top, r), bottom = std::max(bottom, r + 1);
         left = std::min(left, c), right = std::max(right, c + 1);
       }
-  if (top >= bottom) throw DataError("the picture holds no ink: every pixel is the paper's shade");
+  if (top >= bottom) throw std::invalid_argument("the picture holds no ink: every pixel is the paper's shade");
 
   // 2. Scale the box so that its longer side is 20 pixels, keeping the aspect
   //    ratio: first every row across, then every column down.
@@ -104,12 +87,12 @@ Tensor mnist_like(const InkPicture& picture) {
     const float* start = &picture.ink[(top + r) * picture.cols + left];
     rows[r] = resample(std::vector<float>(start, start + width), new_width);
   }
-  Tensor box(new_height, new_width);
+  std::vector<float> box(new_height * new_width);  // row after row
   for (std::size_t c = 0; c < new_width; ++c) {
     std::vector<float> column(height);
     for (std::size_t r = 0; r < height; ++r) column[r] = rows[r][c];
     const std::vector<float> scaled = resample(column, new_height);
-    for (std::size_t r = 0; r < new_height; ++r) box(r, c) = scaled[r];
+    for (std::size_t r = 0; r < new_height; ++r) box[r * new_width + c] = scaled[r];
   }
 
   // 3. The centre of mass of the ink, and the whole-pixel shift that puts it in
@@ -118,19 +101,20 @@ Tensor mnist_like(const InkPicture& picture) {
   double mass = 0, row_moment = 0, col_moment = 0;
   for (std::size_t r = 0; r < new_height; ++r)
     for (std::size_t c = 0; c < new_width; ++c) {
-      mass += box(r, c);
-      row_moment += box(r, c) * (static_cast<double>(r) + 0.5);
-      col_moment += box(r, c) * (static_cast<double>(c) + 0.5);
+      const double ink = box[r * new_width + c];
+      mass += ink;
+      row_moment += ink * (static_cast<double>(r) + 0.5);
+      col_moment += ink * (static_cast<double>(c) + 0.5);
     }
   auto offset = [&](double moment, std::size_t size) {
     const double wanted = std::round(static_cast<double>(kField) / 2 + 0.5 - moment / mass);
     return static_cast<std::size_t>(std::clamp(wanted, 0.0, static_cast<double>(kField - size)));
   };
   const std::size_t row_offset = offset(row_moment, new_height), col_offset = offset(col_moment, new_width);
-  Tensor field(1, kField * kField);
+  std::vector<float> field(kField * kField, 0.0f);
   for (std::size_t r = 0; r < new_height; ++r)
     for (std::size_t c = 0; c < new_width; ++c)
-      field(0, (row_offset + r) * kField + col_offset + c) = std::min(1.0f, box(r, c));
+      field[(row_offset + r) * kField + col_offset + c] = std::min(1.0f, box[r * new_width + c]);
   return field;
 }
 //! [mnist-like-code]

@@ -1,11 +1,11 @@
 // Chapter 10: a picture of the reader's own, made to look like an MNIST digit.
+// Nothing here reads files, so the same code runs in the browser (WebAssembly),
+// and nothing here needs more than C++17.
 #pragma once
 
 #include <cstddef>
-#include <filesystem>
+#include <cstdint>
 #include <vector>
-
-#include "tensor.hpp"
 
 namespace nn {
 
@@ -18,25 +18,21 @@ struct InkPicture {
   float operator()(std::size_t r, std::size_t c) const { return ink[r * cols + c]; }
 };
 
-/// The largest picture read_picture accepts, per side: a digit needs far fewer
-/// pixels, and a header that claims more is refused before anything is allocated.
-inline constexpr std::size_t kLargestPictureSide = 8192;
-
-/// Reads a PNG or a PGM (binary P5 or text P2) file through Boost.GIL, told
-/// apart by their first bytes, not their names. Transparent pixels count as
-/// paper. The paper's shade is taken from the picture's border: on light paper
-/// (dark ink) the shades are inverted, so that ink is always 1, as in MNIST,
-/// and the paper's own shade is subtracted. Throws DataError naming the file.
-InkPicture read_picture(const std::filesystem::path& path);
+/// The ink of an RGBA picture (width · height pixels of 4 bytes, row after row).
+/// Transparent pixels count as paper. The paper's shade is taken from the
+/// picture's border: on light paper (dark ink) the shades are inverted, so that
+/// ink is always 1, as in MNIST, and the paper's own shade is subtracted.
+InkPicture ink_from_rgba(std::size_t width, std::size_t height, const std::uint8_t* rgba);
 
 //! [mnist-like]
 /// What MNIST's authors did to every digit (LeCun et al., 1998): the ink's
 /// bounding box is scaled, keeping its aspect ratio, to fit a 20×20 box,
 /// averaging the pixels each new pixel covers (so thin strokes become grey, not
 /// lost); that box is then placed in a 28×28 field so that the ink's centre of
-/// mass falls in the field's centre pixel, (14, 14). Returns the 784 pixels as one row (1×784),
-/// ready for the network. Throws DataError if the picture holds no ink.
-Tensor mnist_like(const InkPicture& picture);
+/// mass falls in the field's centre pixel, (14, 14). Returns the 784 pixels,
+/// row after row, ready for the network. Throws std::invalid_argument if the
+/// picture holds no ink.
+std::vector<float> mnist_like(const InkPicture& picture);
 //! [mnist-like]
 
 }  // namespace nn

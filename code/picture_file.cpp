@@ -56,4 +56,21 @@ RgbaPicture read_rgba_picture(const std::filesystem::path& path, std::size_t lar
   throw std::runtime_error("not a PNG or PGM picture: its first bytes are neither PNG's signature nor \"P2\" or \"P5\"");
 }
 
+InkPicture read_picture(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const auto status = fs::status(path, error);
+  if (!fs::exists(status)) throw std::runtime_error(path.string() + ": no such file");
+  if (!fs::is_regular_file(status))
+    throw std::runtime_error(path.string() + ": is not a regular file; expected a PNG or PGM picture");
+  try {
+    const RgbaPicture file = read_rgba_picture(path, kLargestPictureSide);
+    return ink_from_rgba(file.width, file.height, file.rgba.data());
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path.string() + ": " + e.what());
+  }
+}
+
 }  // namespace nn

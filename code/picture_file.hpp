@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "digit_image.hpp"
+
 namespace nn {
 
 /// A picture as 8-bit red, green, blue and alpha, row after row.
@@ -23,5 +25,18 @@ struct RgbaPicture {
 /// refuses a header that claims more than `largest_side` pixels a side before
 /// allocating. Throws std::runtime_error with what was wrong (not the path).
 RgbaPicture read_rgba_picture(const std::filesystem::path& path, std::size_t largest_side);
+
+}  // namespace nn
+
+namespace nn {
+
+/// The largest picture read_picture accepts, per side: a digit needs far fewer
+/// pixels, and a header that claims more is refused before anything is allocated.
+inline constexpr std::size_t kLargestPictureSide = 8192;
+
+/// Reads a PNG or PGM file as ink (see ink_from_rgba). Refuses anything but a
+/// regular file before opening it (a FIFO would block). Throws
+/// std::runtime_error whose message starts with the path.
+InkPicture read_picture(const std::filesystem::path& path);
 
 }  // namespace nn

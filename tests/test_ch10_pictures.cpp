@@ -6,8 +6,8 @@
 #include <fstream>
 #include <string>
 
-#include "digit_image.hpp"
 #include "mnist.hpp"
+#include "picture_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -35,12 +35,12 @@ struct Extent {
   double row_centre = 0, col_centre = 0, largest = 0, smallest = 1;
 };
 
-Extent extent_of(const nn::Tensor& field) {
+Extent extent_of(const std::vector<float>& field) {
   Extent e;
   double mass = 0;
   for (std::size_t r = 0; r < 28; ++r)
     for (std::size_t c = 0; c < 28; ++c) {
-      const double v = field(0, r * 28 + c);
+      const double v = field[r * 28 + c];
       e.largest = std::max(e.largest, v), e.smallest = std::min(e.smallest, v);
       if (v > 0) e.top = std::min(e.top, r), e.bottom = std::max(e.bottom, r + 1), e.left = std::min(e.left, c),
                  e.right = std::max(e.right, c + 1);
@@ -55,9 +55,8 @@ Extent extent_of(const nn::Tensor& field) {
 TEST_CASE("an upright bar is scaled to 20 pixels high and centred by its mass", "[pictures]") {
   // A 40×10 bar, far off-centre in its picture.
   const nn::InkPicture picture = nn::read_picture(write_pgm("bar", 80, 60, bar(5, 40, 60, 10, true)));
-  const nn::Tensor field = nn::mnist_like(picture);
-  REQUIRE(field.rows() == 1);
-  REQUIRE(field.cols() == 784);
+  const std::vector<float> field = nn::mnist_like(picture);
+  REQUIRE(field.size() == 784);
   const Extent e = extent_of(field);
   CHECK(e.bottom - e.top == 20);  // the longer side fills the 20-pixel box
   CHECK(e.right - e.left == 5);   // the aspect ratio kept: 10/40 of 20
@@ -68,11 +67,11 @@ TEST_CASE("an upright bar is scaled to 20 pixels high and centred by its mass", 
 }
 
 TEST_CASE("dark ink on light paper and light ink on dark paper give the same input", "[pictures]") {
-  const nn::Tensor dark_on_light = nn::mnist_like(nn::read_picture(write_pgm("dark", 80, 60, bar(10, 30, 20, 30, true))));
-  const nn::Tensor light_on_dark = nn::mnist_like(nn::read_picture(write_pgm("light", 80, 60, bar(10, 30, 20, 30, false))));
-  for (std::size_t i = 0; i < 784; ++i) REQUIRE(dark_on_light(0, i) == light_on_dark(0, i));
-  CHECK(dark_on_light(0, 14 * 28 + 14) == 1.0f);  // ink is 1, paper 0, as in MNIST
-  CHECK(dark_on_light(0, 0) == 0.0f);
+  const std::vector<float> dark_on_light = nn::mnist_like(nn::read_picture(write_pgm("dark", 80, 60, bar(10, 30, 20, 30, true))));
+  const std::vector<float> light_on_dark = nn::mnist_like(nn::read_picture(write_pgm("light", 80, 60, bar(10, 30, 20, 30, false))));
+  CHECK(dark_on_light == light_on_dark);
+  CHECK(dark_on_light[14 * 28 + 14] == 1.0f);  // ink is 1, paper 0, as in MNIST
+  CHECK(dark_on_light[0] == 0.0f);
 }
 
 TEST_CASE("an MNIST digit, enlarged and inverted, comes back close to itself", "[pictures]") {
@@ -83,12 +82,12 @@ TEST_CASE("an MNIST digit, enlarged and inverted, comes back close to itself", "
     for (std::size_t r = 0; r < 84; ++r)
       for (std::size_t c = 0; c < 84; ++c)
         grey[r * 84 + c] = static_cast<unsigned char>(255 - std::lround(255 * test.images(n, (r / 3) * 28 + c / 3)));
-    const nn::Tensor field = nn::mnist_like(nn::read_picture(write_pgm("mnist", 84, 84, grey)));
+    const std::vector<float> field = nn::mnist_like(nn::read_picture(write_pgm("mnist", 84, 84, grey)));
     // Cosine similarity with the original: MNIST's digits were made the same way.
     double dot = 0, a = 0, b = 0;
     for (std::size_t i = 0; i < 784; ++i) {
-      dot += field(0, i) * test.images(n, i);
-      a += field(0, i) * field(0, i);
+      dot += field[i] * test.images(n, i);
+      a += field[i] * field[i];
       b += test.images(n, i) * test.images(n, i);
     }
     INFO("test image " << n);
