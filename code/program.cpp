@@ -1,5 +1,7 @@
 #include "program.hpp"
 
+#include "interrupt.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -235,8 +237,12 @@ int run_program(int argc, char** argv, const std::string& summary, po::options_d
     }
     check_numbers(options, parsed, flags);
     po::notify(flags);
+    const StopOnSignal stop_on_signal;
     body();
     return kExitSuccess;
+  } catch (const Interrupted& e) {
+    std::cerr << program << ": stopped by a signal; " << e.what() << '\n';
+    return kExitInterrupted;
   } catch (const po::error& e) {
     std::cerr << program << ": " << e.what() << " (see --help)\n";
     return kExitUsage;

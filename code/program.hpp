@@ -18,6 +18,7 @@ enum ExitStatus : int {
   kExitSuccess = 0,
   kExitFailure = 1,  ///< bad data, a bad model file, training that diverged, a figure not drawn
   kExitUsage = 2,    ///< an unknown, malformed or out-of-range flag
+  kExitInterrupted = 130,  ///< stopped by Ctrl-C or SIGTERM, after keeping what was done (128 + SIGINT)
 };
 
 /// Thrown for a flag with a value that parses but makes no sense (zero, negative, NaN).
@@ -84,7 +85,8 @@ std::string human(float value);
 /// std::runtime_error naming `flag` if that fails.
 void require_writable_folder(const std::filesystem::path& folder, const std::string& flag);
 
-/// Parses the command line against `options` (plus --help), then runs `body`.
+/// Parses the command line against `options` (plus --help), then runs `body`
+/// with Ctrl-C and SIGTERM turned into a request to stop (interrupt.hpp).
 /// Every exception becomes one line on stderr, "<program>: <message>", and the
 /// exit status above; nothing escapes as a crash.
 int run_program(int argc, char** argv, const std::string& summary, po::options_description& options,
