@@ -48,6 +48,21 @@ BoundingBox bounding_box(std::span<const float> image, std::size_t rows, std::si
     }
   return box;
 }
+
+BoxSurvey survey_boxes(const nn::Dataset& data, float threshold) {
+  BoxSurvey survey;
+  survey.longer_side.assign(std::max(data.image_rows, data.image_cols) + 1, 0);
+  for (std::size_t n = 0; n < data.size(); ++n) {
+    const BoundingBox box = bounding_box(data.images.row(n), data.image_rows, data.image_cols, threshold);
+    if (box.empty) continue;
+    const std::size_t height = box.bottom - box.top + 1, width = box.right - box.left + 1;
+    ++survey.images;
+    survey.tallest = std::max(survey.tallest, height);
+    survey.widest = std::max(survey.widest, width);
+    ++survey.longer_side[std::max(height, width)];
+  }
+  return survey;
+}
 //! [ch02-bounding-box]
 
 }  // namespace exercises
