@@ -27,7 +27,8 @@ TEST_CASE("exercise 3.1: LeCun initialisation has variance 1/I and zero biases",
   // the truth, so 3% catches 2/I (He) or 2/(I + O) (Xavier) by a wide margin.
   CAPTURE(mean, variance);
   INFO("a 784×256 layer: the weights should have mean 0 and variance 1/I = 1/784 = 0.001276 (standard deviation "
-       "√(1/784) = 0.0357); He's 2/784 or Xavier's 2/(784 + 256) = 0.001923 would be 50% too large");
+       "√(1/784) = 0.0357); He's 2/784 is twice that and Xavier's 2/(784 + 256) = 0.001923 half as much "
+       "again, and both fail");
   CHECK(std::abs(mean) < 4 * std::sqrt(1.0 / 784 / n));
   CHECK(variance == Approx(1.0 / 784).epsilon(0.03));
   INFO("the biases were 1 before the call; LeCun's rule, like the library's, starts them at 0");

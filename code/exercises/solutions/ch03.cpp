@@ -28,7 +28,8 @@ std::size_t mlp_parameter_count(const std::vector<std::size_t>& widths) {
 
 //! [ch03-forward-loops]
 namespace {
-void check_shapes(const char* function, nn::ConstTensorView out, nn::ConstTensorView in, const nn::Dense& layer) {
+void check_shapes(const char* function, nn::ConstTensorView out, nn::ConstTensorView in,
+                  const nn::Dense& layer) {
   if (in.cols() != layer.inputs() || out.rows() != in.rows() || out.cols() != layer.outputs())
     throw nn::ShapeError(std::string(function) + ": in is " + nn::shape_string(in) + ", out " +
                          nn::shape_string(out) + " and W " + nn::shape_string(layer.weight.view()) +
@@ -38,7 +39,8 @@ void check_shapes(const char* function, nn::ConstTensorView out, nn::ConstTensor
 
 // The order of the formula, n, o, i: the innermost loop walks down column o of W,
 // O floats per step, chapter 1's slow column walk.
-void dense_forward_loops(nn::TensorView out, nn::ConstTensorView in, const nn::Dense& layer) {
+void dense_forward_loops(nn::TensorView out, nn::ConstTensorView in,
+                         const nn::Dense& layer) {
   check_shapes("dense_forward_loops", out, in, layer);
   for (std::size_t n = 0; n < in.rows(); ++n)
     for (std::size_t o = 0; o < layer.outputs(); ++o) {
@@ -53,7 +55,8 @@ void dense_forward_loops(nn::TensorView out, nn::ConstTensorView in, const nn::D
 // Chapter 1's order, n, i, o: row n of out starts as the bias, then each input adds
 // x(n, i) times row i of W. The innermost loop walks along a row of W and a row of
 // out, both contiguous, and an input that is zero, as most pixels are, is skipped.
-void dense_forward_loops_fast(nn::TensorView out, nn::ConstTensorView in, const nn::Dense& layer) {
+void dense_forward_loops_fast(nn::TensorView out, nn::ConstTensorView in,
+                              const nn::Dense& layer) {
   check_shapes("dense_forward_loops_fast", out, in, layer);
   for (std::size_t n = 0; n < in.rows(); ++n) {
     const auto z = out.row(n);
