@@ -173,10 +173,10 @@ void layout_figure(const figures::Report& report) {
       const int offset = r * 4 + c;
       gp << "set object " << object++ << " rect from " << c << "," << 2 - r << " to " << c + 1 << "," << 3 - r
          << " fillcolor rgb '" << figures::kPalette[r] << "' fillstyle solid 0.25 border rgb '#333333'\n";
-      gp << "set label '(" << r << "," << c << ")' at " << c + 0.5 << "," << 2.5 - r << " center font ',11'\n";
+      gp << "set label '(" << r << "," << c << ")' at " << c + 0.5 << "," << 2.5 - r << " center font ',14'\n";
       gp << "set object " << object++ << " rect from " << offset << ",-2 to " << offset + 1 << ",-1"
          << " fillcolor rgb '" << figures::kPalette[r] << "' fillstyle solid 0.25 border rgb '#333333'\n";
-      gp << "set label '" << offset << "' at " << offset + 0.5 << ",-1.5 center font ',11'\n";
+      gp << "set label '" << offset << "' at " << offset + 0.5 << ",-1.5 center font ',14'\n";
     }
   gp << "set label 'tensor, 3×4' at 4.3,2 left\nset label 'buffer: element (r, c) at offset r·4 + c' at 0,-0.5 left\n"
      << "plot NaN notitle\n";
