@@ -165,7 +165,8 @@ int main(int argc, char** argv) {
     const std::size_t count = std::min<std::size_t>(static_cast<std::size_t>(image_count), train.size());
     const std::vector<std::uint8_t> labels(train.labels.begin(), train.labels.begin() + static_cast<long>(count));
     const DoubleTensor x = to_double(train.images.view().rows_slice(0, count));
-    const DoubleTensor y = to_double(nn::one_hot(labels));
+    const nn::Tensor targets = nn::one_hot(labels);  // named: a view of a temporary would dangle
+    const DoubleTensor y = to_double(targets);
     const std::vector<std::size_t> widths = {train.images.cols(), 32, 16, nn::kClasses};
 
     nn::Rng rng(seed);

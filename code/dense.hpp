@@ -13,10 +13,11 @@ using Rng = std::mt19937_64;
 
 //! [dense]
 /// A fully connected layer: every output is a weighted sum of every input plus a
-/// bias, y = x W + b. The layer owns its parameters and their gradients.
+/// bias, the pre-activation z = x W + b. The layer owns its parameters and their
+/// gradients.
 ///
 /// W is stored I×O, input-major: row i holds what input i adds to each output.
-/// (PyTorch stores the transpose and writes y = x Wᵀ + b: the same function.)
+/// (PyTorch stores the transpose and writes z = x Wᵀ + b: the same function.)
 /// This layout makes the innermost loop of every product run along O in
 /// contiguous memory, and lets it skip an input that is zero, as most MNIST
 /// pixels are.
@@ -32,7 +33,7 @@ struct BasicDense {
   std::size_t inputs() const { return weight.rows(); }
   std::size_t outputs() const { return weight.cols(); }
 
-  /// out = in W + b.  in is B×I, out is B×O.
+  /// out = in W + b, the z = x W + b of the text.  in is B×I, out is B×O.
   void forward(BasicView<Real> out, BasicView<const Real> in) const;
 
   /// The forward computed out = in W + b. Given dout = ∂L/∂out (B×O), the chain

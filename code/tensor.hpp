@@ -101,8 +101,12 @@ class BasicTensor {
 
   BasicView<Real> view() { return {values_.data(), rows_, cols_}; }
   BasicView<const Real> view() const { return {values_.data(), rows_, cols_}; }
-  operator BasicView<Real>() { return view(); }              // NOLINT: implicit on purpose
-  operator BasicView<const Real>() const { return view(); }  // NOLINT: implicit on purpose
+  operator BasicView<Real>() & { return view(); }              // NOLINT: implicit on purpose
+  operator BasicView<const Real>() const& { return view(); }  // NOLINT: implicit on purpose
+  /// A temporary tensor dies at the end of its statement, and a view of it would
+  /// dangle: `ConstTensorView v = make_tensor();` does not compile. Name the tensor.
+  operator BasicView<Real>() && = delete;
+  operator BasicView<const Real>() const&& = delete;
 
   std::span<Real> row(std::size_t r) { return view().row(r); }
   std::span<const Real> row(std::size_t r) const { return view().row(r); }

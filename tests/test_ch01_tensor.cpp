@@ -1,6 +1,8 @@
 // Chapter 1: the Tensor. Expected values are products worked by hand.
 #include <catch2/catch.hpp>
 
+#include <type_traits>
+
 #include "tensor.hpp"
 
 using nn::Tensor;
@@ -34,6 +36,21 @@ TEST_CASE("views share the tensor's memory", "[tensor]") {
   CHECK(middle.data() == t.data() + 2);
   nn::ConstTensorView read_only = middle;  // a writable view becomes a read-only one
   CHECK(read_only(1, 0) == -1);
+}
+
+TEST_CASE("a temporary tensor does not convert to a view, which would dangle", "[tensor]") {
+  // `ConstTensorView v = make_tensor();` would keep a pointer into a buffer freed at
+  // the end of the statement. The rvalue conversions are deleted, so it does not compile;
+  // these fail to compile if someone removes the deletion.
+  STATIC_REQUIRE_FALSE(std::is_convertible_v<Tensor&&, nn::ConstTensorView>);
+  STATIC_REQUIRE_FALSE(std::is_convertible_v<Tensor&&, nn::TensorView>);
+  STATIC_REQUIRE_FALSE(std::is_convertible_v<const Tensor&&, nn::ConstTensorView>);
+  STATIC_REQUIRE_FALSE(std::is_convertible_v<nn::DoubleTensor&&, nn::ConstDoubleView>);
+  // A named tensor converts as before, and a read-only one only to a read-only view.
+  STATIC_REQUIRE(std::is_convertible_v<Tensor&, nn::TensorView>);
+  STATIC_REQUIRE(std::is_convertible_v<Tensor&, nn::ConstTensorView>);
+  STATIC_REQUIRE(std::is_convertible_v<const Tensor&, nn::ConstTensorView>);
+  STATIC_REQUIRE_FALSE(std::is_convertible_v<const Tensor&, nn::TensorView>);
 }
 
 TEST_CASE("matmul computes a b", "[tensor]") {
@@ -90,19 +107,22 @@ TEST_CASE("a product of shapes that do not fit names both", "[tensor]") {
   CHECK_THROWS_WITH(nn::matmul(out, a, b), Catch::Contains("a is 2×3") && Catch::Contains("b is 2×3"));
   Tensor wrong_out(3, 3);
   CHECK_THROWS_AS(nn::matmul_a_bt(wrong_out, a, b), nn::ShapeError);
-  CHECK_THROWS_AS(nn::matmul_at_b(out, a, Tensor(3, 3)), nn::ShapeError);
+  const Tensor square(3, 3);
+  CHECK_THROWS_AS(nn::matmul_at_b(out, a, square), nn::ShapeError);
 }
 
 TEST_CASE("add_row broadcasts a bias over every row", "[tensor]") {
   Tensor out(2, 3, {1, 2, 3, 4, 5, 6});
-  nn::add_row(out, Tensor(1, 3, {10, 20, 30}));
+  const Tensor bias(1, 3, {10, 20, 30}), short_bias(1, 2);
+  nn::add_row(out, bias);
   CHECK(values_of(out) == std::vector<float>{11, 22, 33, 14, 25, 36});
-  CHECK_THROWS_AS(nn::add_row(out, Tensor(1, 2)), nn::ShapeError);
+  CHECK_THROWS_AS(nn::add_row(out, short_bias), nn::ShapeError);
 }
 
 TEST_CASE("add_column_sums adds every row into one", "[tensor]") {
   Tensor sums(1, 2, {1, 1});
-  nn::add_column_sums(sums, Tensor(3, 2, {1, 2, 3, 4, 5, 6}));
+  const Tensor rows(3, 2, {1, 2, 3, 4, 5, 6});
+  nn::add_column_sums(sums, rows);
   CHECK(values_of(sums) == std::vector<float>{10, 13});
 }
 

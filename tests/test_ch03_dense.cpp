@@ -16,20 +16,21 @@ TEST_CASE("dense forward of a 2×3 batch, worked by hand", "[dense]") {
   layer.bias = Tensor(1, 2, {0.1f, -1});
   const Tensor x(2, 3, {1, 2, 3,  //
                         -1, 0, 4});
-  Tensor y(2, 2);
-  layer.forward(y, x);
-  // y(0,0) = 1 − 3 + 0.1 = −1.9;  y(0,1) = 0.5 + 4 + 3 − 1 = 6.5
-  // y(1,0) = −1 − 4 + 0.1 = −4.9; y(1,1) = −0.5 + 0 + 4 − 1 = 2.5
-  CHECK(y(0, 0) == Approx(-1.9f));
-  CHECK(y(0, 1) == Approx(6.5f));
-  CHECK(y(1, 0) == Approx(-4.9f));
-  CHECK(y(1, 1) == Approx(2.5f));
+  Tensor z(2, 2);
+  layer.forward(z, x);
+  // z(0,0) = 1 − 3 + 0.1 = −1.9;  z(0,1) = 0.5 + 4 + 3 − 1 = 6.5
+  // z(1,0) = −1 − 4 + 0.1 = −4.9; z(1,1) = −0.5 + 0 + 4 − 1 = 2.5
+  CHECK(z(0, 0) == Approx(-1.9f));
+  CHECK(z(0, 1) == Approx(6.5f));
+  CHECK(z(1, 0) == Approx(-4.9f));
+  CHECK(z(1, 1) == Approx(2.5f));
 }
 
 TEST_CASE("dense forward refuses an input of the wrong width", "[dense]") {
   Dense layer(3, 2);
-  Tensor y(2, 2);
-  CHECK_THROWS_AS(layer.forward(y, Tensor(2, 4)), nn::ShapeError);
+  Tensor z(2, 2);
+  const Tensor too_wide(2, 4);
+  CHECK_THROWS_AS(layer.forward(z, too_wide), nn::ShapeError);
 }
 
 namespace {

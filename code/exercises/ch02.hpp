@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <span>
+#include <vector>
 
 #include "mnist.hpp"
 
@@ -33,7 +34,19 @@ struct BoundingBox {
 
 /// Exercise 2.3: the bounding box of the pixels of one image (rows × cols values,
 /// row-major) that are greater than `threshold`.
-BoundingBox bounding_box(std::span<const float> image, std::size_t rows, std::size_t cols, float threshold);
+BoundingBox bounding_box(std::span<const float> image, std::size_t rows, std::size_t cols,
+                         float threshold);
+
+/// What the boxes of a whole set say about how its digits were framed.
+struct BoxSurvey {
+  std::size_t images = 0;                // images with at least one pixel above the threshold
+  std::size_t tallest = 0, widest = 0;   // the largest box height and width, in pixels
+  std::vector<std::size_t> longer_side;  // longer_side[s]: boxes whose longer side is s pixels
+};
+
+/// Exercise 2.3, second part: the bounding box of every image of `data`, summed
+/// up. longer_side has max(image_rows, image_cols) + 1 entries.
+BoxSurvey survey_boxes(const nn::Dataset& data, float threshold);
 //! [ch02-declarations]
 
 }  // namespace exercises

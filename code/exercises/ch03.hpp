@@ -21,9 +21,16 @@ void initialise_lecun(nn::Dense& layer, nn::Rng& rng);
 std::size_t mlp_parameter_count(const std::vector<std::size_t>& widths);
 
 /// Exercise 3.3: the dense forward pass written out as loops, with no matmul
-/// and no add_row: out(b, o) = bias(o) + Σᵢ in(b, i) W(i, o). in is B×I, out B×O;
+/// and no add_row: out(n, o) = bias(o) + Σᵢ in(n, i) W(i, o). in is B×I, out B×O;
 /// throw nn::ShapeError naming the shapes if they do not fit the layer.
-void dense_forward_loops(nn::TensorView out, nn::ConstTensorView in, const nn::Dense& layer);
+void dense_forward_loops(nn::TensorView out, nn::ConstTensorView in,
+                         const nn::Dense& layer);
+
+/// Exercise 3.3, second part: the same pass with the loops in the order chapter 1
+/// found fastest, so that the innermost loop walks along rows. Same shapes, same
+/// ShapeError.
+void dense_forward_loops_fast(nn::TensorView out, nn::ConstTensorView in,
+                              const nn::Dense& layer);
 //! [ch03-declarations]
 
 }  // namespace exercises

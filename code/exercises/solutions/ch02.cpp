@@ -32,7 +32,8 @@ void standardise(nn::TensorView images, PixelStatistics statistics) {
 //! [ch02-standardise]
 
 //! [ch02-bounding-box]
-BoundingBox bounding_box(std::span<const float> image, std::size_t rows, std::size_t cols, float threshold) {
+BoundingBox bounding_box(std::span<const float> image, std::size_t rows, std::size_t cols,
+                         float threshold) {
   BoundingBox box;
   for (std::size_t r = 0; r < rows; ++r)
     for (std::size_t c = 0; c < cols; ++c) {
@@ -47,6 +48,22 @@ BoundingBox bounding_box(std::span<const float> image, std::size_t rows, std::si
       }
     }
   return box;
+}
+
+BoxSurvey survey_boxes(const nn::Dataset& data, float threshold) {
+  BoxSurvey survey;
+  survey.longer_side.assign(std::max(data.image_rows, data.image_cols) + 1, 0);
+  for (std::size_t n = 0; n < data.size(); ++n) {
+    const BoundingBox box =
+        bounding_box(data.images.row(n), data.image_rows, data.image_cols, threshold);
+    if (box.empty) continue;
+    const std::size_t height = box.bottom - box.top + 1, width = box.right - box.left + 1;
+    ++survey.images;
+    survey.tallest = std::max(survey.tallest, height);
+    survey.widest = std::max(survey.widest, width);
+    ++survey.longer_side[std::max(height, width)];
+  }
+  return survey;
 }
 //! [ch02-bounding-box]
 

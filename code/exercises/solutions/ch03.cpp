@@ -1,8 +1,10 @@
 // Reference solutions to chapter 3's exercises.
 #include "ch03.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace exercises {
 
@@ -25,17 +27,49 @@ std::size_t mlp_parameter_count(const std::vector<std::size_t>& widths) {
 //! [ch03-parameter-count]
 
 //! [ch03-forward-loops]
-void dense_forward_loops(nn::TensorView out, nn::ConstTensorView in, const nn::Dense& layer) {
+namespace {
+void check_shapes(const char* function, nn::ConstTensorView out, nn::ConstTensorView in,
+                  const nn::Dense& layer) {
   if (in.cols() != layer.inputs() || out.rows() != in.rows() || out.cols() != layer.outputs())
-    throw nn::ShapeError("dense_forward_loops: in is " + nn::shape_string(in) + ", out " + nn::shape_string(out) +
-                         " and W " + nn::shape_string(layer.weight.view()) + "; expected in B×I and out B×O");
-  for (std::size_t b = 0; b < in.rows(); ++b)
+    throw nn::ShapeError(std::string(function) + ": in is " + nn::shape_string(in) + ", out " +
+                         nn::shape_string(out) + " and W " + nn::shape_string(layer.weight.view()) +
+                         "; expected in B×I and out B×O");
+}
+}  // namespace
+
+// The order of the formula, n, o, i: the innermost loop walks down column o of W,
+// O floats per step, chapter 1's slow column walk.
+void dense_forward_loops(nn::TensorView out, nn::ConstTensorView in,
+                         const nn::Dense& layer) {
+  check_shapes("dense_forward_loops", out, in, layer);
+  for (std::size_t n = 0; n < in.rows(); ++n)
     for (std::size_t o = 0; o < layer.outputs(); ++o) {
       float sum = layer.bias(0, o);
-      for (std::size_t i = 0; i < layer.inputs(); ++i) sum += in(b, i) * layer.weight(i, o);
-      out(b, o) = sum;
+      for (std::size_t i = 0; i < layer.inputs(); ++i) sum += in(n, i) * layer.weight(i, o);
+      out(n, o) = sum;
     }
 }
 //! [ch03-forward-loops]
+
+//! [ch03-forward-loops-fast]
+// Chapter 1's order, n, i, o: row n of out starts as the bias, then each input adds
+// x(n, i) times row i of W. The innermost loop walks along a row of W and a row of
+// out, both contiguous, and an input that is zero, as most pixels are, is skipped.
+void dense_forward_loops_fast(nn::TensorView out, nn::ConstTensorView in,
+                              const nn::Dense& layer) {
+  check_shapes("dense_forward_loops_fast", out, in, layer);
+  for (std::size_t n = 0; n < in.rows(); ++n) {
+    const auto z = out.row(n);
+    const auto bias = layer.bias.row(0);
+    std::copy(bias.begin(), bias.end(), z.begin());
+    for (std::size_t i = 0; i < layer.inputs(); ++i) {
+      const float x = in(n, i);
+      if (x == 0.0f) continue;
+      const auto weights = layer.weight.row(i);
+      for (std::size_t o = 0; o < z.size(); ++o) z[o] += x * weights[o];
+    }
+  }
+}
+//! [ch03-forward-loops-fast]
 
 }  // namespace exercises
