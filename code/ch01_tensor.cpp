@@ -188,7 +188,7 @@ void layout_figure(const figures::Report& report) {
 int main(int argc, char** argv) {
   nn::CommonFlags flags;
   nn::po::options_description options("Options");
-  nn::add_out_flag(options, flags);
+  nn::Flags(options).out(flags);
   return nn::run_program(argc, argv, "chapter 1, the Tensor: a product by hand, views, loop order", options, [&] {
     figures::Report report(flags.out_dir, "ch01");
     worked_product(report);

@@ -167,20 +167,15 @@ void histogram_figure(const figures::Report& report, const std::vector<std::size
 
 int main(int argc, char** argv) {
   nn::CommonFlags flags;
-  std::size_t validation_size = 10000;
+  std::uint64_t validation_size = 10000;
   nn::po::options_description options("Options");
-  nn::add_data_flag(options, flags);
-  nn::add_out_flag(options, flags);
-  options.add_options()("validation", nn::po::value(&validation_size)->default_value(validation_size),
-                        "images held out of the training set for validation");
+  nn::Flags(options).data(flags).out(flags).validation(validation_size);
   return nn::run_program(argc, argv, "chapter 2, MNIST: read, check, count and draw the digits", options, [&] {
     figures::Report report(flags.out_dir, "ch02");
     //! [load]
     const Dataset train = nn::load_split(flags.data_dir, nn::Split::train);
     const Dataset test = nn::load_split(flags.data_dir, nn::Split::test);
-    if (validation_size >= train.size())
-      throw nn::UsageError("--validation " + std::to_string(validation_size) + " must be below the " +
-                           std::to_string(train.size()) + " training images");
+    nn::require_validation_fits(validation_size, train.size());
     const nn::TrainValidationSplit split = nn::split_off_validation(train, validation_size);
     //! [load]
     const auto train_counts = nn::class_counts(train.labels), test_counts = nn::class_counts(test.labels);

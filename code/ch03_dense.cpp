@@ -37,7 +37,7 @@ void worked_forward(figures::Report& report) {
   print("z = x W + b", z);
   for (std::size_t n = 0; n < 2; ++n)
     for (std::size_t o = 0; o < 2; ++o)
-      report.number("z" + std::to_string(n) + std::to_string(o), figures::fixed(z(n, o), 1));
+      report.number(std::string("z").append(std::to_string(n)).append(std::to_string(o)), figures::fixed(z(n, o), 1));
 }
 //! [worked-forward]
 
@@ -71,12 +71,12 @@ struct StackRun {
 // each followed by `activation`, and returns the standard deviation of every
 // layer's pre-activations z = x W + b, taken over the whole B×width batch.
 StackRun preactivation_spread(ConstTensorView images, const Scheme& scheme, nn::ActivationKind activation,
-                              int depth, std::size_t width, nn::Rng& rng) {
+                              std::size_t depth, std::size_t width, nn::Rng& rng) {
   StackRun run{{}, Tensor(images.rows(), width)};
   Tensor& z = run.last_z;
   Tensor a(images.rows(), width);  // the activation's output, the next layer's x
   ConstTensorView x = images;
-  for (int l = 0; l < depth; ++l) {
+  for (std::size_t l = 0; l < depth; ++l) {
     Dense layer(x.cols(), width);
     if (scheme.init) {
       nn::initialise(layer, *scheme.init, rng);
@@ -242,26 +242,18 @@ std::pair<double, double> tanh_slope_and_saturation(ConstTensorView z) {
 int main(int argc, char** argv) {
   nn::CommonFlags flags;
   std::uint64_t seed = 1;
-  int depth = 6, deep_depth = 50, width = 256, image_count = 1000;
+  std::uint64_t depth = 6, deep_depth = 50, width = 256, image_count = 1000;
   nn::po::options_description options("Options");
-  nn::add_data_flag(options, flags);
-  nn::add_out_flag(options, flags);
-  options.add_options()("seed", nn::po::value(&seed)->default_value(seed), "seed of the random weights")(
-      "layers", nn::po::value(&depth)->default_value(depth), "dense layers in the stack")(
-      "deep-layers", nn::po::value(&deep_depth)->default_value(deep_depth),
-      "dense layers in the deep tanh stack")(
-      "width", nn::po::value(&width)->default_value(width), "units in every layer of the stack")(
-      "images", nn::po::value(&image_count)->default_value(image_count), "training images pushed through it");
+  nn::Flags(options)
+      .data(flags)
+      .out(flags)
+      .count("seed", seed, 0, ~std::uint64_t{0}, "seed of the random weights")
+      .count("layers", depth, 1, 100, "dense layers in the stack")
+      .count("deep-layers", deep_depth, 1, 100, "dense layers in the deep tanh stack")
+      .count("width", width, 1, 4096, "units in every layer of the stack")
+      .count("images", image_count, 1, 60'000, "training images pushed through it");
   return nn::run_program(argc, argv, "chapter 3, the dense layer: a forward pass by hand, and initialisation",
                          options, [&] {
-    nn::require_positive("layers", depth);
-    nn::require_positive("deep-layers", deep_depth);
-    nn::require_positive("width", width);
-    nn::require_positive("images", image_count);
-    if (depth > 100 || deep_depth > 100 || width > 4096)
-      throw nn::UsageError("--layers and --deep-layers at most 100 and --width at most 4096; got " +
-                           std::to_string(depth) + ", " + std::to_string(deep_depth) + " and " +
-                           std::to_string(width));
     figures::Report report(flags.out_dir, "ch03");
     worked_forward(report);
 
@@ -287,7 +279,7 @@ int main(int argc, char** argv) {
       }
 
     std::vector<std::vector<std::string>> rows;
-    for (int l = 0; l < depth; ++l) {
+    for (std::size_t l = 0; l < depth; ++l) {
       std::vector<std::string> row{std::to_string(l + 1)};
       for (const auto* runs : {&relu_runs, &tanh_runs})
         for (const Run& run : *runs) row.push_back(spread_text(run.spread[l]));

@@ -164,6 +164,16 @@ Flags& Flags::data(CommonFlags& flags) {
   return path("data", flags.data_dir, "folder with the MNIST (or Fashion-MNIST) IDX files, raw or .gz");
 }
 
+Flags& Flags::validation(std::uint64_t& variable) {
+  return count("validation", variable, 1, 1'000'000'000, "training images held out for validation");
+}
+
+void require_validation_fits(std::uint64_t validation, std::size_t training_images) {
+  if (training_images < 2 || validation > training_images - 1)
+    throw UsageError("--validation must be a whole number from 1 to " + std::to_string(training_images - 1) +
+                     " (the training images less one); got " + std::to_string(validation));
+}
+
 Flags& Flags::out(CommonFlags& flags) {
   options_.add_options()(
       "out",

@@ -61,6 +61,10 @@ class Flags {
 
   /// --data, a folder with the IDX files (default: where setup.sh put MNIST).
   Flags& data(CommonFlags& flags);
+  /// --validation, the training images held out for validation: a whole number
+  /// of at least 1, checked against the training set's size by
+  /// require_validation_fits once the data is loaded.
+  Flags& validation(std::uint64_t& variable);
   /// --out, the folder for figures and numbers (default: inside the build folder).
   /// It is created and tried with a file at parse time, so a folder that cannot
   /// be written is found before any work, not after it.
@@ -75,6 +79,11 @@ class Flags {
 void add_data_flag(po::options_description& options, CommonFlags& flags);
 /// Adds --out (default: book-output inside the build folder) to `options`.
 void add_out_flag(po::options_description& options, CommonFlags& flags);
+
+/// The one rule for --validation, once the training set's size is known: at
+/// least 1 image (there is nothing to measure on otherwise) and at most all but
+/// one. Throws UsageError (status 2) in the words of every other flag.
+void require_validation_fits(std::uint64_t validation, std::size_t training_images);
 
 /// A number as a person writes it: the shortest text that reads back as the
 /// same value (0.1f gives "0.1", 1e30 gives "1e+30").
