@@ -114,9 +114,14 @@ void saturation(figures::Report& report) {
 // Other ways to write the sigmoid and tanh, each correct on paper, in float.
 float sigmoid_as_displayed(float z) { return 1.0f / (1.0f + std::exp(-z)); }
 float sigmoid_multiplied_through(float z) { return std::exp(z) / (1.0f + std::exp(z)); }
-float sigmoid_from_tanh(float z) { return 0.5f * (1.0f + std::tanh(z / 2)); }  // σ(z) = ½(1 + tanh(z/2))
-float tanh_as_displayed(float z) { return (std::exp(z) - std::exp(-z)) / (std::exp(z) + std::exp(-z)); }
-float tanh_from_sigmoid(float z) { return 2.0f * nn::sigmoid(2.0f * z) - 1.0f; }  // tanh z = 2σ(2z) − 1
+// σ(z) = ½ (1 + tanh(z/2))
+float sigmoid_from_tanh(float z) { return 0.5f * (1.0f + std::tanh(z / 2)); }
+
+float tanh_as_displayed(float z) {
+  return (std::exp(z) - std::exp(-z)) / (std::exp(z) + std::exp(-z));
+}
+// tanh z = 2σ(2z) − 1
+float tanh_from_sigmoid(float z) { return 2.0f * nn::sigmoid(2.0f * z) - 1.0f; }
 //! [naive-formulas]
 
 struct Form {
@@ -154,7 +159,8 @@ FormsTable forms_table(const std::vector<Form>& forms, const std::vector<float>&
 
 std::vector<std::string> header_for(const std::vector<float>& zs) {
   std::vector<std::string> header{"form"};
-  for (float z : zs) header.push_back("z = " + plain(z));
+  for (float z : zs)  // 10⁻⁸ rather than 1.00×10⁻⁸: the columns are narrow
+    header.push_back("z = " + (std::abs(z) < 1e-3f ? figures::scientific(z, 0) : plain(z)));
   return header;
 }
 
@@ -177,10 +183,10 @@ void print_forms(const std::string& title, const std::vector<std::string>& heade
 void forms_of_the_formulas(figures::Report& report) {
   const std::vector<float> sigmoid_zs = {-100, -20, -1, 20, 100};
   const std::vector<Form> sigmoid_forms = {
-      {"`1 / (1 + exp(-z))`, as displayed", sigmoid_as_displayed},
+      {"`1 / (1 + exp(-z))`", sigmoid_as_displayed},
       {"`exp(z) / (1 + exp(z))`", sigmoid_multiplied_through},
       {"`0.5 * (1 + tanh(z / 2))`", sigmoid_from_tanh},
-      {"the library's two branches", [](float z) { return nn::sigmoid(z); }},
+      {"`nn::sigmoid(z)`, two branches", [](float z) { return nn::sigmoid(z); }},
   };
   const auto exact_sigmoid = [](double z) { return 1.0 / (1.0 + std::exp(-z)); };  // in double: exact here
   const FormsTable sigmoids = forms_table(sigmoid_forms, sigmoid_zs, exact_sigmoid);
@@ -189,9 +195,9 @@ void forms_of_the_formulas(figures::Report& report) {
 
   const std::vector<float> tanh_zs = {1e-8f, 1e-6f, 1, 100};
   const std::vector<Form> tanh_forms = {
-      {"`(exp(z) - exp(-z)) / (exp(z) + exp(-z))`, as displayed", tanh_as_displayed},
+      {"`(exp(z) - exp(-z)) / (exp(z) + exp(-z))`", tanh_as_displayed},
       {"`2 * sigmoid(2 * z) - 1`", tanh_from_sigmoid},
-      {"`std::tanh(z)`, the library's", [](float z) { return nn::tanh_activation(z); }},
+      {"`std::tanh(z)`", [](float z) { return nn::tanh_activation(z); }},
   };
   const FormsTable tanhs = forms_table(tanh_forms, tanh_zs, [](double z) { return std::tanh(z); });
   print_forms("tanh", header_for(tanh_zs), tanhs);
@@ -370,6 +376,7 @@ void functions_figure(const figures::Report& report, double range) {
       values.emplace_back(z, a);
       derivatives.emplace_back(z, curve.derivative_from_output(a));
     }
+    if (curve.name != "ReLU") gp << "unset key\n";  // one key, in the panel with room for it
     gp << "set title '" << curve.name << "'\n"
        << (curve.name == "ReLU" ? "set yrange [-0.5:" + std::to_string(range) + "]\n" : "set yrange [-1.1:1.1]\n")
        << "plot '-' with lines linetype 1 title 'f(z)', '-' with lines linetype 2 dashtype 2 title \"f'(z)\"\n";

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 #include <gnuplot-iostream.h>
@@ -299,14 +300,31 @@ void epsilon_figure(figures::Report& report, std::size_t batch, double scale) {
   for (const auto& [epsilon, error] : in_float.points)
     if (epsilon <= 1e-8) float_flat = float_flat && error == 1;
   const double precision_gap = in_float.best.second / in_double.best.second;
+  // Where both are in their rounding branch, ε = 10⁻⁶, float's error over double's;
+  // and where both are in the truncation branch, ε ≥ 0.1, how far apart they are.
+  auto at = [](const ErrorCurve& curve, double epsilon) {
+    for (const auto& [e, error] : curve.points)
+      if (std::abs(std::log10(e) - std::log10(epsilon)) < 0.01) return error;
+    return std::numeric_limits<double>::quiet_NaN();
+  };
+  const double rounding_ratio = at(in_float, 1e-6) / at(in_double, 1e-6);
+  double truncation_apart = 0;  // the largest |log₁₀(float error / double error)| for ε ≥ 0.1
+  for (std::size_t i = 0; i < in_double.points.size(); ++i)
+    if (in_double.points[i].first >= 0.0999)
+      truncation_apart = std::max(
+          truncation_apart, std::abs(std::log10(in_float.points[i].second / in_double.points[i].second)));
   std::cout << "  slopes of the double curve: " << figures::fixed(truncation_slope, 2) << " on the right, "
             << figures::fixed(rounding_slope, 2) << " on the left\n";
   report.number("truncation_slope", figures::fixed(truncation_slope, 1));
   report.number("rounding_slope", figures::fixed(rounding_slope, 1));
   report.number("precision_gap", figures::scientific(precision_gap, 0));
+  report.number("rounding_ratio", figures::scientific(rounding_ratio, 0));
   report.claim("the error falls like ε² on the right (truncation) and grows like 1/ε on the left (rounding)",
                std::abs(truncation_slope - 2) < 0.2 && std::abs(rounding_slope + 1) < 0.2,
                "slopes " + figures::fixed(truncation_slope, 2) + " and " + figures::fixed(rounding_slope, 2));
+  report.claim("on the right, float and double coincide", truncation_apart < 0.05,
+               "for ε ≥ 0.1 their errors differ by at most a factor " +
+                   figures::fixed(std::pow(10.0, truncation_apart), 3));
   report.claim("in float, every step up to 10⁻⁸ gives a relative error of exactly 1", float_flat,
                float_flat ? "error 1 at every such ε" : "some ε ≤ 10⁻⁸ gave another error");
   report.claim("at its best, float is orders of magnitude worse than double", precision_gap > 1e3,
