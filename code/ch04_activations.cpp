@@ -267,6 +267,8 @@ void he_tanh_fixed_point(figures::Report& report, double tanh_flat) {
   report.claim("He-initialised tanh layers do not saturate", mean_slope > 0.5 && saturated < 0.01,
                "spread " + figures::fixed(spread, 3) + ", mean tanh′ " + figures::fixed(mean_slope, 3) + ", " +
                    figures::fixed(100 * saturated, 3) + "% beyond the 1% point");
+  report.claim("there, a gradient's variance changes by less than a quarter per layer",
+               std::abs(gradient_growth - 1) < 0.25, "factor " + figures::fixed(gradient_growth, 3));
 }
 
 //! [sum-of-steps]
