@@ -159,7 +159,7 @@ FormsTable forms_table(const std::vector<Form>& forms, const std::vector<float>&
 
 std::vector<std::string> header_for(const std::vector<float>& zs) {
   std::vector<std::string> header{"form"};
-  for (float z : zs)  // 10⁻⁸ rather than 1.00×10⁻⁸: the columns are narrow
+  for (float z : zs)  // 1×10⁻⁸ rather than 1.00×10⁻⁸: the columns are narrow
     header.push_back("z = " + (std::abs(z) < 1e-3f ? figures::scientific(z, 0) : plain(z)));
   return header;
 }
