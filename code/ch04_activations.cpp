@@ -273,10 +273,10 @@ void he_tanh_fixed_point(figures::Report& report, double tanh_flat) {
 
 //! [sum-of-steps]
 // One hidden layer of sigmoids with weights set by hand: hidden unit j is a
-// steep step up at z = j/P, and the output layer gives it the height of that
-// step, so the network draws a staircase with P treads through the curve g
-// (Nielsen, Neural Networks and Deep Learning, chapter 4).
-// x is B×1: one input per sample; so is the output.
+// steep step up where the input x passes (j + 1)/P, and the output layer gives
+// it the height of that step, so the network draws a staircase of P = hidden + 1
+// treads through the curve g (Nielsen, Neural Networks and Deep Learning,
+// chapter 4). x is B×1, one input per sample; so is the output.
 nn::Tensor staircase_network(const std::function<double(double)>& g, std::size_t hidden,
                              nn::ConstTensorView x) {
   const double treads = static_cast<double>(hidden + 1);
