@@ -24,9 +24,9 @@ ActivationKind parse_activation(const std::string& name) {
 template <typename Real>
 void BasicActivation<Real>::forward(BasicView<Real> out, BasicView<const Real> in) const {
   switch (kind) {
-    case ActivationKind::relu: return map(out, in, [](Real x) { return relu(x); });
-    case ActivationKind::sigmoid: return map(out, in, [](Real x) { return sigmoid(x); });
-    case ActivationKind::tanh: return map(out, in, [](Real x) { return tanh_activation(x); });
+    case ActivationKind::relu: return map(out, in, [](Real z) { return relu(z); });
+    case ActivationKind::sigmoid: return map(out, in, [](Real z) { return sigmoid(z); });
+    case ActivationKind::tanh: return map(out, in, [](Real z) { return tanh_activation(z); });
   }
 }
 //! [activation-forward]
@@ -39,13 +39,13 @@ void BasicActivation<Real>::backward(BasicView<Real> din, BasicView<const Real> 
       out.cols() != dout.cols())
     throw ShapeError("activation backward: din is " + shape_string(din) + ", dout " + shape_string(dout) +
                      " and out " + shape_string(out) + "; all three must have one shape");
-  Real* d_in = din.data();
-  const Real* d_out = dout.data();
-  const Real* y = out.data();
+  Real* dz = din.data();
+  const Real* da = dout.data();
+  const Real* a = out.data();
   // Each derivative goes in as a lambda rather than a function pointer: the
   // compiler then inlines it, and the loop runs in vector instructions.
   auto chain = [&](auto derivative_from_output) {
-    for (std::size_t i = 0; i < dout.size(); ++i) d_in[i] = d_out[i] * derivative_from_output(y[i]);
+    for (std::size_t i = 0; i < dout.size(); ++i) dz[i] = da[i] * derivative_from_output(a[i]);  // dz = da ⊙ f′
   };
   switch (kind) {
     case ActivationKind::relu: return chain([](Real v) { return relu_derivative_from_output(v); });

@@ -10,32 +10,32 @@
 namespace nn {
 
 //! [scalar-functions]
-// Each function next to its derivative. The derivatives are written in terms of
-// the function's output y, because that is what the forward pass keeps.
+// Each function a = f(z) next to its derivative f′(z). The derivatives take the
+// function's output a, because that is what the forward pass keeps.
 
-/// ReLU: y = max(0, x); dy/dx = 1 where x > 0, else 0 (we take 0 at x = 0).
+/// ReLU: a = max(0, z); f′ = 1 where z > 0, else 0 (we take 0 at z = 0).
 template <typename Real>
-Real relu(Real x) { return x > Real{0} ? x : Real{0}; }
+Real relu(Real z) { return z > Real{0} ? z : Real{0}; }
 template <typename Real>
-Real relu_derivative_from_output(Real y) { return y > Real{0} ? Real{1} : Real{0}; }
+Real relu_derivative_from_output(Real a) { return a > Real{0} ? Real{1} : Real{0}; }
 
-/// Sigmoid: y = 1 / (1 + e^−x); dy/dx = y (1 − y). Written so that the
-/// exponential never overflows: for x < 0 it uses the equal form e^x / (1 + e^x).
+/// Sigmoid: a = 1 / (1 + e^−z); f′ = a (1 − a). Written so that the
+/// exponential never overflows: for z < 0 it uses the equal form e^z / (1 + e^z).
 template <typename Real>
-Real sigmoid(Real x) {
-  if (x >= Real{0}) return Real{1} / (Real{1} + std::exp(-x));
-  const Real e = std::exp(x);  // in (0, 1): no overflow for any x < 0
+Real sigmoid(Real z) {
+  if (z >= Real{0}) return Real{1} / (Real{1} + std::exp(-z));
+  const Real e = std::exp(z);  // in (0, 1): no overflow for any z < 0
   return e / (Real{1} + e);
 }
 template <typename Real>
-Real sigmoid_derivative_from_output(Real y) { return y * (Real{1} - y); }
+Real sigmoid_derivative_from_output(Real a) { return a * (Real{1} - a); }
 
-/// Hyperbolic tangent: y = tanh x; dy/dx = 1 − y². std::tanh saturates to ±1
-/// for large |x| instead of overflowing.
+/// Hyperbolic tangent: a = tanh z; f′ = 1 − a². std::tanh saturates to ±1
+/// for large |z| instead of overflowing, and keeps tiny z exact.
 template <typename Real>
-Real tanh_activation(Real x) { return std::tanh(x); }
+Real tanh_activation(Real z) { return std::tanh(z); }
 template <typename Real>
-Real tanh_derivative_from_output(Real y) { return Real{1} - y * y; }
+Real tanh_derivative_from_output(Real a) { return Real{1} - a * a; }
 //! [scalar-functions]
 
 //! [activation]
@@ -51,12 +51,12 @@ template <typename Real>
 struct BasicActivation {
   ActivationKind kind;
 
-  /// out = f(in), element by element. in and out are B×N.
+  /// out = f(in), element by element: a = f(z). in (z) and out (a) are B×O.
   void forward(BasicView<Real> out, BasicView<const Real> in) const;
 
-  /// The forward computed out = f(in); the chain rule through an element-wise
-  /// function multiplies element by element: din = dout ⊙ f′(in), with f′
-  /// computed from out. All three are B×N.
+  /// The forward computed a = f(z); the chain rule through an element-wise
+  /// function multiplies element by element: dz = da ⊙ f′(z), with f′
+  /// computed from a. din (dz), dout (da) and out (a) are all B×O.
   void backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> out) const;
 };
 

@@ -8,7 +8,7 @@ namespace nn {
 //! [dense-forward]
 template <typename Real>
 void BasicDense<Real>::forward(BasicView<Real> out, BasicView<const Real> in) const {
-  matmul(out, in, weight);  // out(n, o) = Σᵢ in(n, i) W(i, o)
+  matmul(out, in, weight);  // z(n, o) = Σᵢ x(n, i) W(i, o)
   add_row(out, bias);       //          + b(o), on every row n
 }
 //! [dense-forward]
@@ -16,9 +16,9 @@ void BasicDense<Real>::forward(BasicView<Real> out, BasicView<const Real> in) co
 //! [dense-backward]
 template <typename Real>
 void BasicDense<Real>::backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> in) {
-  matmul_at_b(dweight, in, dout, Write::accumulate);   // ∂L/∂W(i, o)  += Σ_n in(n, i) dout(n, o)
-  add_column_sums(dbias, dout);                        // ∂L/∂b(o)     += Σ_n dout(n, o)
-  if (din.size() != 0) matmul_a_bt(din, dout, weight);  // ∂L/∂in(n, i)  = Σ_o dout(n, o) W(i, o)
+  matmul_at_b(dweight, in, dout, Write::accumulate);   // dW(i, o) += Σ_n x(n, i) dz(n, o)
+  add_column_sums(dbias, dout);                        // db(o)    += Σ_n dz(n, o)
+  if (din.size() != 0) matmul_a_bt(din, dout, weight);  // dx(n, i)  = Σ_o dz(n, o) W(i, o)
 }
 //! [dense-backward]
 

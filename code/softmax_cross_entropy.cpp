@@ -31,8 +31,8 @@ Real softmax_row(Real* p, const Real* z, std::size_t classes) {
 template <typename Real>
 void softmax_kernel(BasicView<Real> probabilities, BasicView<const Real> logits) {
   check_same_shape<Real>("softmax", probabilities, logits, logits);
-  for (std::size_t b = 0; b < logits.rows(); ++b)
-    softmax_row(probabilities.row(b).data(), logits.row(b).data(), logits.cols());
+  for (std::size_t n = 0; n < logits.rows(); ++n)
+    softmax_row(probabilities.row(n).data(), logits.row(n).data(), logits.cols());
 }
 
 //! [cross-entropy-forward]
@@ -41,10 +41,10 @@ Real cross_entropy_forward_kernel(BasicView<Real> probabilities, BasicView<const
                                    BasicView<const Real> targets) {
   check_same_shape<Real>("softmax_cross_entropy_forward", probabilities, logits, targets);
   double total = 0;  // summed in double: a float sum of 60,000 losses loses digits
-  for (std::size_t b = 0; b < logits.rows(); ++b) {
-    const Real* z = logits.row(b).data();
-    const Real* y = targets.row(b).data();
-    const Real log_sum_exp = softmax_row(probabilities.row(b).data(), z, logits.cols());
+  for (std::size_t n = 0; n < logits.rows(); ++n) {
+    const Real* z = logits.row(n).data();
+    const Real* y = targets.row(n).data();
+    const Real log_sum_exp = softmax_row(probabilities.row(n).data(), z, logits.cols());
     for (std::size_t k = 0; k < logits.cols(); ++k)
       if (y[k] != Real{0}) total -= static_cast<double>(y[k]) * (z[k] - log_sum_exp);  // −y log p
   }

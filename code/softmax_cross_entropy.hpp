@@ -5,13 +5,13 @@
 
 namespace nn {
 
-/// probabilities = softmax(logits), row by row:  p(b, k) = e^{z(b,k) − m_b} / Σⱼ e^{z(b,j) − m_b},
-/// where m_b is the row's largest logit. Subtracting it changes nothing
+/// probabilities = softmax(logits), row by row:  p(n, k) = e^{z(n,k) − m_n} / Σⱼ e^{z(n,j) − m_n},
+/// where m_n is the row's largest logit. Subtracting it changes nothing
 /// mathematically and keeps every exponential in (0, 1]. Both are B×K.
 void softmax(TensorView probabilities, ConstTensorView logits);
 void softmax(DoubleView probabilities, ConstDoubleView logits);
 
-/// The mean categorical cross-entropy of a batch, L = −(1/B) Σ_b Σ_k y(b,k) log p(b,k),
+/// The mean categorical cross-entropy of a batch, L = −(1/B) Σ_n Σ_k y(n,k) log p(n,k),
 /// with the probabilities written to `probabilities` on the way. The log is taken
 /// as log p = z − m − log Σ e^{z−m} (log-sum-exp), so it is finite even where p
 /// rounds to zero. logits, targets (one-hot rows) and probabilities are B×K.

@@ -38,6 +38,15 @@ TEST_CASE("sigmoid and tanh stay finite and saturate for huge inputs", "[activat
   CHECK(nn::sigmoid(-1000.0) > -1.0);  // no NaN from inf/inf
 }
 
+TEST_CASE("sigmoid keeps tiny values that 1 / (1 + e^−z) rounds to 0", "[activations]") {
+  // For z < −88.7, e^−z overflows float and the displayed formula gives 1/∞ = 0;
+  // the branch for z < 0 computes e^z / (1 + e^z), whose e^z is the subnormal
+  // e^−100 ≈ 3.7×10⁻⁴⁴ and 1 + e^z is 1.
+  CHECK(nn::sigmoid(-100.0f) > 0.0f);
+  CHECK(nn::sigmoid(-100.0f) == std::exp(-100.0f));
+  CHECK(nn::sigmoid(-20.0f) == Approx(2.0611536e-9).epsilon(1e-6));  // ½(1 + tanh(−10)) would give 0
+}
+
 TEST_CASE("sigmoid is symmetric: σ(−x) = 1 − σ(x)", "[activations]") {
   for (double x : {0.1, 1.0, 5.0, 20.0}) CHECK(nn::sigmoid(-x) == Approx(1.0 - nn::sigmoid(x)).margin(1e-15));
 }

@@ -8,7 +8,7 @@ namespace exercises {
 
 //! [ch05-declarations]
 /// Exercise 5.1: the log of the softmax, row by row, computed stably:
-/// out(b, k) = z(b, k) − m_b − log Σⱼ e^{z(b, j) − m_b} with m_b the row's largest
+/// out(n, k) = z(n, k) − m_n − log Σⱼ e^{z(n, j) − m_n} with m_n the row's largest
 /// logit. Finite for logits of ±1000, where log(softmax(z)) is −∞. Both B×K.
 void log_softmax(nn::DoubleView out, nn::ConstDoubleView logits);
 
@@ -18,8 +18,10 @@ void log_softmax(nn::DoubleView out, nn::ConstDoubleView logits);
 void smooth_labels(nn::DoubleView out, nn::ConstDoubleView one_hot, double alpha);
 
 /// Exercise 5.3: softmax with a temperature T > 0: out = softmax(z / T), row by
-/// row. T > 1 flattens the distribution, T < 1 sharpens it. Stable for any
-/// logits; throw std::invalid_argument unless T > 0. Both B×K.
+/// row. T > 1 flattens the distribution, T < 1 sharpens it. No NaN for any
+/// finite logits and any T > 0, however tiny: z / T alone overflows for a tiny
+/// T, so shift first. Throw std::invalid_argument unless T is positive and
+/// finite. Both B×K.
 void softmax_with_temperature(nn::DoubleView out, nn::ConstDoubleView logits, double temperature);
 //! [ch05-declarations]
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "softmax_cross_entropy.hpp"
+#include "tensor.hpp"
 
 namespace exercises {
 
@@ -20,13 +20,13 @@ void require_same_shape(const char* name, nn::ConstDoubleView a, nn::ConstDouble
 //! [ch05-log-softmax]
 void log_softmax(nn::DoubleView out, nn::ConstDoubleView logits) {
   require_same_shape("log_softmax", out, logits);
-  for (std::size_t b = 0; b < logits.rows(); ++b) {
-    const auto z = logits.row(b);
+  for (std::size_t n = 0; n < logits.rows(); ++n) {
+    const auto z = logits.row(n);
     const double m = *std::max_element(z.begin(), z.end());
     double sum = 0;
     for (double v : z) sum += std::exp(v - m);  // each term in (0, 1], one of them 1
     const double log_sum_exp = m + std::log(sum);
-    for (std::size_t k = 0; k < z.size(); ++k) out(b, k) = z[k] - log_sum_exp;
+    for (std::size_t k = 0; k < z.size(); ++k) out(n, k) = z[k] - log_sum_exp;
   }
 }
 //! [ch05-log-softmax]
@@ -41,12 +41,21 @@ void smooth_labels(nn::DoubleView out, nn::ConstDoubleView one_hot, double alpha
 //! [ch05-smooth-labels]
 
 //! [ch05-temperature]
+// softmax(z / T) is softmax((z − m) / T), m the row's largest logit: the same
+// shift as the library's, done before the division. Then every exponent is in
+// [−∞, 0] even where z / T alone would overflow (T = 10⁻³⁰⁰, say), and the
+// largest is exactly 0.
 void softmax_with_temperature(nn::DoubleView out, nn::ConstDoubleView logits, double temperature) {
   require_same_shape("softmax_with_temperature", out, logits);
-  if (!(temperature > 0)) throw std::invalid_argument("softmax_with_temperature: temperature must be positive");
-  nn::DoubleTensor scaled(logits.rows(), logits.cols());
-  for (std::size_t i = 0; i < logits.size(); ++i) scaled.data()[i] = logits.data()[i] / temperature;
-  nn::softmax(out, scaled);  // the library's softmax subtracts the row maximum
+  if (!(temperature > 0 && std::isfinite(temperature)))
+    throw std::invalid_argument("softmax_with_temperature: temperature must be positive and finite");
+  for (std::size_t n = 0; n < logits.rows(); ++n) {
+    const auto z = logits.row(n);
+    const double m = *std::max_element(z.begin(), z.end());
+    double sum = 0;
+    for (std::size_t k = 0; k < z.size(); ++k) sum += (out(n, k) = std::exp((z[k] - m) / temperature));
+    for (std::size_t k = 0; k < z.size(); ++k) out(n, k) /= sum;
+  }
 }
 //! [ch05-temperature]
 

@@ -36,7 +36,7 @@ void mse_backward(nn::DoubleView doutputs, nn::ConstDoubleView outputs, nn::Cons
 
 //! [ch06-leaky-relu-layer]
 void leaky_relu_forward(nn::DoubleView out, nn::ConstDoubleView in, double slope) {
-  nn::map(out, in, [slope](double x) { return x > 0 ? x : slope * x; });
+  nn::map(out, in, [slope](double z) { return z > 0 ? z : slope * z; });
 }
 
 void leaky_relu_backward(nn::DoubleView din, nn::ConstDoubleView dout, nn::ConstDoubleView in, double slope) {
