@@ -142,10 +142,12 @@ History train_full_batch(Network& network, const Dataset& train, const Dataset& 
   double training_seconds = 0;
   for (std::size_t epoch = 1; epoch <= settings.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
-    const float loss = train_step(network, train.images, targets, settings.learning_rate, buffers);
+    const float loss_before = train_step(network, train.images, targets, settings.learning_rate, buffers);
     training_seconds += seconds_since(start);
-    check_loss_finite(loss, epoch, 1, settings.learning_rate);
-    finish_epoch(network, validation, {epoch, epoch, training_seconds, loss, {}}, settings.learning_rate,
+    check_loss_finite(loss_before, epoch, 1, settings.learning_rate);
+    // train_step returns L(θ) before its update; the record wants L after it, where validation is measured.
+    const double loss_after = evaluate(network, train).loss;
+    finish_epoch(network, validation, {epoch, epoch, training_seconds, loss_after, {}}, settings.learning_rate,
                  train.size(), history, progress);
   }
   return history;
