@@ -49,7 +49,7 @@ void draw_losses(const figures::Report& report, const std::vector<float>& losses
                    << "set key bottom right opaque box\n"
                    << "plot '-' with points pointtype 7 pointsize 0.35 linecolor rgb '#8fb3dd' notitle, "
                    << "'-' with lines linewidth 3 linecolor rgb '#e3761c' title 'moving average of the last "
-                   << window << "', "
+                   << nn::with_thousands(window) << "', "
                    << "NaN with points pointtype 7 pointsize 1.2 linecolor rgb '#8fb3dd' "
                    << "title 'loss of each update (every 5th drawn)'\n";
   figure.gnuplot().send1d(noisy);

@@ -212,10 +212,10 @@ std::vector<Mistake> confident_mistakes(nn::Network& network, const nn::Dataset&
     const ConstTensorView logits = network.forward(test.images.view().rows_slice(first, count));
     probabilities.resize(count, logits.cols());
     nn::softmax(probabilities, logits);
-    for (std::size_t b = 0; b < count; ++b) {
-      const auto p = probabilities.row(b);
+    for (std::size_t n = 0; n < count; ++n) {
+      const auto p = probabilities.row(n);
       const auto best = static_cast<std::uint8_t>(std::max_element(p.begin(), p.end()) - p.begin());
-      if (best != test.labels[first + b]) mistakes.push_back({first + b, test.labels[first + b], best, p[best]});
+      if (best != test.labels[first + n]) mistakes.push_back({first + n, test.labels[first + n], best, p[best]});
     }
   }
   std::sort(mistakes.begin(), mistakes.end(), [](const Mistake& a, const Mistake& b) {
