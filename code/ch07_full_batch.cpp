@@ -122,13 +122,13 @@ int main(int argc, char** argv) {
                    finite.divergence.empty() && finite.largest_train_loss > 100 * start.train_loss &&
                        finite.final_accuracy < 0.2,
                    finite.divergence.empty()
-                       ? "largest training loss " + figures::fixed(finite.largest_train_loss, 1) +
+                       ? "largest training loss " + figures::scientific(finite.largest_train_loss, 1) +
                              ", final validation accuracy " + figures::fixed(100 * finite.final_accuracy, 2) + "%"
                        : "stopped: " + finite.divergence);
       const Overshoot overflow = overshoot(network_flags, data, 1e6f, epochs);
       report.claim("at η = 10⁶ a number overflows and the checks stop the run", !overflow.divergence.empty(),
                    overflow.divergence.empty() ? "the run finished" : "stopped: " + overflow.divergence.substr(0, 90) + "…");
-      report.number("overshoot_loss", figures::fixed(finite.largest_train_loss, 0));
+      report.number("overshoot_loss", figures::scientific(finite.largest_train_loss, 1));
       report.number("overshoot_accuracy", figures::fixed(100 * finite.final_accuracy, 1));
     }
     report.finish();
