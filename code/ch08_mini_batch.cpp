@@ -94,11 +94,10 @@ int main(int argc, char** argv) {
     std::vector<std::vector<std::string>> rows;
     for (const SweepPoint& p : sweep)
       rows.push_back({std::to_string(p.batch_size), nn::with_thousands(p.fixed.updates),
-                      figures::fixed(p.fixed.validation.loss, 4), figures::fixed(100 * p.fixed.validation.accuracy, 2),
-                      figures::fixed(p.scaled_rate, 3), figures::fixed(p.scaled.validation.loss, 4),
+                      figures::fixed(100 * p.fixed.validation.accuracy, 2), figures::fixed(p.scaled_rate, 3),
                       figures::fixed(100 * p.scaled.validation.accuracy, 2), figures::fixed(p.fixed.seconds, 2)});
-    report.table("sweep", {"B", "updates", "fixed η: validation loss", "validation accuracy (%)", "scaled η",
-                           "scaled η: validation loss", "validation accuracy (%)", "seconds (fixed η)"},
+    report.table("sweep", {"batch size B", "updates", "validation accuracy at η fixed (%)", "scaled η",
+                           "validation accuracy at η scaled (%)", "seconds (η fixed)"},
                  rows);
 
     auto accuracy_of = [](const nn::EpochRecord& r) { return r.validation.accuracy; };
