@@ -46,7 +46,16 @@ void draw_losses(const figures::Report& report, const std::vector<float>& losses
   figures::Figure figure(report.figure_path("losses.png"), 760, 460);
   figure.gnuplot() << "set xlabel 'update (one training image each)'\nset ylabel 'loss of that image'\n"
                    << "set logscale y\nset format y '10^{%T}'\nset yrange [" << floor << ":30]\n"
-                   << "set key bottom right opaque box\n"
+                   << "set key outside top center horizontal\nset xrange [0:" << losses.size() << "]\n";
+  // Tick labels with a thousands separator, as the book prints counts: 10,000 rather than 10000.
+  // About five to ten ticks, at 1, 2 or 5 times a power of ten.
+  const double raw = std::max(1.0, static_cast<double>(losses.size()) / 5);
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  const auto step = static_cast<std::size_t>(magnitude * (raw >= 5 * magnitude ? 5 : raw >= 2 * magnitude ? 2 : 1));
+  figure.gnuplot() << "set xtics (";
+  for (std::size_t x = 0; x <= losses.size(); x += step)
+    figure.gnuplot() << (x ? ", " : "") << "'" << nn::with_thousands(x) << "' " << x;
+  figure.gnuplot() << ")\n"
                    << "plot '-' with points pointtype 7 pointsize 0.35 linecolor rgb '#8fb3dd' notitle, "
                    << "'-' with lines linewidth 3 linecolor rgb '#e3761c' title 'moving average of the last "
                    << nn::with_thousands(window) << "', "
@@ -133,7 +142,7 @@ int main(int argc, char** argv) {
                      "% of all updates; in " + std::to_string(tenths_with_misses) + " of the 10 tenths of the epoch");
     report.claim("the moving average falls over the epoch, to less than half its first value",
                  smooth.back() < first_average / 2,
-                 figures::fixed(first_average, 3) + " over the first " + std::to_string(window) + " updates, " +
+                 figures::fixed(first_average, 3) + " over the first " + nn::with_thousands(window) + " updates, " +
                      figures::fixed(smooth.back(), 3) + " over the last");
     draw_losses(report, losses, window, floor);
     report.finish();
