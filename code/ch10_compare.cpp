@@ -106,8 +106,15 @@ std::vector<Variant> train_all(const nn::Network& start, const nn::MnistParts& d
 void draw_losses(const figures::Report& report, const std::vector<Variant>& variants) {
   figures::Figure figure(report.figure_path("losses.svg"), 760, 620);
   gnuplotio::Gnuplot& gp = figure.gnuplot();
+  double lowest = 1e30, highest = 0;  // one y range for the three panels, fitted to the curves
+  for (const Variant& v : variants)
+    for (const nn::EpochRecord& r : v.history) {
+      lowest = std::min(lowest, r.validation.loss);
+      highest = std::max(highest, r.validation.loss);
+    }
   gp << "set multiplot layout 2,2 spacing 0.12,0.16 margins 0.1,0.97,0.09,0.97\n"
-     << "set ylabel 'validation loss'\nset logscale y\nset format y '%g'\n";
+     << "set ylabel 'validation loss'\nset logscale y\nset ytics (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5)\nset yrange [" << 0.8 * lowest << ":"
+     << 1.25 * highest << "]\n";
   const char* axes[3] = {"epoch", "updates (log scale)", "training seconds"};
   for (int panel = 0; panel < 3; ++panel) {
     gp << "set xlabel '" << axes[panel] << "'\n";
@@ -318,22 +325,25 @@ int main(int argc, char** argv) {
                             "best validation accuracy (%), and its epoch", ""},
                  grid_rows);
 
-    std::vector<std::vector<std::string>> rows;
+    std::vector<std::vector<std::string>> rows, timing_rows;
     for (const Variant& v : variants) {
       const nn::EpochRecord& last = v.history.back();
       const double per_image = 1e6 * last.seconds / static_cast<double>(last.epoch * data.train.size());
+      const double per_update = 1e6 * last.seconds / static_cast<double>(last.updates);
       rows.push_back({v.name, figures::fixed(v.learning_rate, 3), nn::with_thousands(last.updates),
-                      figures::fixed(last.seconds, 1), figures::fixed(last.seconds / static_cast<double>(last.epoch), 2),
-                      figures::scientific(last.seconds / static_cast<double>(last.updates), 1),
-                      figures::fixed(per_image, 1), figures::fixed(100 * last.validation.accuracy, 2),
-                      figures::fixed(100 * v.test.accuracy, 2)});
+                      figures::fixed(100 * last.validation.accuracy, 2), figures::fixed(100 * v.test.accuracy, 2)});
+      timing_rows.push_back({v.name, figures::fixed(last.seconds, 1),
+                             figures::fixed(last.seconds / static_cast<double>(last.epoch), 2),
+                             per_update >= 100 ? nn::with_thousands(static_cast<std::size_t>(per_update + 0.5))
+                                               : figures::fixed(per_update, 1),
+                             figures::fixed(per_image, 1)});
       std::cout << v.name << ", η " << v.learning_rate << ": test accuracy " << figures::fixed(100 * v.test.accuracy, 2)
                 << "% after " << last.updates << " updates, " << figures::fixed(last.seconds, 1)
                 << " s of training\n";
     }
-    report.table("results", {"variant", "η", "updates", "training seconds", "seconds per epoch",
-                             "seconds per update", "µs per image", "validation accuracy (%)", "test accuracy (%)"},
-                 rows);
+    report.table("results", {"variant", "chosen η", "updates", "validation accuracy (%)", "test accuracy (%)"}, rows);
+    report.table("timing", {"variant", "training seconds", "seconds per epoch", "µs per update", "µs per image"},
+                 timing_rows);
     draw_losses(report, variants);
 
     // The best model is chosen on the validation set; the test set only reports it.
@@ -398,10 +408,13 @@ int main(int argc, char** argv) {
     std::sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) { return per_image[a] < per_image[b]; });
     report.number("cost_order", variants[by_cost[0]].name + ", then " + variants[by_cost[1]].name + ", then " +
                                     variants[by_cost[2]].name);
-    report.number("stochastic_against_mini", per_image[2] > per_image[1] ? "more" : "less");
-    report.number("full_against_mini", per_image[0] > per_image[1] ? "more" : "less");
-    report.number("stochastic_mini_ratio", figures::fixed(per_image[2] / per_image[1], 1));
-    report.number("full_mini_ratio", figures::fixed(per_image[0] / per_image[1], 1));
+    // "1.3 times as much as", or "about as much as" within 10%: a ratio in words.
+    auto as_much_as = [](double ratio) {
+      return ratio > 0.9 && ratio < 1.1 ? std::string("about as much as")
+                                        : figures::fixed(ratio, 1) + " times as much as";
+    };
+    report.number("stochastic_against_mini", as_much_as(per_image[2] / per_image[1]));
+    report.number("full_against_mini", as_much_as(per_image[0] / per_image[1]));
 
     const double full_loss = variants[0].history.back().validation.loss;
     report.claim("with the same epochs, full-batch descent ends far above the other two in validation loss "
