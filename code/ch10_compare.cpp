@@ -233,21 +233,22 @@ std::vector<Mistake> confident_mistakes(nn::Network& network, const nn::Dataset&
 //! [mistakes]
 
 void draw_mistakes(const figures::Report& report, const nn::Dataset& test, const std::vector<Mistake>& mistakes) {
-  const std::size_t shown = std::min<std::size_t>(16, mistakes.size()), per_row = 8, side = 28, below = 12;
+  const std::size_t shown = std::min<std::size_t>(16, mistakes.size()), per_row = 8, side = 28, gap = 6, below = 18;
   const std::size_t rows = (shown + per_row - 1) / per_row, height = rows * (side + below);
   Tensor images(shown, side * side);
   std::string labels;
   for (std::size_t i = 0; i < shown; ++i) {
     std::ranges::copy(test.images.row(mistakes[i].index), images.row(i).begin());
-    // The picture's row 0 is drawn at the top, y = height − 1; the label sits in the gap under its image.
-    const double x = static_cast<double>((i % per_row) * (side + 2)) + 13.5;
+    // The picture's row 0 is drawn at the top, y = height − 1; the label, on two
+    // lines (true → predicted, then the probability), sits in the gap under its image.
+    const double x = static_cast<double>((i % per_row) * (side + gap)) + (side - 1) / 2.0;
     const double y = static_cast<double>(height) - 1.0 - static_cast<double>((i / per_row) * (side + below)) -
                      static_cast<double>(side) - static_cast<double>(below) / 2;
-    labels += "set label " + std::to_string(i + 1) + " '" + std::to_string(mistakes[i].label) + " → " +
-              std::to_string(mistakes[i].predicted) + " (" + figures::fixed(100 * mistakes[i].confidence, 0) +
-              "%)' at " + std::to_string(x) + "," + std::to_string(y) + " center front font ',9'\n";
+    labels += "set label " + std::to_string(i + 1) + " \"" + std::to_string(mistakes[i].label) + " → " +
+              std::to_string(mistakes[i].predicted) + "\\n" + figures::fixed(100 * mistakes[i].confidence, 0) +
+              "%\" at " + std::to_string(x) + "," + std::to_string(y) + " center front font ',11'\n";
   }
-  draw_picture(report.figure_path("mistakes.png"), tile(images, side, per_row, 2, below), 1000, 330,
+  draw_picture(report.figure_path("mistakes.png"), tile(images, side, per_row, gap, below), 720, 270,
                "set palette gray negative", "set cbrange [0:1]", labels);
 }
 
@@ -431,6 +432,22 @@ int main(int argc, char** argv) {
                  figures::fixed(first_stochastic, 3) + " after one epoch against " + figures::fixed(full_loss, 3) +
                      " after " + std::to_string(budget.epochs));
     report.number("first_stochastic_loss", figures::fixed(first_stochastic, 3));
+
+    // A pixel that is 0 in every training image adds 0 to every gradient of its
+    // row of W: that row must leave training exactly as it started.
+    const auto& trained = std::get<nn::Dense>(best.network.layers.front());
+    const auto& initial = std::get<nn::Dense>(start.layers.front());
+    std::size_t blank_pixels = 0, moved = 0;
+    for (std::size_t i = 0; i < trained.inputs(); ++i) {
+      bool blank = true;
+      for (std::size_t n = 0; n < data.train.size() && blank; ++n) blank = data.train.images(n, i) == 0.0f;
+      if (!blank) continue;
+      ++blank_pixels;
+      for (std::size_t o = 0; o < trained.outputs(); ++o) moved += trained.weight(i, o) != initial.weight(i, o);
+    }
+    report.number("blank_pixels", std::to_string(blank_pixels));
+    report.claim("the weights of a pixel that is zero in every training image never move", moved == 0,
+                 std::to_string(blank_pixels) + " such pixels, " + std::to_string(moved) + " of their weights moved");
     report.number("full_loss", figures::fixed(full_loss, 3));
     report.finish();
   });
