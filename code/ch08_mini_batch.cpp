@@ -1,4 +1,5 @@
 // Chapter 8's program: mini-batch gradient descent, and what the batch size does.
+#include <algorithm>
 #include <iostream>
 
 #include <gnuplot-iostream.h>
@@ -9,25 +10,30 @@
 
 namespace {
 
+// One batch size trained twice from the same start: once at the fixed learning
+// rate, once at the rate scaled with the batch size.
 struct SweepPoint {
   std::size_t batch_size = 0;
-  nn::EpochRecord last;
+  nn::EpochRecord fixed;   // at η
+  float scaled_rate = 0;   // min(cap, η · B / B_smallest)
+  nn::EpochRecord scaled;  // at scaled_rate
 };
 
-void draw_sweep(const figures::Report& report, const std::vector<SweepPoint>& sweep, std::size_t epochs) {
-  std::vector<std::pair<double, double>> loss, accuracy;
+void draw_sweep(const figures::Report& report, const std::vector<SweepPoint>& sweep, std::size_t epochs,
+                float learning_rate) {
+  std::vector<std::pair<double, double>> fixed, scaled;
   for (const SweepPoint& p : sweep) {
-    loss.emplace_back(p.batch_size, p.last.validation.loss);
-    accuracy.emplace_back(p.batch_size, 100 * p.last.validation.accuracy);
+    fixed.emplace_back(p.batch_size, 100 * p.fixed.validation.accuracy);
+    scaled.emplace_back(p.batch_size, 100 * p.scaled.validation.accuracy);
   }
-  figures::Figure figure(report.figure_path("batch_size.svg"));
-  figure.gnuplot() << "set logscale x 2\nset xlabel 'batch size (images per update)'\n"
-                   << "set ylabel 'validation loss after " << epochs << " epochs'\n"
-                   << "set y2label 'validation accuracy (%)'\nset ytics nomirror\nset y2tics\nset key top center\n"
-                   << "plot '-' with linespoints title 'validation loss', "
-                   << "'-' axes x1y2 with linespoints title 'validation accuracy'\n";
-  figure.gnuplot().send1d(loss);
-  figure.gnuplot().send1d(accuracy);
+  figures::Figure figure(report.figure_path("batch_size.svg"), 720, 420);
+  figure.gnuplot() << "set logscale x 2\nset xlabel 'batch size B (images per update, log scale)'\n"
+                   << "set ylabel 'validation accuracy after " << epochs << " epochs (%)'\nset key bottom left\n"
+                   << "plot '-' with linespoints linetype 1 title 'fixed learning rate η = "
+                   << figures::fixed(learning_rate, 2) << "', "
+                   << "'-' with linespoints linetype 2 title 'η scaled with B, up to a cap'\n";
+  figure.gnuplot().send1d(fixed);
+  figure.gnuplot().send1d(scaled);
   figure.finish();
 }
 
@@ -36,7 +42,8 @@ void draw_sweep(const figures::Report& report, const std::vector<SweepPoint>& sw
 int main(int argc, char** argv) {
   nn::CommonFlags flags;
   nn::NetworkFlags network_flags;
-  nn::MiniBatchSettings settings{2, 64, 0.1f, 1};
+  nn::MiniBatchSettings settings{.epochs = 2, .batch_size = 64, .learning_rate = 0.1f, .seed = 1};
+  float rate_cap = 0.8f;
   std::vector<std::size_t> batch_sizes = {8, 16, 32, 64, 128, 256, 512, 1024};
   nn::po::options_description options("Options");
   nn::add_data_flag(options, flags);
@@ -44,41 +51,97 @@ int main(int argc, char** argv) {
   nn::add_network_flags(options, network_flags);
   options.add_options()
       ("epochs", nn::po::value(&settings.epochs)->default_value(settings.epochs), "epochs of every run")
-      ("learning-rate", nn::po::value(&settings.learning_rate)->default_value(settings.learning_rate), "step size η")
+      ("learning-rate", nn::po::value(&settings.learning_rate)->default_value(settings.learning_rate),
+       "step size η of the fixed series, and of the smallest batch in the scaled one")
+      ("rate-cap", nn::po::value(&rate_cap)->default_value(rate_cap),
+       "the largest learning rate of the scaled series")
       ("batch-sizes", nn::po::value(&batch_sizes)->multitoken(), "batch sizes to compare (default 8 16 … 1024)");
   return nn::run_program(argc, argv, "chapter 8, mini-batch gradient descent and the batch size", options, [&] {
     nn::require_positive("learning-rate", settings.learning_rate);
+    nn::require_positive("rate-cap", rate_cap);
     nn::require_positive("epochs", static_cast<double>(settings.epochs));
     for (std::size_t b : batch_sizes) nn::require_positive("batch-sizes", static_cast<double>(b));
+    std::sort(batch_sizes.begin(), batch_sizes.end());
     settings.seed = network_flags.seed;
     figures::Report report(flags.out_dir, "ch08");
     const nn::MnistParts data = nn::load_mnist_parts(flags.data_dir, network_flags.validation);
 
     //! [sweep]
-    std::vector<SweepPoint> sweep;
-    std::vector<std::vector<std::string>> rows;
-    for (std::size_t batch_size : batch_sizes) {
+    // The linear scaling rule (Goyal et al. 2017): k times the batch, k times the
+    // learning rate, starting from η at the smallest batch, up to a cap.
+    auto scaled_rate = [&](std::size_t batch_size) {
+      return std::min(rate_cap, settings.learning_rate * static_cast<float>(batch_size) /
+                                    static_cast<float>(batch_sizes.front()));
+    };
+    auto train = [&](std::size_t batch_size, float learning_rate, const std::string& label) {
       nn::Network network = nn::make_network(network_flags, data.train.images.cols());  // the same start each time
-      settings.batch_size = batch_size;
-      nn::Progress progress(std::cout, "batch " + std::to_string(batch_size), settings.epochs);
-      const nn::History history = nn::train_mini_batch(network, data.train, data.validation, settings, &progress);
-      sweep.push_back({batch_size, history.back()});
-      //! [sweep]
-      const nn::EpochRecord& last = history.back();
-      rows.push_back({std::to_string(batch_size), std::to_string(last.updates), figures::fixed(last.validation.loss, 4),
-                      figures::fixed(100 * last.validation.accuracy, 2), figures::fixed(last.seconds, 2)});
+      nn::MiniBatchSettings run = settings;
+      run.batch_size = batch_size;
+      run.learning_rate = learning_rate;
+      nn::Progress progress(std::cout, label, settings.epochs);
+      return nn::train_mini_batch(network, data.train, data.validation, run, &progress).back();
+    };
+    std::vector<SweepPoint> sweep;
+    for (std::size_t batch_size : batch_sizes) {
+      const std::string batch = "batch " + std::to_string(batch_size);
+      const float scaled = scaled_rate(batch_size);
+      const nn::EpochRecord at_fixed = train(batch_size, settings.learning_rate, batch + ", fixed η");
+      // Where the two rates agree (the smallest batch), the same run serves both series.
+      sweep.push_back({batch_size, at_fixed, scaled,
+                       scaled == settings.learning_rate ? at_fixed : train(batch_size, scaled, batch + ", scaled η")});
     }
-    report.table("sweep", {"batch size", "updates", "validation loss", "validation accuracy (%)", "seconds"}, rows);
-    const auto best = std::max_element(sweep.begin(), sweep.end(), [](const SweepPoint& a, const SweepPoint& b) {
-      return a.last.validation.accuracy < b.last.validation.accuracy;
-    });
+    //! [sweep]
+    std::vector<std::vector<std::string>> rows;
+    for (const SweepPoint& p : sweep)
+      rows.push_back({std::to_string(p.batch_size), nn::with_thousands(p.fixed.updates),
+                      figures::fixed(100 * p.fixed.validation.accuracy, 2), figures::fixed(p.scaled_rate, 3),
+                      figures::fixed(100 * p.scaled.validation.accuracy, 2), figures::fixed(p.fixed.seconds, 2)});
+    report.table("sweep", {"batch size B", "updates", "validation accuracy at η fixed (%)", "scaled η",
+                           "validation accuracy at η scaled (%)", "seconds (η fixed)"},
+                 rows);
+
+    auto accuracy_of = [](const nn::EpochRecord& r) { return r.validation.accuracy; };
+    auto best_of = [&](auto record) {
+      return *std::max_element(sweep.begin(), sweep.end(), [&](const SweepPoint& a, const SweepPoint& b) {
+        return accuracy_of(record(a)) < accuracy_of(record(b));
+      });
+    };
+    auto spread_of = [&](auto record) {  // best minus worst accuracy across the batch sizes, in points
+      double lowest = 1, highest = 0;
+      for (const SweepPoint& p : sweep) {
+        lowest = std::min(lowest, accuracy_of(record(p)));
+        highest = std::max(highest, accuracy_of(record(p)));
+      }
+      return 100 * (highest - lowest);
+    };
+    auto fixed = [](const SweepPoint& p) { return p.fixed; };
+    auto scaled = [](const SweepPoint& p) { return p.scaled; };
+    const SweepPoint best_fixed = best_of(fixed), best_scaled = best_of(scaled);
+    const double spread_fixed = spread_of(fixed), spread_scaled = spread_of(scaled);
+    std::size_t capped_from = 0;  // the smallest batch whose scaled rate is the cap
+    for (const SweepPoint& p : sweep)
+      if (p.scaled_rate == rate_cap && capped_from == 0) capped_from = p.batch_size;
     report.number("epochs", std::to_string(settings.epochs));
     report.number("learning_rate", figures::fixed(settings.learning_rate, 2));
-    report.number("best_batch_size", std::to_string(best->batch_size));
-    report.number("best_accuracy", figures::fixed(100 * best->last.validation.accuracy, 2));
-    report.number("largest_batch_accuracy", figures::fixed(100 * sweep.back().last.validation.accuracy, 2));
+    report.number("rate_cap", figures::fixed(rate_cap, 2));
+    report.number("smallest_batch", std::to_string(sweep.front().batch_size));
     report.number("largest_batch_size", std::to_string(sweep.back().batch_size));
-    draw_sweep(report, sweep, settings.epochs);
+    report.number("capped_from", capped_from ? std::to_string(capped_from) : std::string("none"));
+    report.number("best_batch_size", std::to_string(best_fixed.batch_size));
+    report.number("best_accuracy", figures::fixed(100 * best_fixed.fixed.validation.accuracy, 2));
+    report.number("largest_batch_accuracy", figures::fixed(100 * sweep.back().fixed.validation.accuracy, 2));
+    report.number("best_scaled_batch_size", std::to_string(best_scaled.batch_size));
+    report.number("best_scaled_accuracy", figures::fixed(100 * best_scaled.scaled.validation.accuracy, 2));
+    report.number("largest_batch_scaled_accuracy", figures::fixed(100 * sweep.back().scaled.validation.accuracy, 2));
+    report.number("spread_fixed", figures::fixed(spread_fixed, 1));
+    report.number("spread_scaled", figures::fixed(spread_scaled, 1));
+    report.number("spread_verdict", spread_scaled < spread_fixed ? "narrows" : "does not narrow");
+    report.claim("with the learning rate scaled with the batch size, the largest batch comes much closer to the "
+                 "best: the spread of accuracies across batch sizes at least halves",
+                 spread_scaled < spread_fixed / 2,
+                 "spread " + figures::fixed(spread_fixed, 1) + " points at a fixed η, " +
+                     figures::fixed(spread_scaled, 1) + " points with η scaled");
+    draw_sweep(report, sweep, settings.epochs, settings.learning_rate);
     report.finish();
   });
 }

@@ -1,8 +1,10 @@
 // Chapter 10's program: the three ways to descend, compared from the same start
 // on one budget; then the best model looked at closely, saved and loaded back.
 #include <algorithm>
+#include <functional>
 #include <iostream>
 #include <numeric>
+#include <chrono>
 
 #include <gnuplot-iostream.h>
 
@@ -17,61 +19,112 @@ namespace {
 using nn::ConstTensorView;
 using nn::Tensor;
 
+// One learning rate tried for one variant: how its run went on the validation set.
+struct Trial {
+  float learning_rate = 0;
+  double final_accuracy = 0;  // validation accuracy after the last epoch: what chooses the rate
+  std::size_t best_epoch = 0;  // the epoch of the highest validation accuracy
+  double best_accuracy = 0;
+};
+
 struct Variant {
   std::string name;
-  float learning_rate = 0;
-  nn::History history;
-  nn::Network network;
-  nn::Evaluation test;
+  std::vector<Trial> trials;  // one per learning rate of the grid
+  float learning_rate = 0;    // the rate chosen on the validation set
+  nn::History history;        // of the chosen rate's run
+  nn::Network network;        // trained at the chosen rate
+  nn::Evaluation test;        // measured once, for the chosen model only
 };
 
 struct Budget {
   std::size_t epochs = 10;
   std::size_t batch_size = 64;
-  float full_batch_rate = 0.5f, mini_batch_rate = 0.1f, stochastic_rate = 0.02f;
   float decay = 0.8f;
+  // The learning rates tried for each variant, each twice the one before.
+  std::vector<float> full_batch_rates = {0.125f, 0.25f, 0.5f}, mini_batch_rates = {0.1f, 0.2f, 0.4f},
+                     stochastic_rates = {0.01f, 0.02f, 0.04f};
 };
 
 //! [compare]
-// Trains three copies of one initial network, one per way of descending, each
-// for the same number of epochs: every variant sees every training image
-// equally often, and computes as many per-image gradients.
+// Trains copies of one initial network, each variant at every learning rate of
+// its grid and for the same number of epochs (every variant sees every
+// training image equally often, and computes as many per-image gradients),
+// and keeps, per variant, the run with the best validation accuracy after the
+// last epoch. The test set plays no part in the choice.
+using Train = std::function<nn::History(nn::Network&, float learning_rate)>;
+
+Variant tune(const std::string& name, const nn::Network& start, const std::vector<float>& rates, const Train& train) {
+  Variant variant;
+  variant.name = name;
+  for (float learning_rate : rates) {
+    nn::Network network = start;
+    nn::History history = train(network, learning_rate);
+    const auto best = std::max_element(history.begin(), history.end(), [](const auto& a, const auto& b) {
+      return a.validation.accuracy < b.validation.accuracy;
+    });
+    variant.trials.push_back({learning_rate, history.back().validation.accuracy, best->epoch,
+                              best->validation.accuracy});
+    if (variant.history.empty() || history.back().validation.accuracy > variant.history.back().validation.accuracy) {
+      variant.learning_rate = learning_rate;
+      variant.history = std::move(history);
+      variant.network = std::move(network);
+    }
+  }
+  return variant;
+}
+
 std::vector<Variant> train_all(const nn::Network& start, const nn::MnistParts& data, const Budget& budget,
                                std::uint64_t seed) {
-  std::vector<Variant> variants(3);
-  variants[0] = {"full batch", budget.full_batch_rate, {}, start, {}};
-  nn::Progress full_progress(std::cout, "full batch", budget.epochs);
-  variants[0].history = nn::train_full_batch(variants[0].network, data.train, data.validation,
-                                             {budget.epochs, budget.full_batch_rate}, &full_progress);
-
-  variants[1] = {"mini-batch of " + std::to_string(budget.batch_size), budget.mini_batch_rate, {}, start, {}};
-  nn::Progress mini_progress(std::cout, "mini-batch", budget.epochs);
-  variants[1].history = nn::train_mini_batch(
-      variants[1].network, data.train, data.validation,
-      {budget.epochs, budget.batch_size, budget.mini_batch_rate, seed, budget.decay}, &mini_progress);
-
-  variants[2] = {"stochastic", budget.stochastic_rate, {}, start, {}};
-  nn::Progress stochastic_progress(std::cout, "stochastic", budget.epochs);
-  variants[2].history =
-      nn::train_stochastic(variants[2].network, data.train, data.validation,
-                           {budget.epochs, budget.stochastic_rate, seed, true, budget.decay}, &stochastic_progress);
-
-  for (Variant& v : variants) v.test = nn::evaluate(v.network, data.test);
+  const std::size_t epochs = budget.epochs;
+  std::vector<Variant> variants;
+  variants.push_back(tune("full batch", start, budget.full_batch_rates, [&](nn::Network& network, float rate) {
+    nn::Progress progress(std::cout, "full batch, η " + figures::fixed(rate, 3), epochs);
+    return nn::train_full_batch(network, data.train, data.validation, {.epochs = epochs, .learning_rate = rate},
+                                &progress);
+  }));
+  variants.push_back(tune("mini-batch of " + std::to_string(budget.batch_size), start, budget.mini_batch_rates,
+                          [&](nn::Network& network, float rate) {
+    nn::Progress progress(std::cout, "mini-batch, η " + figures::fixed(rate, 3), epochs);
+    return nn::train_mini_batch(network, data.train, data.validation,
+                                {.epochs = epochs, .batch_size = budget.batch_size, .learning_rate = rate,
+                                 .seed = seed, .decay = budget.decay},
+                                &progress);
+  }));
+  variants.push_back(tune("stochastic", start, budget.stochastic_rates, [&](nn::Network& network, float rate) {
+    nn::Progress progress(std::cout, "stochastic, η " + figures::fixed(rate, 3), epochs);
+    return nn::train_stochastic(network, data.train, data.validation,
+                                {.epochs = epochs, .learning_rate = rate, .seed = seed, .decay = budget.decay},
+                                &progress);
+  }));
+  for (Variant& v : variants) v.test = nn::evaluate(v.network, data.test);  // the chosen models only
   return variants;
 }
 //! [compare]
 
-// Validation loss against epochs, against updates (log scale) and against seconds.
+// Validation loss against epochs, against updates and against seconds, in
+// three panels of a 2×2 grid whose fourth cell holds the legend.
 void draw_losses(const figures::Report& report, const std::vector<Variant>& variants) {
-  figures::Figure figure(report.figure_path("losses.svg"), 900, 360);
+  figures::Figure figure(report.figure_path("losses.svg"), 760, 620);
   gnuplotio::Gnuplot& gp = figure.gnuplot();
-  gp << "set multiplot layout 1,3\nset ylabel 'validation loss'\nset logscale y\nset key top right\n";
-  const char* axes[3] = {"epoch", "updates", "training seconds"};
+  double lowest = 1e30, highest = 0;  // one y range for the three panels, fitted to the curves
+  for (const Variant& v : variants)
+    for (const nn::EpochRecord& r : v.history) {
+      lowest = std::min(lowest, r.validation.loss);
+      highest = std::max(highest, r.validation.loss);
+    }
+  gp << "set multiplot layout 2,2 spacing 0.12,0.16 margins 0.1,0.97,0.09,0.97\n"
+     << "set ylabel 'validation loss'\nset logscale y\nset ytics (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5)\nset yrange [" << 0.8 * lowest << ":"
+     << 1.25 * highest << "]\n";
+  const char* axes[3] = {"epoch", "updates (log scale)", "training seconds"};
   for (int panel = 0; panel < 3; ++panel) {
-    gp << "set xlabel '" << axes[panel] << "'\n" << (panel == 1 ? "set logscale x\n" : "unset logscale x\n");
+    gp << "set xlabel '" << axes[panel] << "'\n";
+    if (panel == 1)  // decades as powers of ten: 10^1 … 10^6, never "1000000"
+      gp << "set logscale x\nset format x '10^{%T}'\nset xtics 10\n";
+    else
+      gp << "unset logscale x\nset format x '%g'\nset xtics autofreq\n";
     gp << "plot ";
     for (std::size_t v = 0; v < variants.size(); ++v)
-      gp << (v ? ", " : "") << "'-' with linespoints title '" << variants[v].name << "'";
+      gp << (v ? ", " : "") << "'-' with linespoints linetype " << v + 1;
     gp << '\n';
     for (const Variant& v : variants) {
       std::vector<std::pair<double, double>> points;
@@ -84,12 +137,18 @@ void draw_losses(const figures::Report& report, const std::vector<Variant>& vari
       gp.send1d(points);
     }
   }
-  gp << "unset multiplot\n";
+  // The fourth cell: no axes, only the legend, one entry per variant.
+  gp << "unset border\nunset tics\nunset grid\nunset xlabel\nunset ylabel\nunset logscale\n"
+     << "set xrange [0:1]\nset yrange [0:1]\nset key center center vertical samplen 3 spacing 1.6\nplot ";
+  for (std::size_t v = 0; v < variants.size(); ++v)
+    gp << (v ? ", " : "") << "NaN with linespoints linetype " << v + 1 << " title '" << variants[v].name
+       << ", η = " << figures::fixed(variants[v].learning_rate, 3) << "'";
+  gp << "\nunset multiplot\n";
   figure.finish();
 }
 
 //! [confusion]
-// confusion(t, p) counts the test images of digit t that the model called p.
+// confusion(k, j) counts the test images of digit k that the model called j.
 Tensor confusion_matrix(const std::vector<std::uint8_t>& labels, const std::vector<std::uint8_t>& predictions) {
   Tensor counts(nn::kClasses, nn::kClasses);
   for (std::size_t n = 0; n < labels.size(); ++n) counts(labels[n], predictions[n]) += 1;
@@ -160,10 +219,10 @@ std::vector<Mistake> confident_mistakes(nn::Network& network, const nn::Dataset&
     const ConstTensorView logits = network.forward(test.images.view().rows_slice(first, count));
     probabilities.resize(count, logits.cols());
     nn::softmax(probabilities, logits);
-    for (std::size_t b = 0; b < count; ++b) {
-      const auto p = probabilities.row(b);
+    for (std::size_t n = 0; n < count; ++n) {
+      const auto p = probabilities.row(n);
       const auto best = static_cast<std::uint8_t>(std::max_element(p.begin(), p.end()) - p.begin());
-      if (best != test.labels[first + b]) mistakes.push_back({first + b, test.labels[first + b], best, p[best]});
+      if (best != test.labels[first + n]) mistakes.push_back({first + n, test.labels[first + n], best, p[best]});
     }
   }
   std::sort(mistakes.begin(), mistakes.end(), [](const Mistake& a, const Mistake& b) {
@@ -174,21 +233,22 @@ std::vector<Mistake> confident_mistakes(nn::Network& network, const nn::Dataset&
 //! [mistakes]
 
 void draw_mistakes(const figures::Report& report, const nn::Dataset& test, const std::vector<Mistake>& mistakes) {
-  const std::size_t shown = std::min<std::size_t>(16, mistakes.size()), per_row = 8, side = 28, below = 12;
+  const std::size_t shown = std::min<std::size_t>(16, mistakes.size()), per_row = 8, side = 28, gap = 6, below = 18;
   const std::size_t rows = (shown + per_row - 1) / per_row, height = rows * (side + below);
   Tensor images(shown, side * side);
   std::string labels;
   for (std::size_t i = 0; i < shown; ++i) {
     std::ranges::copy(test.images.row(mistakes[i].index), images.row(i).begin());
-    // The picture's row 0 is drawn at the top, y = height − 1; the label sits in the gap under its image.
-    const double x = static_cast<double>((i % per_row) * (side + 2)) + 13.5;
+    // The picture's row 0 is drawn at the top, y = height − 1; the label, on two
+    // lines (true → predicted, then the probability), sits in the gap under its image.
+    const double x = static_cast<double>((i % per_row) * (side + gap)) + (side - 1) / 2.0;
     const double y = static_cast<double>(height) - 1.0 - static_cast<double>((i / per_row) * (side + below)) -
                      static_cast<double>(side) - static_cast<double>(below) / 2;
-    labels += "set label " + std::to_string(i + 1) + " '" + std::to_string(mistakes[i].label) + " → " +
-              std::to_string(mistakes[i].predicted) + " (" + figures::fixed(100 * mistakes[i].confidence, 0) +
-              "%)' at " + std::to_string(x) + "," + std::to_string(y) + " center front font ',9'\n";
+    labels += "set label " + std::to_string(i + 1) + " \"" + std::to_string(mistakes[i].label) + " → " +
+              std::to_string(mistakes[i].predicted) + "\\n" + figures::fixed(100 * mistakes[i].confidence, 0) +
+              "%\" at " + std::to_string(x) + "," + std::to_string(y) + " center front font ',11'\n";
   }
-  draw_picture(report.figure_path("mistakes.png"), tile(images, side, per_row, 2, below), 1000, 330,
+  draw_picture(report.figure_path("mistakes.png"), tile(images, side, per_row, gap, below), 720, 270,
                "set palette gray negative", "set cbrange [0:1]", labels);
 }
 
@@ -223,22 +283,25 @@ int main(int argc, char** argv) {
   options.add_options()
       ("epochs", nn::po::value(&budget.epochs)->default_value(budget.epochs), "epochs of every variant: the budget")
       ("batch-size", nn::po::value(&budget.batch_size)->default_value(budget.batch_size), "mini-batch size")
-      ("full-batch-rate", nn::po::value(&budget.full_batch_rate)->default_value(budget.full_batch_rate),
-       "learning rate of full-batch descent")
-      ("mini-batch-rate", nn::po::value(&budget.mini_batch_rate)->default_value(budget.mini_batch_rate),
-       "learning rate of mini-batch descent")
-      ("stochastic-rate", nn::po::value(&budget.stochastic_rate)->default_value(budget.stochastic_rate),
-       "learning rate of stochastic descent")
+      ("full-batch-rates", nn::po::value(&budget.full_batch_rates)->multitoken(),
+       "learning rates tried for full-batch descent (default 0.125 0.25 0.5)")
+      ("mini-batch-rates", nn::po::value(&budget.mini_batch_rates)->multitoken(),
+       "learning rates tried for mini-batch descent (default 0.1 0.2 0.4)")
+      ("stochastic-rates", nn::po::value(&budget.stochastic_rates)->multitoken(),
+       "learning rates tried for stochastic descent (default 0.01 0.02 0.04)")
       ("decay", nn::po::value(&budget.decay)->default_value(budget.decay),
        "per-epoch learning-rate factor of mini-batch and stochastic descent")
       ("model", nn::po::value(&model_path), "where to save the best model (default: OUT/ch10_model.nnsc)");
   return nn::run_program(argc, argv, "chapter 10, the three ways to descend compared; the best model saved", options,
                          [&] {
-    for (const auto& [name, value] : {std::pair<const char*, double>{"epochs", budget.epochs},
-                                      {"batch-size", budget.batch_size}, {"full-batch-rate", budget.full_batch_rate},
-                                      {"mini-batch-rate", budget.mini_batch_rate},
-                                      {"stochastic-rate", budget.stochastic_rate}, {"decay", budget.decay}})
-      nn::require_positive(name, value);
+    nn::require_positive("epochs", static_cast<double>(budget.epochs));
+    nn::require_positive("batch-size", static_cast<double>(budget.batch_size));
+    nn::require_positive("decay", budget.decay);
+    for (float rate : budget.full_batch_rates) nn::require_positive("full-batch-rates", rate);
+    for (float rate : budget.mini_batch_rates) nn::require_positive("mini-batch-rates", rate);
+    for (float rate : budget.stochastic_rates) nn::require_positive("stochastic-rates", rate);
+    for (const auto* rates : {&budget.full_batch_rates, &budget.mini_batch_rates, &budget.stochastic_rates})
+      if (rates->empty()) throw nn::UsageError("a learning-rate grid needs at least one rate");
     figures::Report report(flags.out_dir, "ch10");
     if (model_path.empty()) model_path = flags.out_dir / "ch10_model.nnsc";
     // Checked before training, not after it: a bad path must not cost the whole run.
@@ -248,19 +311,40 @@ int main(int argc, char** argv) {
     const nn::MnistParts data = nn::load_mnist_parts(flags.data_dir, network_flags.validation);
     const nn::Network start = nn::make_network(network_flags, data.train.images.cols());
 
+    const auto run_start = std::chrono::steady_clock::now();
     std::vector<Variant> variants = train_all(start, data, budget, network_flags.seed);
-    std::vector<std::vector<std::string>> rows;
+    const double run_seconds = nn::seconds_since(run_start);
+
+    // The grid: every variant at every rate, on the validation set.
+    std::vector<std::vector<std::string>> grid_rows;
+    for (const Variant& v : variants)
+      for (const Trial& t : v.trials)
+        grid_rows.push_back({v.name, figures::fixed(t.learning_rate, 3), figures::fixed(100 * t.final_accuracy, 2),
+                             figures::fixed(100 * t.best_accuracy, 2) + " (epoch " + std::to_string(t.best_epoch) + ")",
+                             t.learning_rate == v.learning_rate ? "**chosen**" : ""});
+    report.table("tuning", {"variant", "learning rate η", "validation accuracy after the last epoch (%)",
+                            "best validation accuracy (%), and its epoch", ""},
+                 grid_rows);
+
+    std::vector<std::vector<std::string>> rows, timing_rows;
     for (const Variant& v : variants) {
       const nn::EpochRecord& last = v.history.back();
-      rows.push_back({v.name, figures::fixed(v.learning_rate, 3), std::to_string(last.updates),
-                      figures::fixed(last.seconds, 1), figures::fixed(100 * last.validation.accuracy, 2),
-                      figures::fixed(100 * v.test.accuracy, 2)});
-      std::cout << v.name << ": test accuracy " << figures::fixed(100 * v.test.accuracy, 2) << "% after "
-                << last.updates << " updates, " << figures::fixed(last.seconds, 1) << " s of training\n";
+      const double per_image = 1e6 * last.seconds / static_cast<double>(last.epoch * data.train.size());
+      const double per_update = 1e6 * last.seconds / static_cast<double>(last.updates);
+      rows.push_back({v.name, figures::fixed(v.learning_rate, 3), nn::with_thousands(last.updates),
+                      figures::fixed(100 * last.validation.accuracy, 2), figures::fixed(100 * v.test.accuracy, 2)});
+      timing_rows.push_back({v.name, figures::fixed(last.seconds, 1),
+                             figures::fixed(last.seconds / static_cast<double>(last.epoch), 2),
+                             per_update >= 100 ? nn::with_thousands(static_cast<std::size_t>(per_update + 0.5))
+                                               : figures::fixed(per_update, 1),
+                             figures::fixed(per_image, 1)});
+      std::cout << v.name << ", η " << v.learning_rate << ": test accuracy " << figures::fixed(100 * v.test.accuracy, 2)
+                << "% after " << last.updates << " updates, " << figures::fixed(last.seconds, 1)
+                << " s of training\n";
     }
-    report.table("results", {"variant", "learning rate", "updates", "training seconds", "validation accuracy (%)",
-                             "test accuracy (%)"},
-                 rows);
+    report.table("results", {"variant", "chosen η", "updates", "validation accuracy (%)", "test accuracy (%)"}, rows);
+    report.table("timing", {"variant", "training seconds", "seconds per epoch", "µs per update", "µs per image"},
+                 timing_rows);
     draw_losses(report, variants);
 
     // The best model is chosen on the validation set; the test set only reports it.
@@ -284,19 +368,87 @@ int main(int argc, char** argv) {
 
     report.number("epochs", std::to_string(budget.epochs));
     report.number("hidden", std::to_string(network_flags.hidden));
+    report.number("widths", nn::widths_string(start));
     report.number("batch_size", std::to_string(budget.batch_size));
     report.number("decay", figures::fixed(budget.decay, 2));
+    report.number("train_size", nn::with_thousands(data.train.size()));
+    report.number("test_size", nn::with_thousands(data.test.size()));
+    report.number("runs", std::to_string(budget.full_batch_rates.size() + budget.mini_batch_rates.size() +
+                                         budget.stochastic_rates.size()));
+    report.number("run_seconds", figures::fixed(run_seconds, 0));
     report.number("best_name", best.name);
     report.number("best_test_accuracy", figures::fixed(100 * best.test.accuracy, 2));
     report.number("best_seconds", figures::fixed(best.history.back().seconds, 1));
     report.number("best_errors", std::to_string(mistakes.size()));
-    report.number("model_bytes", std::to_string(std::filesystem::file_size(model_path)));
+    report.number("model_bytes", nn::with_thousands(std::filesystem::file_size(model_path)));
     const char* keys[3] = {"full", "mini", "stochastic"};
+    std::vector<double> per_image(3);
     for (std::size_t v = 0; v < 3; ++v) {
-      report.number(std::string(keys[v]) + "_test_accuracy", figures::fixed(100 * variants[v].test.accuracy, 2));
-      report.number(std::string(keys[v]) + "_seconds", figures::fixed(variants[v].history.back().seconds, 1));
-      report.number(std::string(keys[v]) + "_updates", std::to_string(variants[v].history.back().updates));
+      const std::string key = keys[v];
+      const Variant& variant = variants[v];
+      const nn::EpochRecord& last = variant.history.back();
+      per_image[v] = 1e6 * last.seconds / static_cast<double>(last.epoch * data.train.size());
+      report.number(key + "_rate", figures::fixed(variant.learning_rate, 3));
+      report.number(key + "_test_accuracy", figures::fixed(100 * variant.test.accuracy, 2));
+      report.number(key + "_validation_accuracy", figures::fixed(100 * last.validation.accuracy, 2));
+      report.number(key + "_seconds", figures::fixed(last.seconds, 1));
+      report.number(key + "_updates", nn::with_thousands(last.updates));
+      report.number(key + "_per_image", figures::fixed(per_image[v], 1));
+      report.number(key + "_per_update", figures::scientific(last.seconds / static_cast<double>(last.updates), 1));
+      // Where the chosen rate sits in its grid, in words: a rate at an edge may not be the best there is.
+      const auto rates = variant.trials.size();
+      const bool lowest = variant.trials.front().learning_rate == variant.learning_rate;
+      const bool highest = variant.trials.back().learning_rate == variant.learning_rate;
+      report.number(key + "_grid_place", rates == 1   ? "the only rate tried"
+                                         : lowest    ? "the smallest rate of its grid, so a smaller one might do better"
+                                         : highest   ? "the largest rate of its grid, so a larger one might do better"
+                                                     : "inside its grid, better than the rates on either side");
     }
+    // The order of the variants by time per image, in words from the numbers.
+    std::vector<std::size_t> by_cost = {0, 1, 2};
+    std::sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) { return per_image[a] < per_image[b]; });
+    report.number("cost_order", variants[by_cost[0]].name + ", then " + variants[by_cost[1]].name + ", then " +
+                                    variants[by_cost[2]].name);
+    // "1.3 times as much as", or "about as much as" within 10%: a ratio in words.
+    auto as_much_as = [](double ratio) {
+      return ratio > 0.9 && ratio < 1.1 ? std::string("about as much as")
+                                        : figures::fixed(ratio, 1) + " times as much as";
+    };
+    report.number("stochastic_against_mini", as_much_as(per_image[2] / per_image[1]));
+    report.number("full_against_mini", as_much_as(per_image[0] / per_image[1]));
+
+    const double full_loss = variants[0].history.back().validation.loss;
+    report.claim("with the same epochs, full-batch descent ends far above the other two in validation loss "
+                 "(more than twice theirs)",
+                 full_loss > 2 * variants[1].history.back().validation.loss &&
+                     full_loss > 2 * variants[2].history.back().validation.loss,
+                 "full batch " + figures::fixed(full_loss, 3) + ", mini-batch " +
+                     figures::fixed(variants[1].history.back().validation.loss, 3) + ", stochastic " +
+                     figures::fixed(variants[2].history.back().validation.loss, 3));
+    const double first_stochastic = variants[2].history.front().validation.loss;
+    report.claim("one epoch of stochastic descent reaches a lower validation loss than all the epochs of full-batch "
+                 "descent",
+                 first_stochastic < full_loss,
+                 figures::fixed(first_stochastic, 3) + " after one epoch against " + figures::fixed(full_loss, 3) +
+                     " after " + std::to_string(budget.epochs));
+    report.number("first_stochastic_loss", figures::fixed(first_stochastic, 3));
+
+    // A pixel that is 0 in every training image adds 0 to every gradient of its
+    // row of W: that row must leave training exactly as it started.
+    const auto& trained = std::get<nn::Dense>(best.network.layers.front());
+    const auto& initial = std::get<nn::Dense>(start.layers.front());
+    std::size_t blank_pixels = 0, moved = 0;
+    for (std::size_t i = 0; i < trained.inputs(); ++i) {
+      bool blank = true;
+      for (std::size_t n = 0; n < data.train.size() && blank; ++n) blank = data.train.images(n, i) == 0.0f;
+      if (!blank) continue;
+      ++blank_pixels;
+      for (std::size_t o = 0; o < trained.outputs(); ++o) moved += trained.weight(i, o) != initial.weight(i, o);
+    }
+    report.number("blank_pixels", std::to_string(blank_pixels));
+    report.claim("the weights of a pixel that is zero in every training image never move", moved == 0,
+                 std::to_string(blank_pixels) + " such pixels, " + std::to_string(moved) + " of their weights moved");
+    report.number("full_loss", figures::fixed(full_loss, 3));
     report.finish();
   });
 }

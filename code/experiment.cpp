@@ -33,6 +33,29 @@ Network make_network(const NetworkFlags& flags, std::size_t inputs) {
                   rng);
 }
 
+EpochRecord initial_record(Network& network, const Dataset& train, const Dataset& validation) {
+  return {.epoch = 0, .updates = 0, .seconds = 0, .train_loss = evaluate(network, train).loss,
+          .validation = evaluate(network, validation)};
+}
+
+std::string widths_string(const Network& network) {
+  std::string widths;
+  for (const Layer& layer : network.layers)
+    if (const auto* dense = std::get_if<Dense>(&layer))
+      widths += (widths.empty() ? std::to_string(dense->inputs()) : "") + "-" + std::to_string(dense->outputs());
+  return widths;
+}
+
+std::string with_thousands(std::size_t n) {
+  const std::string digits = std::to_string(n);
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return grouped;
+}
+
 void draw_history(const figures::Report& report, const std::string& name, const History& history) {
   std::vector<std::pair<double, double>> train_loss, validation_loss, accuracy;
   for (const EpochRecord& r : history) {
@@ -41,8 +64,9 @@ void draw_history(const figures::Report& report, const std::string& name, const 
     accuracy.emplace_back(r.epoch, 100 * r.validation.accuracy);
   }
   figures::Figure figure(report.figure_path(name));
-  figure.gnuplot() << "set xlabel 'epoch'\nset ylabel 'loss (cross-entropy)'\nset y2label 'validation accuracy (%)'\n"
-                   << "set ytics nomirror\nset y2tics\nset key center right\nset yrange [0:*]\n"
+  figure.gnuplot() << "set xlabel 'epoch (one update each)'\nset ylabel 'loss (cross-entropy)'\n"
+                   << "set y2label 'validation accuracy (%)'\nset ytics nomirror\nset y2tics\n"
+                   << "set key center right opaque\nset yrange [0:*]\nset y2range [0:100]\n"
                    << "plot '-' with lines title 'training loss', '-' with lines title 'validation loss', "
                    << "'-' axes x1y2 with lines title 'validation accuracy'\n";
   figure.gnuplot().send1d(train_loss);

@@ -31,8 +31,19 @@ void add_network_flags(po::options_description& options, NetworkFlags& flags);
 /// Xavier otherwise, drawn from a generator seeded with the flags' seed.
 Network make_network(const NetworkFlags& flags, std::size_t inputs);
 
-/// Draws validation loss and accuracy per epoch (and the training loss) into
-/// the figure `name` of the report.
+/// Draws the training and validation loss and the validation accuracy of
+/// every record into the figure `name` of the report, against `epoch` (a
+/// record of epoch 0, the untrained network, is drawn too).
 void draw_history(const figures::Report& report, const std::string& name, const History& history);
+
+/// The untrained network's record: epoch 0, no updates, its loss on `train`
+/// and its evaluation on `validation`.
+EpochRecord initial_record(Network& network, const Dataset& train, const Dataset& validation);
+
+/// The layer widths of a network, "784-128-10".
+std::string widths_string(const Network& network);
+
+/// A count with a comma between thousands, as the book prints them: 50,000.
+std::string with_thousands(std::size_t n);
 
 }  // namespace nn

@@ -21,9 +21,9 @@ std::vector<std::uint8_t> predict(Network& network, ConstTensorView images, std:
   for (std::size_t first = 0; first < images.rows(); first += chunk) {
     const std::size_t count = std::min(chunk, images.rows() - first);
     const ConstTensorView logits = network.forward(images.rows_slice(first, count));
-    for (std::size_t b = 0; b < count; ++b) {
-      const auto row = logits.row(b);
-      predictions[first + b] = static_cast<std::uint8_t>(std::max_element(row.begin(), row.end()) - row.begin());
+    for (std::size_t n = 0; n < count; ++n) {
+      const auto row = logits.row(n);
+      predictions[first + n] = static_cast<std::uint8_t>(std::max_element(row.begin(), row.end()) - row.begin());
     }
   }
   return predictions;
@@ -40,12 +40,12 @@ Evaluation evaluate(Network& network, const Dataset& data, std::size_t chunk) {
     probabilities.resize(count, logits.cols());
     targets.resize(count, logits.cols());
     fill(targets, 0.0f);
-    for (std::size_t b = 0; b < count; ++b) targets(b, data.labels[first + b]) = 1.0f;
+    for (std::size_t n = 0; n < count; ++n) targets(n, data.labels[first + n]) = 1.0f;
     loss_sum += static_cast<double>(softmax_cross_entropy_forward(probabilities, logits, targets)) * count;
-    for (std::size_t b = 0; b < count; ++b) {
-      const auto row = logits.row(b);
+    for (std::size_t n = 0; n < count; ++n) {
+      const auto row = logits.row(n);
       correct += static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin()) ==
-                 data.labels[first + b];
+                 data.labels[first + n];
     }
   }
   const auto n = static_cast<double>(data.size());
@@ -142,10 +142,12 @@ History train_full_batch(Network& network, const Dataset& train, const Dataset& 
   double training_seconds = 0;
   for (std::size_t epoch = 1; epoch <= settings.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
-    const float loss = train_step(network, train.images, targets, settings.learning_rate, buffers);
+    const float loss_before = train_step(network, train.images, targets, settings.learning_rate, buffers);
     training_seconds += seconds_since(start);
-    check_loss_finite(loss, epoch, 1, settings.learning_rate);
-    finish_epoch(network, validation, {epoch, epoch, training_seconds, loss, {}}, settings.learning_rate,
+    check_loss_finite(loss_before, epoch, 1, settings.learning_rate);
+    // train_step returns L(θ) before its update; the record wants L after it, where validation is measured.
+    const double loss_after = evaluate(network, train).loss;
+    finish_epoch(network, validation, {epoch, epoch, training_seconds, loss_after, {}}, settings.learning_rate,
                  train.size(), history, progress);
   }
   return history;

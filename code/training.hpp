@@ -44,7 +44,8 @@ struct StepBuffers {
 void gradient_descent_update(Network& network, float learning_rate);
 
 /// One step of gradient descent on one batch: forward, loss, backward, update.
-/// inputs is B×I, targets B×K (one-hot). Returns the batch's mean loss.
+/// inputs is B×I, targets B×K (one-hot). Returns the batch's mean loss L at the
+/// parameters *before* the update: the loss whose gradient the step followed.
 float train_step(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
                  StepBuffers& buffers);
 //! [step]
@@ -63,7 +64,9 @@ struct EpochRecord {
   std::size_t epoch = 0;        // 1, 2, …
   std::size_t updates = 0;      // parameter updates since training began
   double seconds = 0;           // training time since it began, evaluation excluded
-  double train_loss = 0;        // mean of the batch losses seen during the epoch
+  double train_loss = 0;        // full batch: L at the parameters after the epoch, as validation sees them;
+                                // mini-batch and stochastic: the mean of the epoch's batch losses, each
+                                // taken before its update (a running estimate that lags the parameters)
   Evaluation validation;        // on the held-out images, after the epoch
 };
 using History = std::vector<EpochRecord>;
@@ -102,7 +105,10 @@ struct FullBatchSettings {
 };
 
 /// Full-batch gradient descent: one update per epoch, on the gradient of the
-/// mean loss over every training image.
+/// mean loss over every training image. Each record's train_loss is the loss
+/// of every training image at the parameters *after* the epoch's update, the
+/// parameters its validation is measured at (one forward pass more per epoch,
+/// outside the timed training).
 History train_full_batch(Network& network, const Dataset& train, const Dataset& validation,
                          const FullBatchSettings& settings, Progress* progress = nullptr);
 

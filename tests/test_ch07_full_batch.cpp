@@ -18,6 +18,29 @@ TEST_CASE("a tiny network learns a separable problem to 100%", "[training]") {
   CHECK(history.back().updates == 300);
 }
 
+TEST_CASE("a full-batch record's training loss is measured after its update, where validation is", "[training]") {
+  const nn::Dataset data = training_data::four_corners(20);
+  nn::Rng rng(4);
+  const nn::Network start = nn::make_mlp({4, 8, 10}, nn::ActivationKind::relu, nn::Init::he, rng);
+  nn::Network trained = start;
+  const nn::History history = nn::train_full_batch(trained, data, data, {.epochs = 2, .learning_rate = 0.5f});
+  // By hand: two steps, the loss measured after each. train_step's own return
+  // value is the loss before its update, which a lagging record would show.
+  nn::Network by_hand = start;
+  nn::StepBuffers buffers;
+  const Tensor targets = nn::one_hot(data.labels);
+  const float before_first = nn::train_step(by_hand, data.images, targets, 0.5f, buffers);
+  const double after_first = nn::evaluate(by_hand, data).loss;
+  nn::train_step(by_hand, data.images, targets, 0.5f, buffers);
+  const double after_second = nn::evaluate(by_hand, data).loss;
+  REQUIRE(history.size() == 2);
+  CHECK(history[0].train_loss == after_first);
+  CHECK(history[1].train_loss == after_second);
+  CHECK(history[0].train_loss != Approx(before_first));  // the step moved the loss, so a lag would show
+  // Training and validation are the same images here: both losses describe the same parameters.
+  CHECK(history[1].validation.loss == history[1].train_loss);
+}
+
 TEST_CASE("one full-batch gradient is the mean of the per-sample gradients", "[training]") {
   const nn::Dataset data = training_data::four_corners(12);
   nn::Rng rng(2);

@@ -30,6 +30,20 @@ struct ParameterAverage {
   void add(nn::Network& network);
   void load(nn::Network& network) const;
 };
+
+/// Exercise 9.3, measured: one epoch of stochastic descent on `train` at the
+/// constant rate settings.learning_rate, visiting the images in the order
+/// nn::shuffled_order draws from settings.seed (the order train_stochastic
+/// uses), with nn::stochastic_step. After each of the last `averaged_updates`
+/// updates the network is added to a ParameterAverage. Returns `validation`'s
+/// evaluation of the last parameters and of the average; `network` ends with
+/// the last parameters. Throws std::invalid_argument unless
+/// 1 ≤ averaged_updates ≤ train.size().
+struct PolyakResult {
+  nn::Evaluation last, averaged;
+};
+PolyakResult polyak_epoch(nn::Network& network, const nn::Dataset& train, const nn::Dataset& validation,
+                          const nn::StochasticSettings& settings, std::size_t averaged_updates);
 //! [ch09-declarations]
 
 }  // namespace exercises

@@ -23,6 +23,10 @@ std::vector<double> per_class_accuracy(const std::filesystem::path& path, const 
 /// counts when fewer than k logits are strictly larger than its label's.
 /// Throws std::invalid_argument unless 1 ≤ k ≤ K.
 double top_k_accuracy(nn::Network& network, const nn::Dataset& data, std::size_t k);
+/// Exercise 10.2, measured: the top-k accuracy of the model saved at `path`
+/// on `data` for k = 1, 2, …, K (element k − 1 is top-k). Throws
+/// nn::ModelFileError as per_class_accuracy does.
+std::vector<double> top_k_accuracies(const std::filesystem::path& path, const nn::Dataset& data);
 
 /// Exercise 10.3: precision and recall of every class from a K×K confusion
 /// matrix whose (t, p) counts the images of class t predicted as p. Precision

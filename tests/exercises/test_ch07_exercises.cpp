@@ -31,6 +31,7 @@ nn::History history_of(std::initializer_list<double> validation_losses) {
 }  // namespace
 
 TEST_CASE("exercise 7.1: momentum accumulates a velocity", "[exercise][ch07]") {
+  INFO("hint: per parameter, first v = μ·v − η·∇, then θ = θ + v; the velocities start at zero, one tensor per parameter tensor in for_each_parameter's order");
   nn::Network network = tiny_network();
   exercises::Momentum state;
   exercises::momentum_update(network, state, 0.1f, 0.9f);
@@ -49,6 +50,7 @@ TEST_CASE("exercise 7.1: momentum accumulates a velocity", "[exercise][ch07]") {
 }
 
 TEST_CASE("exercise 7.1: momentum 0 is plain gradient descent", "[exercise][ch07]") {
+  INFO("hint: with μ = 0 the velocity is −η·∇ and the step is exactly gradient_descent_update's");
   nn::Rng rng(7);
   nn::Network network = nn::make_mlp({3, 4, 2}, nn::ActivationKind::relu, nn::Init::he, rng);
   network.for_each_parameter([&](nn::Tensor&, nn::Tensor& gradient) {
@@ -68,6 +70,7 @@ TEST_CASE("exercise 7.1: momentum 0 is plain gradient descent", "[exercise][ch07
 }
 
 TEST_CASE("exercise 7.2: weight decay adds λW to the weights' gradients only", "[exercise][ch07]") {
+  INFO("hint: add λ·W to every dense layer's dweight; leave dbias and the weights themselves unchanged");
   nn::Rng rng(2);
   nn::Network network = nn::make_mlp({3, 4, 2}, nn::ActivationKind::tanh, nn::Init::xavier, rng);
   for (std::size_t l : {0, 2}) {
@@ -93,6 +96,7 @@ TEST_CASE("exercise 7.2: weight decay adds λW to the weights' gradients only", 
 }
 
 TEST_CASE("exercise 7.3: early stopping finds the best epoch and counts since", "[exercise][ch07]") {
+  INFO("hint: best_epoch is the earliest record with the smallest validation loss; should_stop compares patience with the number of records after it");
   const nn::History history = history_of({0.9, 0.5, 0.6, 0.5, 0.7});
   CHECK(exercises::best_epoch(history) == 2);  // epochs 2 and 4 tie: the earlier
   CHECK(exercises::should_stop(history, 3));   // epochs 3, 4, 5 brought nothing better

@@ -10,6 +10,7 @@
 #include "ch08.hpp"
 
 TEST_CASE("exercise 8.1: batches are views into the order, the last one shorter", "[exercise][ch08]") {
+  INFO("hint: each batch is order.subspan(first, count); a last, shorter batch is kept unless drop_last");
   const std::vector<std::size_t> order = {7, 3, 9, 0, 5, 1, 8, 2, 6, 4};
   const auto batches = exercises::split_into_batches(order, 4, false);
   REQUIRE(batches.size() == 3);
@@ -28,6 +29,7 @@ TEST_CASE("exercise 8.1: batches are views into the order, the last one shorter"
 
 TEST_CASE("exercise 8.2: a stratified order is a seeded permutation with every class in every round",
           "[exercise][ch08]") {
+  INFO("hint: group the indices by class, std::shuffle each group with rng (class 0 first), then take the r-th index of every class that has one, round by round");
   std::vector<std::uint8_t> labels(100);
   for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<std::uint8_t>((7 * i) % 4);  // 25 each
   nn::Rng rng(3);
@@ -57,6 +59,7 @@ TEST_CASE("exercise 8.2: a stratified order is a seeded permutation with every c
 }
 
 TEST_CASE("exercise 8.3: the warm-up climbs linearly to the peak", "[exercise][ch08]") {
+  INFO("hint: step s (from 0) uses peak·(s + 1)/warmup_steps while s < warmup_steps, peak after");
   CHECK(exercises::warmup_learning_rate(0.1f, 0, 4) == Approx(0.025));
   CHECK(exercises::warmup_learning_rate(0.1f, 1, 4) == Approx(0.05));
   CHECK(exercises::warmup_learning_rate(0.1f, 2, 4) == Approx(0.075));

@@ -31,6 +31,7 @@ nn::Dataset four_images() {
 }  // namespace
 
 TEST_CASE("exercise 10.1: per-class accuracy of a saved model", "[exercise][ch10]") {
+  INFO("hint: per class, correct predictions over images of that class; NaN for a class with no images; nn::require_shape refuses a model that does not fit the data");
   const std::filesystem::path path = std::filesystem::temp_directory_path() / "nn_exercise_10_1.nnsc";
   nn::save_model(reader(), path);
   const std::vector<double> accuracy = exercises::per_class_accuracy(path, four_images());
@@ -46,6 +47,7 @@ TEST_CASE("exercise 10.1: per-class accuracy of a saved model", "[exercise][ch10
 }
 
 TEST_CASE("exercise 10.2: top-k accuracy counts the label among the k largest logits", "[exercise][ch10]") {
+  INFO("hint: an image counts when fewer than k logits are strictly larger than its label's logit");
   nn::Network network = reader();
   const nn::Dataset data = four_images();
   CHECK(exercises::top_k_accuracy(network, data, 1) == Approx(0.5));   // images 1 and 2
@@ -56,7 +58,23 @@ TEST_CASE("exercise 10.2: top-k accuracy counts the label among the k largest lo
   CHECK_THROWS_AS(exercises::top_k_accuracy(network, data, 11), std::invalid_argument);
 }
 
+TEST_CASE("exercise 10.2, measured: top-1 to top-K accuracy of a saved model", "[exercise][ch10]") {
+  INFO("hint: load the model, check its shape against the data, and return top_k_accuracy for k = 1, …, 10");
+  const std::filesystem::path path = std::filesystem::temp_directory_path() / "nn_exercise_10_2.nnsc";
+  nn::save_model(reader(), path);
+  const std::vector<double> accuracies = exercises::top_k_accuracies(path, four_images());
+  REQUIRE(accuracies.size() == 10);
+  CHECK(accuracies[0] == Approx(0.5));   // top-1: images 1 and 2
+  CHECK(accuracies[1] == Approx(0.75));  // top-2: image 3's 5 is second
+  for (std::size_t k = 2; k < 10; ++k) CHECK(accuracies[k] == Approx(1.0));
+  nn::Dataset wide = four_images();
+  wide.images = nn::Tensor(4, 3);
+  CHECK_THROWS_AS(exercises::top_k_accuracies(path, wide), nn::ModelFileError);
+  std::filesystem::remove(path);
+}
+
 TEST_CASE("exercise 10.3: precision, recall and F1 from a confusion matrix", "[exercise][ch10]") {
+  INFO("hint: precision of k divides the diagonal (k, k) by column k's sum, recall by row k's sum; 0 where there is nothing to divide by");
   // Three classes. Class 0: 8 images, 6 right, 2 called 1. Class 1: 4 images,
   // 3 right, 1 called 0. Class 2: none, and nothing predicted 2.
   const nn::Tensor confusion(3, 3, {6, 2, 0,  //

@@ -53,6 +53,29 @@ void ParameterAverage::load(nn::Network& network) const {
     for (std::size_t i = 0; i < parameter.size(); ++i) parameter.data()[i] = static_cast<float>(mean.data()[i]);
   });
 }
+
+PolyakResult polyak_epoch(nn::Network& network, const nn::Dataset& train, const nn::Dataset& validation,
+                          const nn::StochasticSettings& settings, std::size_t averaged_updates) {
+  const std::size_t n = train.size();
+  if (averaged_updates < 1 || averaged_updates > n)
+    throw std::invalid_argument("polyak_epoch: averaged_updates must be in 1 … " + std::to_string(n));
+  nn::Rng rng(settings.seed);
+  const std::vector<std::size_t> order = nn::shuffled_order(n, rng);
+  nn::SampleBuffers buffers;
+  ParameterAverage average;
+  for (std::size_t step = 0; step < n; ++step) {
+    const std::size_t index = order[step];
+    nn::stochastic_step(network, train.images.view().rows_slice(index, 1), train.labels[index],
+                        settings.learning_rate, buffers);
+    if (step >= n - averaged_updates) average.add(network);  // the last averaged_updates networks
+  }
+  PolyakResult result;
+  result.last = nn::evaluate(network, validation);
+  nn::Network averaged = network;  // same shapes; its parameters are replaced by the mean
+  average.load(averaged);
+  result.averaged = nn::evaluate(averaged, validation);
+  return result;
+}
 //! [ch09-polyak]
 
 }  // namespace exercises

@@ -32,15 +32,23 @@ double top_k_accuracy(nn::Network& network, const nn::Dataset& data, std::size_t
   for (std::size_t first = 0; first < data.size(); first += chunk) {
     const std::size_t count = std::min(chunk, data.size() - first);
     const nn::ConstTensorView logits = network.forward(data.images.view().rows_slice(first, count));
-    for (std::size_t b = 0; b < count; ++b) {
-      const auto row = logits.row(b);
-      const float own = row[data.labels[first + b]];
+    for (std::size_t n = 0; n < count; ++n) {
+      const auto row = logits.row(n);
+      const float own = row[data.labels[first + n]];
       std::size_t larger = 0;  // the label's rank, from 0: how many logits beat it
       for (float z : row) larger += z > own;
       hits += larger < k;
     }
   }
   return data.size() ? static_cast<double>(hits) / static_cast<double>(data.size()) : 0.0;
+}
+
+std::vector<double> top_k_accuracies(const std::filesystem::path& path, const nn::Dataset& data) {
+  nn::Network network = nn::load_model(path);
+  nn::require_shape(network, data.images.cols(), nn::kClasses, path.string());
+  std::vector<double> accuracies;
+  for (std::size_t k = 1; k <= nn::kClasses; ++k) accuracies.push_back(top_k_accuracy(network, data, k));
+  return accuracies;
 }
 //! [ch10-top-k]
 

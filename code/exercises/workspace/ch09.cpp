@@ -18,4 +18,9 @@ void ParameterAverage::add(nn::Network&) { throw NotImplemented(9, 3, "Parameter
 
 void ParameterAverage::load(nn::Network&) const { throw NotImplemented(9, 3, "ParameterAverage::load"); }
 
+PolyakResult polyak_epoch(nn::Network&, const nn::Dataset&, const nn::Dataset&, const nn::StochasticSettings&,
+                          std::size_t) {
+  throw NotImplemented(9, 3, "polyak_epoch");
+}
+
 }  // namespace exercises
