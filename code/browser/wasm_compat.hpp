@@ -7,6 +7,8 @@
 #include <bit>
 #include <type_traits>
 
+// Hidden from Doxygen: a stand-in for the standard library, not the book's API.
+/// \cond
 #if !defined(__cpp_lib_bit_cast)
 namespace std {
 template <class To, class From>
@@ -16,3 +18,4 @@ constexpr To bit_cast(const From& from) noexcept {
 }
 }  // namespace std
 #endif
+/// \endcond
