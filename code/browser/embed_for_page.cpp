@@ -98,6 +98,8 @@ nn::Network load_checked(const std::string& path) {
 std::vector<std::uint8_t> mnist_on_canvas(const std::uint8_t* pixels, std::size_t scale = kScale,
                                           std::size_t left = 0, std::size_t top = 0) {
   constexpr std::size_t side = nn::browser::kSide * kScale, image_side = nn::browser::kSide;
+  if (left + image_side * scale > side || top + image_side * scale > side)
+    throw std::invalid_argument("mnist_on_canvas: the image does not fit in the canvas there");
   std::vector<std::uint8_t> rgba(side * side * 4, 255);
   for (std::size_t y = 0; y < image_side * scale; ++y)
     for (std::size_t x = 0; x < image_side * scale; ++x) {
