@@ -11,7 +11,8 @@ cd "$(dirname "$0")"
 
 packages=(cmake make g++ doxygen graphviz catch2 libgnuplot-iostream-dev
           libboost-iostreams-dev libboost-program-options-dev libboost-filesystem-dev gnuplot-nox
-          libpng-dev libjs-mathjax dataset-fashion-mnist npm ca-certificates)
+          libpng-dev libjs-mathjax dataset-fashion-mnist npm ca-certificates
+          emscripten chromium)  # the page "Try it": the C++ as WebAssembly, tested in Chromium
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

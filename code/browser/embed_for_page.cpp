@@ -1,0 +1,251 @@
+// A build step for the page "Try it" (chapters/10a-try-it.md). A page opened
+// from file:// cannot fetch files, so what it needs comes as scripts:
+//
+//   embed_for_page models OUT.js ID TITLE MODEL [ID TITLE MODEL ...]
+//     the model files, checked and base64-encoded, as window.tryItModels;
+//   embed_for_page selftest OUT.js IMAGES LABELS COUNT ID MODEL [ID MODEL ...]
+//     the first COUNT images of an IDX test split, with the class each model
+//     predicts for each, as window.tryItSelftest;
+//   embed_for_page placement OUT_DIR IMAGES LABELS COUNT MODEL
+//     how often the first COUNT test images are read right when drawn small or
+//     off-centre, with and without MNIST's preprocessing: the table and the
+//     checked claims the page shows (OUT_DIR/try_it_placement.md, try_it_claims.md).
+//
+// The self-test's predictions are made the way the page makes its own: every
+// image is drawn on a canvas-sized RGBA picture exactly as try_it_checks.js
+// draws it (dark ink on white paper, each pixel a kScale × kScale square),
+// then read by read_canvas, the code the page runs as WebAssembly.
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "canvas_reading.hpp"
+#include "kernels.hpp"
+#include "mnist.hpp"
+#include "model_file.hpp"
+#include "report.hpp"
+
+namespace {
+
+// The page's canvas is 280×280: ten canvas pixels for each input pixel.
+constexpr std::size_t kScale = 10;
+
+std::vector<std::uint8_t> read_bytes(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw std::runtime_error(path + ": cannot be opened");
+  return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+}
+
+std::string base64(const std::uint8_t* bytes, std::size_t size) {
+  static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((size + 2) / 3 * 4);
+  for (std::size_t i = 0; i < size; i += 3) {
+    const std::uint32_t chunk = static_cast<std::uint32_t>(bytes[i]) << 16 |
+                                (i + 1 < size ? static_cast<std::uint32_t>(bytes[i + 1]) << 8 : 0) |
+                                (i + 2 < size ? bytes[i + 2] : 0);
+    out += digits[chunk >> 18 & 63];
+    out += digits[chunk >> 12 & 63];
+    out += i + 1 < size ? digits[chunk >> 6 & 63] : '=';
+    out += i + 2 < size ? digits[chunk & 63] : '=';
+  }
+  return out;
+}
+
+// A JavaScript string literal: the titles come from CMake, so quote what matters.
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '<') out += "\\x3c";  // never "</script>" inside a script
+    else out += c;
+  }
+  return out + "\"";
+}
+
+// 1000 as "1,000": the book's thousands separator.
+std::string grouped(std::size_t value) {
+  const std::string digits = std::to_string(value);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream file(path, std::ios::binary);
+  file << text;
+  if (!file.flush()) throw std::runtime_error(path + ": cannot be written");
+}
+
+nn::Network load_checked(const std::string& path) {
+  nn::Network network = nn::load_model(path);
+  nn::require_shape(network, nn::browser::kSide * nn::browser::kSide, nn::kClasses, path);
+  return network;
+}
+
+//! [mnist-on-canvas]
+// An MNIST image as the page's self-test puts it on the canvas: ink v (0–255)
+// becomes the grey 255 − v on white, opaque, each pixel a scale × scale square;
+// the image's top-left corner at (left, top), white paper around it.
+std::vector<std::uint8_t> mnist_on_canvas(const std::uint8_t* pixels, std::size_t scale = kScale,
+                                          std::size_t left = 0, std::size_t top = 0) {
+  constexpr std::size_t side = nn::browser::kSide * kScale, image_side = nn::browser::kSide;
+  if (left + image_side * scale > side || top + image_side * scale > side)
+    throw std::invalid_argument("mnist_on_canvas: the image does not fit in the canvas there");
+  std::vector<std::uint8_t> rgba(side * side * 4, 255);
+  for (std::size_t y = 0; y < image_side * scale; ++y)
+    for (std::size_t x = 0; x < image_side * scale; ++x) {
+      const auto grey = static_cast<std::uint8_t>(255 - pixels[(y / scale) * image_side + x / scale]);
+      std::uint8_t* pixel = &rgba[((top + y) * side + left + x) * 4];
+      pixel[0] = pixel[1] = pixel[2] = grey;
+    }
+  return rgba;
+}
+//! [mnist-on-canvas]
+
+void write_models(const std::string& out, const std::vector<std::string>& args) {
+  if (args.empty() || args.size() % 3 != 0) throw std::invalid_argument("models: expected ID TITLE MODEL, once or more");
+  std::ostringstream script;
+  script << "// Generated by embed_for_page: the models the page \"Try it\" offers.\nwindow.tryItModels = [\n";
+  for (std::size_t m = 0; m < args.size(); m += 3) {
+    load_checked(args[m + 2]);  // a model the page could not use fails the build, not the page
+    const std::vector<std::uint8_t> bytes = read_bytes(args[m + 2]);
+    script << "  {id: " << quoted(args[m]) << ", title: " << quoted(args[m + 1])
+           << ", bytes: \"" << base64(bytes.data(), bytes.size()) << "\"},\n";
+  }
+  script << "];\n";
+  write_file(out, script.str());
+}
+
+void write_selftest(const std::string& out, const std::vector<std::string>& args) {
+  if (args.size() < 5 || (args.size() - 3) % 2 != 0)
+    throw std::invalid_argument("selftest: expected IMAGES LABELS COUNT ID MODEL [ID MODEL ...]");
+  const nn::IdxImages images = nn::read_idx_images(args[0]);
+  const nn::IdxLabels labels = nn::read_idx_labels(args[1]);
+  const std::size_t count = std::stoul(args[2]);
+  if (images.rows != nn::browser::kSide || images.cols != nn::browser::kSide || count == 0 || count > images.count ||
+      labels.labels.size() < count)
+    throw std::invalid_argument(args[0] + ": expected at least " + args[2] + " labelled 28×28 images");
+  const std::size_t pixels = nn::browser::kSide * nn::browser::kSide;
+
+  // The page's WebAssembly runs chapter 1's loops (reference_kernels.cpp): so does this.
+  nn::kernels::set_stage(nn::kernels::Stage::reference);
+  std::ostringstream script;
+  script << "// Generated by embed_for_page: MNIST test images, and the class the book's C++ read in\n"
+            "// each after drawing it on a canvas as the page does.\nwindow.tryItSelftest = {\n"
+         << "  count: " << count << ", scale: " << kScale << ",\n"
+         << "  images: \"" << base64(images.pixels.data(), count * pixels) << "\",\n  labels: [";
+  for (std::size_t n = 0; n < count; ++n) script << (n ? "," : "") << int{labels.labels[n]};
+  script << "],\n  predicted: {\n";
+  for (std::size_t m = 3; m < args.size(); m += 2) {
+    nn::Network network = load_checked(args[m + 1]);
+    script << "    " << quoted(args[m]) << ": [";
+    for (std::size_t n = 0; n < count; ++n) {
+      const std::vector<std::uint8_t> rgba = mnist_on_canvas(&images.pixels[n * pixels]);
+      const nn::browser::CanvasReading reading =
+          nn::browser::read_canvas(network, nn::browser::kSide * kScale, nn::browser::kSide * kScale, rgba.data(),
+                                   nn::browser::Preparation::mnist_like);
+      script << (n ? "," : "") << reading.predicted;
+    }
+    script << "],\n";
+  }
+  script << "  },\n};\n";
+  write_file(out, script.str());
+}
+
+//! [placement]
+// What the preprocessing undoes: MNIST test images drawn on the canvas at full
+// size, small in its middle, and small in a corner, each read with MNIST's
+// preprocessing and with the canvas only shrunk to 28×28.
+void measure_placement(const std::string& out_dir, const std::vector<std::string>& args) {
+  if (args.size() != 4) throw std::invalid_argument("placement: expected IMAGES LABELS COUNT MODEL");
+  const nn::IdxImages images = nn::read_idx_images(args[0]);
+  const nn::IdxLabels labels = nn::read_idx_labels(args[1]);
+  const std::size_t count = std::stoul(args[2]);
+  if (images.rows != nn::browser::kSide || images.cols != nn::browser::kSide || count == 0 || count > images.count ||
+      labels.labels.size() < count)
+    throw std::invalid_argument(args[0] + ": expected at least " + args[2] + " labelled 28×28 images");
+  nn::Network network = load_checked(args[3]);
+
+  struct Placement {
+    std::string name;
+    std::size_t scale, left, top;  // in canvas pixels; the canvas is 280×280
+  };
+  const std::vector<Placement> placements = {
+      {.name = "filling the box, as in MNIST", .scale = 10, .left = 0, .top = 0},
+      {.name = "small (two fifths), in the middle", .scale = 4, .left = 84, .top = 84},
+      {.name = "small (two fifths), in the top-left corner", .scale = 4, .left = 0, .top = 0},
+  };
+  const std::size_t pixels = nn::browser::kSide * nn::browser::kSide;
+  auto percent = [&](std::size_t right) { return figures::fixed(100.0 * static_cast<double>(right) / static_cast<double>(count), 1) + "%"; };
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::size_t> prepared_right, shrunk_right;
+  for (const Placement& placement : placements) {
+    std::size_t prepared = 0, shrunk = 0;
+    for (std::size_t n = 0; n < count; ++n) {
+      const std::vector<std::uint8_t> rgba =
+          mnist_on_canvas(&images.pixels[n * pixels], placement.scale, placement.left, placement.top);
+      const std::size_t side = nn::browser::kSide * kScale;
+      prepared += nn::browser::read_canvas(network, side, side, rgba.data(), nn::browser::Preparation::mnist_like)
+                      .predicted == labels.labels[n];
+      shrunk += nn::browser::read_canvas(network, side, side, rgba.data(), nn::browser::Preparation::shrink_only)
+                    .predicted == labels.labels[n];
+    }
+    rows.push_back({placement.name, percent(prepared), percent(shrunk)});
+    prepared_right.push_back(prepared);
+    shrunk_right.push_back(shrunk);
+  }
+
+  figures::Report report(out_dir, "try_it");
+  report.table("placement",
+               {"each of the first " + grouped(count) + " test images drawn", "read right, preprocessed like MNIST",
+                "read right, the canvas only shrunk"},
+               rows);
+  const std::size_t corner = placements.size() - 1;
+  report.claim("Drawn small in a corner, a digit is read right far more often with MNIST's preprocessing than "
+               "without it (by more than 30 points)",
+               prepared_right[corner] > shrunk_right[corner] + 3 * count / 10,
+               percent(prepared_right[corner]) + " against " + percent(shrunk_right[corner]) + " of " +
+                   grouped(count) + " test images");
+  report.claim("Without the preprocessing, a digit drawn small in a corner is read right less often than one that "
+               "fills the box (by more than 30 points)",
+               shrunk_right[0] > shrunk_right[corner] + 3 * count / 10,
+               percent(shrunk_right[0]) + " against " + percent(shrunk_right[corner]) + " of " + grouped(count) + " test images");
+  const auto [fewest, most] = std::minmax_element(prepared_right.begin(), prepared_right.end());
+  report.claim("With MNIST's preprocessing, where and how big a digit is drawn hardly matters: the three placements "
+               "are read right within 2 points of each other",
+               *most - *fewest <= count / 50, percent(*fewest) + " to " + percent(*most));
+  report.finish();
+}
+//! [placement]
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.size() >= 2 && args[0] == "models") {
+      write_models(args[1], {args.begin() + 2, args.end()});
+    } else if (args.size() >= 2 && args[0] == "selftest") {
+      write_selftest(args[1], {args.begin() + 2, args.end()});
+    } else if (args.size() >= 2 && args[0] == "placement") {
+      measure_placement(args[1], {args.begin() + 2, args.end()});
+    } else {
+      std::cerr << "usage: embed_for_page models OUT.js ID TITLE MODEL [...]\n"
+                   "       embed_for_page selftest OUT.js IMAGES LABELS COUNT ID MODEL [...]\n"
+                   "       embed_for_page placement OUT_DIR IMAGES LABELS COUNT MODEL\n";
+      return 2;
+    }
+  } catch (const std::exception& error) {
+    std::cerr << "embed_for_page: " << error.what() << '\n';
+    return 1;
+  }
+}
