@@ -190,7 +190,7 @@ int main(int argc, char** argv) {
   nn::po::options_description options("Options");
   nn::Flags(options).out(flags);
   return nn::run_program(argc, argv, "chapter 1, the Tensor: a product by hand, views, loop order", options, [&] {
-    figures::Report report(flags.out_dir, "ch01");
+    figures::Report report(flags.out_dir, "ch01", flags.check_claims);
     worked_product(report);
     views_share_memory();
     layout_figure(report);

@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
   nn::po::options_description options("Options");
   nn::Flags(options).data(flags).out(flags).validation(validation_size);
   return nn::run_program(argc, argv, "chapter 2, MNIST: read, check, count and draw the digits", options, [&] {
-    figures::Report report(flags.out_dir, "ch02");
+    figures::Report report(flags.out_dir, "ch02", flags.check_claims);
     //! [load]
     const Dataset train = nn::load_split(flags.data_dir, nn::Split::train);
     const Dataset test = nn::load_split(flags.data_dir, nn::Split::test);

@@ -254,7 +254,7 @@ int main(int argc, char** argv) {
       .count("images", image_count, 1, 60'000, "training images pushed through it");
   return nn::run_program(argc, argv, "chapter 3, the dense layer: a forward pass by hand, and initialisation",
                          options, [&] {
-    figures::Report report(flags.out_dir, "ch03");
+    figures::Report report(flags.out_dir, "ch03", flags.check_claims);
     worked_forward(report);
 
     const nn::Dataset train = nn::load_split(flags.data_dir, nn::Split::train);

@@ -395,12 +395,10 @@ int main(int argc, char** argv) {
   nn::CommonFlags flags;
   double range = 5;
   nn::po::options_description options("Options");
-  nn::add_out_flag(options, flags);
-  options.add_options()("range", nn::po::value(&range)->default_value(range), "plot z from -range to range");
+  nn::Flags(options).out(flags).real("range", range, 0, 100, "plot z from -range to range");
   return nn::run_program(argc, argv, "chapter 4, activations: ReLU, sigmoid and tanh with their derivatives",
                          options, [&] {
-    nn::require_positive("range", range);
-    figures::Report report(flags.out_dir, "ch04");
+    figures::Report report(flags.out_dir, "ch04", flags.check_claims);
     print_table({-2, -0.5, 0, 0.5, 2});
     derivative_checks(report);
     saturation(report);

@@ -57,8 +57,8 @@ void worked_example(figures::Report& report) {
   const double difference = jacobian_route_difference(p, y, dz);
   std::cout << "  largest difference from the Jacobian route: " << figures::scientific(difference, 1) << '\n';
   for (std::size_t k = 0; k < 3; ++k) {
-    report.number("p" + std::to_string(k), figures::fixed(p(0, k), 3));
-    report.number("dz" + std::to_string(k), figures::fixed(dz(0, k), 3));
+    report.number(std::string("p").append(std::to_string(k)), figures::fixed(p(0, k), 3));
+    report.number(std::string("dz").append(std::to_string(k)), figures::fixed(dz(0, k), 3));
   }
   report.number("loss", figures::fixed(loss, 3));
   // Exactly zero when every (−1/p_ℓ) · p_ℓ rounds to −1, as it usually does:
@@ -356,19 +356,16 @@ void epsilon_figure(figures::Report& report, std::size_t batch, double scale) {
 
 int main(int argc, char** argv) {
   nn::CommonFlags flags;
-  int batch = 4;
+  std::uint64_t batch = 4;
   double scale = 3;
   nn::po::options_description options("Options");
-  nn::add_out_flag(options, flags);
-  options.add_options()("batch", nn::po::value(&batch)->default_value(batch),
-                        "samples in the finite-difference experiment")(
-      "scale", nn::po::value(&scale)->default_value(scale), "largest |logit| in that experiment");
+  nn::Flags(options)
+      .out(flags)
+      .count("batch", batch, 1, 1000, "samples in the finite-difference experiment")
+      .real("scale", scale, 0, 80, "largest |logit| in that experiment");
   return nn::run_program(argc, argv, "chapter 5, softmax and cross-entropy: the loss, its gradient, and checking it",
                          options, [&] {
-    nn::require_positive("batch", batch);
-    nn::require_positive("scale", scale);
-    if (batch > 1000) throw nn::UsageError("--batch at most 1000; got " + std::to_string(batch));
-    figures::Report report(flags.out_dir, "ch05");
+    figures::Report report(flags.out_dir, "ch05", flags.check_claims);
     worked_example(report);
     extreme_logits(report);
     loss_figures(report);

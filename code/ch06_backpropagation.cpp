@@ -172,29 +172,26 @@ void checks_figure(const figures::Report& report, const std::vector<nn::Paramete
 int main(int argc, char** argv) {
   nn::CommonFlags flags;
   std::uint64_t seed = 1;
-  int image_count = 4;
+  std::uint64_t image_count = 4;
   double epsilon = 1e-5;
   std::string activation_name = "relu";
   nn::po::options_description options("Options");
-  nn::add_data_flag(options, flags);
-  nn::add_out_flag(options, flags);
-  options.add_options()("seed", nn::po::value(&seed)->default_value(seed), "seed of the random weights")(
-      "images", nn::po::value(&image_count)->default_value(image_count), "training images in the checked batch")(
-      "epsilon", nn::po::value(&epsilon)->default_value(epsilon), "step of the central differences")(
-      "activation", nn::po::value(&activation_name)->default_value(activation_name),
-      "hidden activation: relu, sigmoid or tanh");
+  nn::Flags(options)
+      .data(flags)
+      .out(flags)
+      .count("seed", seed, 0, ~std::uint64_t{0}, "seed of the random weights")
+      .count("images", image_count, 1, 1000, "training images in the checked batch")
+      .real("epsilon", epsilon, 0, 1, "step of the central differences")
+      .choice("activation", activation_name, {"relu", "sigmoid", "tanh"}, "hidden activation");
   return nn::run_program(argc, argv, "chapter 6, backpropagation: a gradient check of a whole network on MNIST",
                          options, [&] {
-    nn::require_positive("images", image_count);
-    nn::require_positive("epsilon", epsilon);
-    if (image_count > 1000) throw nn::UsageError("--images at most 1000; got " + std::to_string(image_count));
     nn::ActivationKind activation;
     try {
       activation = nn::parse_activation(activation_name);
     } catch (const std::invalid_argument& e) {
       throw nn::UsageError(std::string("--") + e.what());
     }
-    figures::Report report(flags.out_dir, "ch06");
+    figures::Report report(flags.out_dir, "ch06", flags.check_claims);
     const nn::Dataset train = nn::load_split(flags.data_dir, nn::Split::train);
     const std::size_t count = std::min<std::size_t>(static_cast<std::size_t>(image_count), train.size());
     const std::vector<std::uint8_t> labels(train.labels.begin(), train.labels.begin() + static_cast<long>(count));

@@ -37,17 +37,14 @@ int main(int argc, char** argv) {
   nn::NetworkFlags network_flags;
   nn::FullBatchSettings settings{.epochs = 40, .learning_rate = 0.5f};
   nn::po::options_description options("Options");
-  nn::add_data_flag(options, flags);
-  nn::add_out_flag(options, flags);
+  nn::Flags(options)
+      .data(flags)
+      .out(flags)
+      .count("epochs", settings.epochs, 1, 100'000, "epochs: one update each")
+      .real("learning-rate", settings.learning_rate, 0, 1e6, "step size η");
   nn::add_network_flags(options, network_flags);
-  options.add_options()
-      ("epochs", nn::po::value(&settings.epochs)->default_value(settings.epochs), "epochs: one update each")
-      ("learning-rate", nn::po::value(&settings.learning_rate)->default_value(settings.learning_rate),
-       "step size η");
   return nn::run_program(argc, argv, "chapter 7, full-batch gradient descent on MNIST", options, [&] {
-    nn::require_positive("learning-rate", settings.learning_rate);
-    nn::require_positive("epochs", static_cast<double>(settings.epochs));
-    figures::Report report(flags.out_dir, "ch07");
+    figures::Report report(flags.out_dir, "ch07", flags.check_claims);
     const nn::MnistParts data = nn::load_mnist_parts(flags.data_dir, network_flags.validation);
     nn::Network network = nn::make_network(network_flags, data.train.images.cols());
     const nn::EpochRecord start = nn::initial_record(network, data.train, data.validation);
@@ -57,6 +54,13 @@ int main(int argc, char** argv) {
     const nn::History history = nn::train_full_batch(network, data.train, data.validation, settings, &progress);
     const nn::Evaluation test = nn::evaluate(network, data.test);
     //! [run]
+    if (nn::stop_requested()) {  // Ctrl-C: keep the curves of the epochs run
+      nn::History curve{start};
+      curve.insert(curve.end(), history.begin(), history.end());
+      nn::draw_history(report, "curves.svg", curve);
+      throw nn::Interrupted("the curves of the " + std::to_string(history.size()) + " epochs run are in " +
+                            report.figure_path("curves.svg").string());
+    }
 
     const nn::EpochRecord& last = history.back();
     std::cout << "test accuracy " << figures::fixed(100 * test.accuracy, 2) << "% after " << last.epoch

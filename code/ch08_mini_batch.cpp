@@ -46,24 +46,19 @@ int main(int argc, char** argv) {
   float rate_cap = 0.8f;
   std::vector<std::size_t> batch_sizes = {8, 16, 32, 64, 128, 256, 512, 1024};
   nn::po::options_description options("Options");
-  nn::add_data_flag(options, flags);
-  nn::add_out_flag(options, flags);
+  nn::Flags(options)
+      .data(flags)
+      .out(flags)
+      .count("epochs", settings.epochs, 1, 10'000, "epochs of every run")
+      .real("learning-rate", settings.learning_rate, 0, 1e6,
+            "step size η of the fixed series, and of the smallest batch in the scaled one")
+      .real("rate-cap", rate_cap, 0, 1e6, "the largest learning rate of the scaled series")
+      .counts("batch-sizes", batch_sizes, 1, 60'000, "batch sizes to compare (default 8 16 … 1024)");
   nn::add_network_flags(options, network_flags);
-  options.add_options()
-      ("epochs", nn::po::value(&settings.epochs)->default_value(settings.epochs), "epochs of every run")
-      ("learning-rate", nn::po::value(&settings.learning_rate)->default_value(settings.learning_rate),
-       "step size η of the fixed series, and of the smallest batch in the scaled one")
-      ("rate-cap", nn::po::value(&rate_cap)->default_value(rate_cap),
-       "the largest learning rate of the scaled series")
-      ("batch-sizes", nn::po::value(&batch_sizes)->multitoken(), "batch sizes to compare (default 8 16 … 1024)");
   return nn::run_program(argc, argv, "chapter 8, mini-batch gradient descent and the batch size", options, [&] {
-    nn::require_positive("learning-rate", settings.learning_rate);
-    nn::require_positive("rate-cap", rate_cap);
-    nn::require_positive("epochs", static_cast<double>(settings.epochs));
-    for (std::size_t b : batch_sizes) nn::require_positive("batch-sizes", static_cast<double>(b));
     std::sort(batch_sizes.begin(), batch_sizes.end());
     settings.seed = network_flags.seed;
-    figures::Report report(flags.out_dir, "ch08");
+    figures::Report report(flags.out_dir, "ch08", flags.check_claims);
     const nn::MnistParts data = nn::load_mnist_parts(flags.data_dir, network_flags.validation);
 
     //! [sweep]
@@ -79,7 +74,8 @@ int main(int argc, char** argv) {
       run.batch_size = batch_size;
       run.learning_rate = learning_rate;
       nn::Progress progress(std::cout, label, settings.epochs);
-      return nn::train_mini_batch(network, data.train, data.validation, run, &progress).back();
+      const nn::History history = nn::train_mini_batch(network, data.train, data.validation, run, &progress);
+      return history.empty() ? nn::EpochRecord{} : history.back();  // empty only after Ctrl-C
     };
     std::vector<SweepPoint> sweep;
     for (std::size_t batch_size : batch_sizes) {
@@ -87,10 +83,18 @@ int main(int argc, char** argv) {
       const float scaled = scaled_rate(batch_size);
       const nn::EpochRecord at_fixed = train(batch_size, settings.learning_rate, batch + ", fixed η");
       // Where the two rates agree (the smallest batch), the same run serves both series.
-      sweep.push_back({batch_size, at_fixed, scaled,
-                       scaled == settings.learning_rate ? at_fixed : train(batch_size, scaled, batch + ", scaled η")});
+      const nn::EpochRecord at_scaled =
+          scaled == settings.learning_rate ? at_fixed : train(batch_size, scaled, batch + ", scaled η");
+      if (nn::stop_requested()) break;  // Ctrl-C: this batch size's runs were cut short
+      sweep.push_back({batch_size, at_fixed, scaled, at_scaled});
     }
     //! [sweep]
+    if (nn::stop_requested()) {
+      if (sweep.empty()) throw nn::Interrupted("stopped before the first batch size was done; nothing to keep");
+      draw_sweep(report, sweep, settings.epochs, settings.learning_rate);
+      throw nn::Interrupted("the batch sizes done (" + std::to_string(sweep.size()) + ") are drawn in " +
+                            report.figure_path("batch_size.svg").string());
+    }
     std::vector<std::vector<std::string>> rows;
     for (const SweepPoint& p : sweep)
       rows.push_back({std::to_string(p.batch_size), nn::with_thousands(p.fixed.updates),

@@ -74,19 +74,16 @@ int main(int argc, char** argv) {
   nn::StochasticSettings settings{.epochs = 1, .learning_rate = 0.01f, .seed = 1, .shuffle = true};
   std::size_t window = 1000;
   nn::po::options_description options("Options");
-  nn::add_data_flag(options, flags);
-  nn::add_out_flag(options, flags);
+  nn::Flags(options)
+      .data(flags)
+      .out(flags)
+      .count("epochs", settings.epochs, 1, 1000, "passes over the training images")
+      .real("learning-rate", settings.learning_rate, 0, 1e6, "step size η")
+      .count("window", window, 1, 1'000'000, "updates averaged in the figure's smooth curve");
   nn::add_network_flags(options, network_flags);
-  options.add_options()
-      ("epochs", nn::po::value(&settings.epochs)->default_value(settings.epochs), "passes over the training images")
-      ("learning-rate", nn::po::value(&settings.learning_rate)->default_value(settings.learning_rate), "step size η")
-      ("window", nn::po::value(&window)->default_value(window), "updates averaged in the figure's smooth curve");
   return nn::run_program(argc, argv, "chapter 9, stochastic gradient descent: one image per update", options, [&] {
-    nn::require_positive("learning-rate", settings.learning_rate);
-    nn::require_positive("epochs", static_cast<double>(settings.epochs));
-    nn::require_positive("window", static_cast<double>(window));
     settings.seed = network_flags.seed;
-    figures::Report report(flags.out_dir, "ch09");
+    figures::Report report(flags.out_dir, "ch09", flags.check_claims);
     const nn::MnistParts data = nn::load_mnist_parts(flags.data_dir, network_flags.validation);
     nn::Network network = nn::make_network(network_flags, data.train.images.cols());
 
@@ -97,6 +94,12 @@ int main(int argc, char** argv) {
     const nn::History history =
         nn::train_stochastic(network, data.train, data.validation, settings, &progress, &losses);
     //! [run]
+    if (nn::stop_requested()) {  // Ctrl-C: keep the losses of the updates made
+      if (losses.empty()) throw nn::Interrupted("stopped before the first update; nothing to keep");
+      draw_losses(report, losses, std::min(window, losses.size()), loss_floor(losses));
+      throw nn::Interrupted("the losses of the " + nn::with_thousands(losses.size()) + " updates made are in " +
+                            report.figure_path("losses.png").string());
+    }
     const nn::Evaluation test = nn::evaluate(network, data.test);
     const nn::EpochRecord& last = history.back();
     const double rate = static_cast<double>(last.updates) / last.seconds;

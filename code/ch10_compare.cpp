@@ -59,6 +59,7 @@ Variant tune(const std::string& name, const nn::Network& start, const std::vecto
   for (float learning_rate : rates) {
     nn::Network network = start;
     nn::History history = train(network, learning_rate);
+    if (history.empty()) break;  // Ctrl-C before the first epoch ended
     const auto best = std::max_element(history.begin(), history.end(), [](const auto& a, const auto& b) {
       return a.validation.accuracy < b.validation.accuracy;
     });
@@ -69,6 +70,7 @@ Variant tune(const std::string& name, const nn::Network& start, const std::vecto
       variant.history = std::move(history);
       variant.network = std::move(network);
     }
+    if (nn::stop_requested()) break;
   }
   return variant;
 }
@@ -96,7 +98,8 @@ std::vector<Variant> train_all(const nn::Network& start, const nn::MnistParts& d
                                 {.epochs = epochs, .learning_rate = rate, .seed = seed, .decay = budget.decay},
                                 &progress);
   }));
-  for (Variant& v : variants) v.test = nn::evaluate(v.network, data.test);  // the chosen models only
+  for (Variant& v : variants)
+    if (!v.history.empty()) v.test = nn::evaluate(v.network, data.test);  // the chosen models only
   return variants;
 }
 //! [compare]
@@ -277,43 +280,44 @@ int main(int argc, char** argv) {
   Budget budget;
   std::filesystem::path model_path;
   nn::po::options_description options("Options");
-  nn::add_data_flag(options, flags);
-  nn::add_out_flag(options, flags);
+  nn::Flags(options)
+      .data(flags)
+      .out(flags)
+      .count("epochs", budget.epochs, 1, 1000, "epochs of every variant: the budget")
+      .count("batch-size", budget.batch_size, 1, 60'000, "mini-batch size")
+      .positive_reals("full-batch-rates", budget.full_batch_rates, 1e6,
+                      "learning rates tried for full-batch descent (default 0.125 0.25 0.5)")
+      .positive_reals("mini-batch-rates", budget.mini_batch_rates, 1e6,
+                      "learning rates tried for mini-batch descent (default 0.1 0.2 0.4)")
+      .positive_reals("stochastic-rates", budget.stochastic_rates, 1e6,
+                      "learning rates tried for stochastic descent (default 0.01 0.02 0.04)")
+      .real("decay", budget.decay, 0, 1, "per-epoch learning-rate factor of mini-batch and stochastic descent")
+      .path("model", model_path, "where to save the best model (default: OUT/ch10_model.nnsc)");
   nn::add_network_flags(options, network_flags);
-  options.add_options()
-      ("epochs", nn::po::value(&budget.epochs)->default_value(budget.epochs), "epochs of every variant: the budget")
-      ("batch-size", nn::po::value(&budget.batch_size)->default_value(budget.batch_size), "mini-batch size")
-      ("full-batch-rates", nn::po::value(&budget.full_batch_rates)->multitoken(),
-       "learning rates tried for full-batch descent (default 0.125 0.25 0.5)")
-      ("mini-batch-rates", nn::po::value(&budget.mini_batch_rates)->multitoken(),
-       "learning rates tried for mini-batch descent (default 0.1 0.2 0.4)")
-      ("stochastic-rates", nn::po::value(&budget.stochastic_rates)->multitoken(),
-       "learning rates tried for stochastic descent (default 0.01 0.02 0.04)")
-      ("decay", nn::po::value(&budget.decay)->default_value(budget.decay),
-       "per-epoch learning-rate factor of mini-batch and stochastic descent")
-      ("model", nn::po::value(&model_path), "where to save the best model (default: OUT/ch10_model.nnsc)");
   return nn::run_program(argc, argv, "chapter 10, the three ways to descend compared; the best model saved", options,
                          [&] {
-    nn::require_positive("epochs", static_cast<double>(budget.epochs));
-    nn::require_positive("batch-size", static_cast<double>(budget.batch_size));
-    nn::require_positive("decay", budget.decay);
-    for (float rate : budget.full_batch_rates) nn::require_positive("full-batch-rates", rate);
-    for (float rate : budget.mini_batch_rates) nn::require_positive("mini-batch-rates", rate);
-    for (float rate : budget.stochastic_rates) nn::require_positive("stochastic-rates", rate);
-    for (const auto* rates : {&budget.full_batch_rates, &budget.mini_batch_rates, &budget.stochastic_rates})
-      if (rates->empty()) throw nn::UsageError("a learning-rate grid needs at least one rate");
-    figures::Report report(flags.out_dir, "ch10");
+    figures::Report report(flags.out_dir, "ch10", flags.check_claims);
     if (model_path.empty()) model_path = flags.out_dir / "ch10_model.nnsc";
     // Checked before training, not after it: a bad path must not cost the whole run.
-    const std::filesystem::path model_folder = std::filesystem::absolute(model_path).parent_path();
-    if (!std::filesystem::is_directory(model_folder) || std::filesystem::is_directory(model_path))
-      throw nn::UsageError("--model " + model_path.string() + ": expected a file name in an existing folder");
+    nn::check_model_destination(model_path);
     const nn::MnistParts data = nn::load_mnist_parts(flags.data_dir, network_flags.validation);
     const nn::Network start = nn::make_network(network_flags, data.train.images.cols());
 
     const auto run_start = std::chrono::steady_clock::now();
     std::vector<Variant> variants = train_all(start, data, budget, network_flags.seed);
     const double run_seconds = nn::seconds_since(run_start);
+    if (nn::stop_requested()) {  // Ctrl-C: keep the best model trained so far, and the curves
+      std::erase_if(variants, [](const Variant& v) { return v.history.empty(); });
+      if (variants.empty()) throw nn::Interrupted("stopped before the first epoch ended; nothing to keep");
+      const Variant& best = *std::max_element(variants.begin(), variants.end(), [](const Variant& a, const Variant& b) {
+        return a.history.back().validation.accuracy < b.history.back().validation.accuracy;
+      });
+      nn::save_model(best.network, model_path);
+      draw_losses(report, variants);
+      throw nn::Interrupted("the best model so far (" + best.name + ", η " + nn::human(best.learning_rate) +
+                            ") is saved in " + model_path.string() + ", its curves in " +
+                            report.figure_path("losses.svg").string());
+    }
 
     // The grid: every variant at every rate, on the validation set.
     std::vector<std::vector<std::string>> grid_rows;

@@ -209,7 +209,7 @@ int main(int argc, char** argv) {
   nn::add_data_flag(options, flags);
   nn::add_out_flag(options, flags);
   return nn::run_program(argc, argv, "chapter 11, making it fast: every step timed", options, [&] {
-    figures::Report report(flags.out_dir, "ch11");
+    figures::Report report(flags.out_dir, "ch11", flags.check_claims);
     const nn::Dataset train = nn::load_split(flags.data_dir, nn::Split::train);
     const nn::Dataset five_thousand = first_images(train, 5000), two_thousand = first_images(train, 2000);
     nn::parallel::set_threads(2);

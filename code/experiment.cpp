@@ -7,17 +7,18 @@
 namespace nn {
 
 MnistParts load_mnist_parts(const std::filesystem::path& dir, std::size_t validation_size) {
-  TrainValidationSplit split = split_off_validation(load_split(dir, Split::train), validation_size);
+  Dataset train = load_split(dir, Split::train);
+  require_validation_fits(validation_size, train.size());
+  TrainValidationSplit split = split_off_validation(train, validation_size);
   return {std::move(split.train), std::move(split.validation), load_split(dir, Split::test)};
 }
 
 void add_network_flags(po::options_description& options, NetworkFlags& flags) {
-  options.add_options()
-      ("hidden", po::value(&flags.hidden)->default_value(flags.hidden), "width of the hidden layer")
-      ("activation", po::value(&flags.activation)->default_value(flags.activation), "relu, sigmoid or tanh")
-      ("seed", po::value(&flags.seed)->default_value(flags.seed), "seed of the initial weights and the shuffling")
-      ("validation", po::value(&flags.validation)->default_value(flags.validation),
-       "training images held out for validation");
+  Flags(options)
+      .count("hidden", flags.hidden, 1, 65'536, "width of the hidden layer")
+      .choice("activation", flags.activation, {"relu", "sigmoid", "tanh"}, "activation of the hidden layer")
+      .count("seed", flags.seed, 0, ~std::uint64_t{0}, "seed of the initial weights and the shuffling")
+      .validation(flags.validation);
 }
 
 Network make_network(const NetworkFlags& flags, std::size_t inputs) {

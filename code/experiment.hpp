@@ -21,10 +21,10 @@ MnistParts load_mnist_parts(const std::filesystem::path& dir, std::size_t valida
 
 /// The network's shape and its random start.
 struct NetworkFlags {
-  std::size_t hidden = 128;
+  std::uint64_t hidden = 128;
   std::string activation = "relu";
   std::uint64_t seed = 1;
-  std::size_t validation = 10000;
+  std::uint64_t validation = 10000;
 };
 void add_network_flags(po::options_description& options, NetworkFlags& flags);
 /// inputs-hidden-10 with the flags' activation, He initialisation for ReLU and

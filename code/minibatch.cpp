@@ -43,6 +43,7 @@ History train_mini_batch(Network& network, const Dataset& train, const Dataset& 
     const std::vector<std::size_t> order = shuffled_order(n, rng);
     double loss_sum = 0;
     for (std::size_t step = 0; step < steps; ++step) {
+      if (stop_requested()) return history;  // Ctrl-C: the epochs done, the model as it is now
       const std::size_t first = step * batch_size, count = std::min(batch_size, n - first);
       const std::span<const std::size_t> rows(order.data() + first, count);
       const TensorView x = inputs.view().rows_slice(0, count), y = targets.view().rows_slice(0, count);

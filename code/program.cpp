@@ -133,6 +133,24 @@ Flags& Flags::real(const char* name, double& variable, double least, double most
   return *this;
 }
 
+Flags& Flags::positive_reals(const char* name, std::vector<float>& variable, double most, const char* help) {
+  const std::string flag = name;
+  options_.add_options()(
+      name,
+      po::value<std::vector<std::string>>()->value_name("(0," + human(most) + "] ...")->multitoken()->notifier(
+          [flag, most, &variable](const std::vector<std::string>& texts) {
+            variable.clear();
+            for (const std::string& text : texts) {
+              double value = 0;
+              if (!parse_whole(text, value) || !std::isfinite(value) || !(value > 0) || value > most)
+                throw UsageError("--" + flag + " must be numbers above 0 and at most " + human(most) + "; got " + text);
+              variable.push_back(static_cast<float>(value));
+            }
+          }),
+      help);
+  return *this;
+}
+
 Flags& Flags::choice(const char* name, std::string& variable, std::vector<std::string> choices, const char* help) {
   const std::string flag = name;
   std::string listed;
@@ -183,6 +201,9 @@ Flags& Flags::out(CommonFlags& flags) {
             require_writable_folder(flags.out_dir, "out");
           }),
       "folder for the figures and the numbers the chapter quotes");
+  options_.add_options()("check-claims", po::bool_switch(&flags.check_claims),
+                         "fail (status 1) if a conclusion of the chapter's text does not hold for this run, as "
+                         "the build does; without it, such a claim is only noted");
   return *this;
 }
 

@@ -31,6 +31,7 @@ class UsageError : public std::invalid_argument {
 struct CommonFlags {
   std::filesystem::path data_dir;  ///< --data: the folder with the IDX files
   std::filesystem::path out_dir;   ///< --out: where figures and reported numbers go
+  bool check_claims = false;       ///< --check-claims: a claim of the text that fails stops the run
 };
 
 //! [flags]
@@ -54,6 +55,8 @@ class Flags {
   /// `zero_allowed` is false; the variable's value is the default.
   Flags& real(const char* name, float& variable, double least, double most, const char* help, bool zero_allowed = false);
   Flags& real(const char* name, double& variable, double least, double most, const char* help, bool zero_allowed = false);
+  /// Numbers in (0, most], given as several values after the flag.
+  Flags& positive_reals(const char* name, std::vector<float>& variable, double most, const char* help);
   /// One of `choices`; the variable's value is the default.
   Flags& choice(const char* name, std::string& variable, std::vector<std::string> choices, const char* help);
   /// A path, any the file system allows; the default is the variable's value unless empty.
@@ -67,7 +70,7 @@ class Flags {
   Flags& validation(std::uint64_t& variable);
   /// --out, the folder for figures and numbers (default: inside the build folder).
   /// It is created and tried with a file at parse time, so a folder that cannot
-  /// be written is found before any work, not after it.
+  /// be written is found before any work, not after it. Adds --check-claims too.
   Flags& out(CommonFlags& flags);
 
  private:

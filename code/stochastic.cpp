@@ -82,6 +82,7 @@ History train_stochastic(Network& network, const Dataset& train, const Dataset& 
       std::iota(order.begin(), order.end(), std::size_t{0});
     double loss_sum = 0;
     for (std::size_t step = 0; step < n; ++step) {
+      if (stop_requested()) return history;  // Ctrl-C: the epochs done, the model as it is now
       const std::size_t index = order[step];
       const float loss = stochastic_step(network, train.images.view().rows_slice(index, 1), train.labels[index],
                                          learning_rate, buffers);

@@ -140,7 +140,7 @@ History train_full_batch(Network& network, const Dataset& train, const Dataset& 
   StepBuffers buffers;
   History history;
   double training_seconds = 0;
-  for (std::size_t epoch = 1; epoch <= settings.epochs; ++epoch) {
+  for (std::size_t epoch = 1; epoch <= settings.epochs && !stop_requested(); ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     const float loss_before = train_step(network, train.images, targets, settings.learning_rate, buffers);
     training_seconds += seconds_since(start);

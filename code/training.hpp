@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mnist.hpp"
+#include "interrupt.hpp"
 #include "network.hpp"
 
 namespace nn {

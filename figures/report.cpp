@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iomanip>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 
@@ -40,7 +41,8 @@ std::string markdown_table(const std::vector<std::string>& header, const std::ve
 }
 }  // namespace
 
-Report::Report(fs::path out_dir, std::string chapter) : out_dir_(std::move(out_dir)), chapter_(std::move(chapter)) {
+Report::Report(fs::path out_dir, std::string chapter, bool claims_must_hold)
+    : out_dir_(std::move(out_dir)), chapter_(std::move(chapter)), claims_must_hold_(claims_must_hold) {
   fs::create_directories(out_dir_);
 }
 
@@ -63,7 +65,10 @@ void Report::finish() const {
                 markdown_table({"the text says", "this run measured", "check"}, rows));
   }
   for (const Claim& claim : claims_)
-    if (!claim.holds)
+    if (!claim.holds && !claims_must_hold_)
+      std::cout << "note: the chapter's text says that " << claim.statement << ", but this run measured "
+                << claim.evidence << " (with the book's settings it holds; the build checks it)\n";
+    else if (!claim.holds)
       throw ClaimFailed(chapter_ + ": the text says that " + claim.statement + ", but this run measured " +
                         claim.evidence + "; the page would be wrong, so the build stops here");
   std::ostringstream doxy;

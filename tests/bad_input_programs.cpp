@@ -122,6 +122,82 @@ void expect(const fs::path& program, const std::vector<std::string>& args, const
   }
 }
 
+// Ctrl-C in the middle of training: the program is started on the real data,
+// sent SIGINT once its first epoch line is out, and must then keep what it did
+// (at least one figure in --out), say so in one line and exit with 130.
+void expect_interrupt(const fs::path& program, const std::vector<std::string>& args, const fs::path& scratch,
+                      const fs::path& out, std::size_t epoch_lines) {
+  const fs::path err = scratch / "stderr.txt", log = scratch / "stdout.txt";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<std::string> argv_strings{program.string()};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::string command = program.filename().string() + " (Ctrl-C once " + std::to_string(epoch_lines) + " epoch line(s) are out)";
+  auto epochs_done = [&] {
+    const std::string text = slurp(log);
+    std::size_t count = 0;
+    for (std::size_t at = text.find(" epoch "); at != std::string::npos; at = text.find(" epoch ", at + 1)) ++count;
+    return count;
+  };
+  pid_t pid = 0;
+  if (posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ) != 0) {
+    ++failures;
+    std::cout << "FAIL  " << command << ": could not be started\n";
+    return;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  int wstatus = 0;
+  bool exited = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+  while (!(exited = waitpid(pid, &wstatus, WNOHANG) == pid) && std::chrono::steady_clock::now() < deadline &&
+         epochs_done() < epoch_lines)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::string problem;
+  if (exited) {
+    problem = "finished before its first epoch line, so it could not be interrupted";
+  } else {
+    kill(pid, SIGINT);
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!(exited = waitpid(pid, &wstatus, WNOHANG) == pid) && std::chrono::steady_clock::now() < end)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!exited) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &wstatus, 0);
+      problem = "did not stop within a minute of Ctrl-C";
+    }
+  }
+  std::vector<std::string> lines;
+  std::istringstream text(slurp(err));
+  for (std::string line; std::getline(text, line);) lines.push_back(line);
+  bool figure_kept = false;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(out, error))
+    figure_kept = figure_kept || entry.path().extension() == ".svg" || entry.path().extension() == ".png";
+  if (!problem.empty()) {
+  } else if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 130) {
+    problem = WIFEXITED(wstatus) ? "exit status " + std::to_string(WEXITSTATUS(wstatus)) + ", expected 130"
+                                 : "killed by signal " + std::to_string(WTERMSIG(wstatus));
+  } else if (lines.size() != 1 || lines[0].find(out.string()) == std::string::npos) {
+    problem = std::to_string(lines.size()) + " lines on stderr, expected one that names " + out.string();
+  } else if (!figure_kept) {
+    problem = "no figure of the epochs run was kept in " + out.string();
+  }
+  if (problem.empty()) {
+    ++passes;
+    std::cout << "ok    " << command << "\n      " << lines[0] << '\n';
+  } else {
+    ++failures;
+    std::cout << "FAIL  " << command << ": " << problem << '\n';
+    for (const auto& line : lines) std::cout << "      stderr: " << line << '\n';
+  }
+}
+
 struct Flag {
   std::string name, default_value;
   bool takes_value = false;
@@ -295,6 +371,21 @@ int main(int argc, char** argv) {
     const fs::path a_file = scratch / "a-file";
     test_files::write(a_file, {1, 2, 3});
     expect(program, {"--out=" + (a_file / "figures").string()}, scratch, failure, {a_file.string()});
+  }
+
+  // Every program that trains (it takes --epochs) keeps its work on Ctrl-C.
+  bool trains = false;
+  for (const Flag& flag : flags) trains = trains || flag.name == "epochs";
+  if (trains && reads_data && writes_out) {
+    // Enough epochs that the signal arrives mid-run, and enough done by then that
+    // there is something to keep: chapter 8 keeps whole batch sizes only, so it
+    // is stopped during its second one.
+    const std::string name = program.filename().string();
+    const bool by_batch_size = name == "ch08_mini_batch";
+    const fs::path kept = scratch / "interrupted";
+    expect_interrupt(program,
+                     {"--data=" BOOK_DATA_DIR, "--out=" + kept.string(), by_batch_size ? "--epochs=2" : "--epochs=5"},
+                     scratch, kept, by_batch_size ? 3 : 1);
   }
 
   if (reads_data) {

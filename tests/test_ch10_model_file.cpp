@@ -222,9 +222,18 @@ TEST_CASE("a save that fails leaves the last good model whole", "[model-file][ba
   SECTION("the target is a folder, which a file cannot replace") {
     std::filesystem::create_directory(dir / "folder.nn");
     CHECK_THAT(error_of([&] { nn::save_model(other, dir / "folder.nn"); }),
-               Contains("folder.nn: cannot be replaced") && Contains("untouched"));
+               Contains("folder.nn: is not a regular file"));
     CHECK(std::filesystem::is_directory(dir / "folder.nn"));
     CHECK_FALSE(std::filesystem::exists(dir / "folder.nn.partial"));
+  }
+  SECTION("a file that is not a model is never replaced") {
+    const auto notes = dir / "notes.txt";
+    std::ofstream(notes) << "a reader's notes, not a model";
+    const auto notes_bytes = read_bytes(notes);
+    CHECK_THAT(error_of([&] { nn::save_model(other, notes); }),
+               Contains("notes.txt: exists and is not a model file") && Contains("refusing to replace it"));
+    CHECK(read_bytes(notes) == notes_bytes);
+    CHECK_NOTHROW(nn::check_model_destination(path));  // a model file may be replaced
   }
   SECTION("the parent is a file") {
     CHECK_THAT(error_of([&] { nn::save_model(other, path / "model.nn"); }), Contains("cannot be written"));
