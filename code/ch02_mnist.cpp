@@ -143,19 +143,20 @@ FrameSurvey survey_frames(const Dataset& data) {
 }
 
 void histogram_figure(const figures::Report& report, const std::vector<std::size_t>& train,
-                      const std::vector<std::size_t>& test) {
+                      const std::vector<std::size_t>& test, const nn::ClassNames& classes) {
   figures::Figure figure(report.figure_path("class_histogram.svg"), 720, 420);
   // The key sits above the bars, in a row of its own, where it hides none of them.
   figure.gnuplot() << "set style data histograms\nset style histogram clustered gap 1\n"
                    << "set style fill solid 0.8 border -1\nset boxwidth 0.9\n"
                    << "set key outside top center horizontal\n"
-                   << "set xlabel 'digit'\nset ylabel 'share of the set (%)'\nset yrange [0:*]\n"
+                   << "set xlabel '" << classes.noun << "'\nset ylabel 'share of the set (%)'\nset yrange [0:*]\n"
                    << "plot '-' using 2:xtic(1) title 'training (" << with_thousands(total(train))
                    << " images)', '-' using 2 title 'test (" << with_thousands(total(test)) << " images)'\n";
-  auto shares = [](const std::vector<std::size_t>& counts) {
+  auto shares = [&classes](const std::vector<std::size_t>& counts) {
     const auto all = static_cast<double>(total(counts));
-    std::vector<std::pair<int, double>> rows;
-    for (std::size_t k = 0; k < counts.size(); ++k) rows.emplace_back(k, 100.0 * static_cast<double>(counts[k]) / all);
+    std::vector<std::pair<std::string, double>> rows;  // the class's name, quoted for gnuplot, and its share
+    for (std::size_t k = 0; k < counts.size(); ++k)
+      rows.emplace_back(std::string(1, '"').append(classes.names[k]).append(1, '"'), 100.0 * static_cast<double>(counts[k]) / all);
     return rows;
   };
   figure.gnuplot().send1d(shares(train));
@@ -179,19 +180,21 @@ int main(int argc, char** argv) {
     const nn::TrainValidationSplit split = nn::split_off_validation(train, validation_size);
     //! [load]
     const auto train_counts = nn::class_counts(train.labels), test_counts = nn::class_counts(test.labels);
+    const nn::ClassNames classes = nn::class_names_for(flags.data_dir);
 
     std::cout << "read " << train.size() << " training and " << test.size() << " test images of "
               << train.image_rows << "×" << train.image_cols << " pixels from " << flags.data_dir.string() << '\n'
-              << "digit   train    test\n";
+              << std::setw(12) << classes.noun << "   train    test\n";
     std::vector<std::vector<std::string>> rows;
     for (std::size_t k = 0; k < nn::kClasses; ++k) {
-      std::cout << "  " << k << "   " << std::setw(6) << train_counts[k] << "  " << std::setw(6) << test_counts[k] << '\n';
-      rows.push_back({std::to_string(k), with_thousands(train_counts[k]), with_thousands(test_counts[k])});
+      std::cout << std::setw(12) << classes.names[k] << "  " << std::setw(6) << train_counts[k] << "  " << std::setw(6)
+                << test_counts[k] << '\n';
+      rows.push_back({classes.names[k], with_thousands(train_counts[k]), with_thousands(test_counts[k])});
     }
     rows.push_back({"all", with_thousands(train.size()), with_thousands(test.size())});
     std::cout << "training split: " << split.train.size() << " to train on, " << split.validation.size()
               << " to validate\n";
-    report.table("class_counts", {"digit", "training images", "test images"}, rows);
+    report.table("class_counts", {classes.noun, "training images", "test images"}, rows);
     // The balance the text describes: every class between 8% and 12% of each set,
     // and its share in the two sets within a percentage point.
     double smallest_share = 1, largest_share = 0, largest_gap = 0;
@@ -216,7 +219,7 @@ int main(int argc, char** argv) {
     std::vector<std::size_t> first_hundred(100);
     for (std::size_t i = 0; i < first_hundred.size(); ++i) first_hundred[i] = i;
     draw_grey_image(report.figure_path("digits.png"), tile(train, first_hundred, 10), 560, 560);
-    histogram_figure(report, train_counts, test_counts);
+    histogram_figure(report, train_counts, test_counts, classes);
     // The means of the images the network will train on; the validation images
     // and the test images stay unseen, as they will for the network.
     const Tensor means = class_means(split.train);
@@ -230,8 +233,8 @@ int main(int argc, char** argv) {
     const auto best = static_cast<std::size_t>(
         std::max_element(baseline.per_class.begin(), baseline.per_class.end()) - baseline.per_class.begin());
     std::cout << "nearest class mean: " << figures::fixed(100 * baseline.overall, 2) << "% of the test images right; "
-              << "best digit " << best << " (" << figures::fixed(100 * baseline.per_class[best], 1) << "%), worst "
-              << worst << " (" << figures::fixed(100 * baseline.per_class[worst], 1) << "%)\n";
+              << "best " << classes.noun << ' ' << classes.names[best] << " ("
+              << figures::fixed(100 * baseline.per_class[best], 1) << "%), worst " << classes.names[worst] << " (" << figures::fixed(100 * baseline.per_class[worst], 1) << "%)\n";
     report.number("nearest_mean_accuracy", figures::fixed(100 * baseline.overall, 1));
     report.number("nearest_mean_best_digit", std::to_string(best));
     report.number("nearest_mean_best_accuracy", figures::fixed(100 * baseline.per_class[best], 1));

@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
                             report.figure_path("curves.svg").string());
     }
 
+    nn::warn_if_not_learned(history, settings.learning_rate, nn::kClasses, std::cerr);
     const nn::EpochRecord& last = history.back();
     std::cout << "test accuracy " << figures::fixed(100 * test.accuracy, 2) << "% after " << last.epoch
               << " updates in " << figures::fixed(last.seconds, 1) << " s\n";

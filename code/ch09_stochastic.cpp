@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
       throw nn::Interrupted("the losses of the " + nn::with_thousands(losses.size()) + " updates made are in " +
                             report.figure_path("losses.png").string());
     }
+    nn::warn_if_not_learned(history, settings.learning_rate, nn::kClasses, std::cerr);
     const nn::Evaluation test = nn::evaluate(network, data.test);
     const nn::EpochRecord& last = history.back();
     const double rate = static_cast<double>(last.updates) / last.seconds;

@@ -49,11 +49,13 @@ void print_input(std::ostream& out, nn::ConstTensorView input) {
 }
 
 // One line with the class and its probability, one with all ten.
-void print_prediction(std::ostream& out, const std::string& name, nn::ConstTensorView probabilities) {
+void print_prediction(std::ostream& out, const std::string& name, nn::ConstTensorView probabilities,
+                      const nn::ClassNames& classes) {
   std::size_t best = 0;
   for (std::size_t k = 1; k < probabilities.cols(); ++k)
     if (probabilities(0, k) > probabilities(0, best)) best = k;
-  out << name << ": class " << best << ", probability " << std::fixed << std::setprecision(3)
+  out << name << ": " << classes.noun << ' ' << best
+      << (classes.names[best] == std::to_string(best) ? "" : " (" + classes.names[best] + ")") << ", probability " << std::fixed << std::setprecision(3)
       << probabilities(0, best) << "\n ";
   for (std::size_t k = 0; k < probabilities.cols(); ++k) out << ' ' << k << ':' << std::setprecision(3) << probabilities(0, k);
   out << '\n';
@@ -99,6 +101,8 @@ int main(int argc, char** argv) {
                                " inputs, but the pictures it is given have " + std::to_string(kSide * kSide) +
                                " pixels (28×28)");
     nn::Tensor probabilities(1, network.outputs());
+    // A model does not say what it was trained on; --data's folder does, if given.
+    const nn::ClassNames classes = nn::class_names_for(data_flags.data_dir);
 
     for (const std::string& name : pictures) {
       const fs::path path = name;
@@ -118,7 +122,7 @@ int main(int argc, char** argv) {
           if (n < most_shown) {
             nn::softmax(probabilities, network.forward(all.view().rows_slice(n, 1)));
             if (show_input) print_input(std::cout, all.view().rows_slice(n, 1));
-            print_prediction(std::cout, name + " #" + std::to_string(n), probabilities);
+            print_prediction(std::cout, name + " #" + std::to_string(n), probabilities, classes);
           }
         }
         std::cout << name << ": " << images.count << " images; predicted classes:";
@@ -135,7 +139,7 @@ int main(int argc, char** argv) {
         }
         nn::softmax(probabilities, network.forward(input));
         if (show_input) print_input(std::cout, input);
-        print_prediction(std::cout, name, probabilities);
+        print_prediction(std::cout, name, probabilities, classes);
       }
     }
 

@@ -159,13 +159,13 @@ Tensor confusion_matrix(const std::vector<std::uint8_t>& labels, const std::vect
 }
 //! [confusion]
 
-void draw_confusion(const figures::Report& report, const Tensor& counts) {
+void draw_confusion(const figures::Report& report, const Tensor& counts, const std::string& noun) {
   figures::Figure figure(report.figure_path("confusion.svg"), 620, 560);
   gnuplotio::Gnuplot& gp = figure.gnuplot();
   // Colour by log(1 + count), so that the few mistakes show beside the many right answers.
   Tensor shade(counts.rows(), counts.cols());
   nn::map(shade.view(), counts, [](float c) { return std::log1p(c); });
-  gp << "unset grid\nset size ratio -1\nset xlabel 'predicted digit'\nset ylabel 'true digit'\n"
+  gp << "unset grid\nset size ratio -1\nset xlabel 'predicted " << noun << "'\nset ylabel 'true " << noun << "'\n"
      << "set xrange [-0.5:9.5]\nset yrange [9.5:-0.5]\nset xtics 0,1,9\nset ytics 0,1,9\nunset colorbox\n"
      << "set palette defined (0 '#ffffff', 1 '#dce8f5', 4 '#6fa8dc', 7.5 '#0b3d75')\nset cbrange [0:7.5]\n"
      << "plot '-' matrix with image pixels, '-' using 1:2:3:4 with labels textcolor rgb variable font ',10'\n";
@@ -356,7 +356,7 @@ int main(int argc, char** argv) {
       return a.history.back().validation.accuracy < b.history.back().validation.accuracy;
     });
     const std::vector<std::uint8_t> predictions = nn::predict(best.network, data.test.images);
-    draw_confusion(report, confusion_matrix(data.test.labels, predictions));
+    draw_confusion(report, confusion_matrix(data.test.labels, predictions), nn::class_names_for(flags.data_dir).noun);
     const std::vector<Mistake> mistakes = confident_mistakes(best.network, data.test);
     draw_mistakes(report, data.test, mistakes);
     draw_first_layer(report, best.network, 32);

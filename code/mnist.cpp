@@ -227,4 +227,13 @@ std::vector<std::size_t> class_counts(const std::vector<std::uint8_t>& labels) {
   return counts;
 }
 
+ClassNames class_names_for(const fs::path& data_dir) {
+  std::string path = data_dir.string();
+  std::transform(path.begin(), path.end(), path.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (path.find("fashion") != std::string::npos)
+    return {"class", {"T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag",
+                      "ankle boot"}};
+  return {"digit", {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}};
+}
+
 }  // namespace nn

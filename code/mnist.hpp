@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "tensor.hpp"
@@ -78,6 +79,16 @@ struct TrainValidationSplit {
   Dataset train, validation;
 };
 TrainValidationSplit split_off_validation(const Dataset& full, std::size_t validation_size);
+
+/// What a data set's labels stand for: MNIST's ten digits, or Fashion-MNIST's
+/// ten kinds of garment, which share the same files' format.
+struct ClassNames {
+  std::string noun;                 // "digit" or "class"
+  std::vector<std::string> names;   // names[k] for label k: "7", or "sneaker"
+};
+/// Fashion-MNIST's names for a folder whose path mentions "fashion" (in any
+/// case, as Debian's /usr/share/datasets/fashion-mnist does), MNIST's otherwise.
+ClassNames class_names_for(const std::filesystem::path& data_dir);
 
 /// Counts of each label 0–9.
 std::vector<std::size_t> class_counts(const std::vector<std::uint8_t>& labels);

@@ -114,15 +114,26 @@ void Progress::step(std::size_t epoch, std::size_t step, std::size_t steps, doub
   out_ << line.str() << std::flush;
 }
 
-void Progress::epoch_done(const EpochRecord& record, std::size_t samples_per_epoch) {
-  const double rate = static_cast<double>(samples_per_epoch * record.epoch) / std::max(record.seconds, 1e-9);
+void Progress::epoch_done(const EpochRecord& record, std::size_t) {
+  // One line per epoch, within 80 columns: the label, the epoch, the training
+  // loss, the validation loss and accuracy, and the seconds of training so far.
   std::ostringstream line;
-  line << (interactive_ ? "\r" : "") << label_ << " epoch " << std::setw(3) << record.epoch << '/' << epochs_
-       << std::fixed << "  train loss " << std::setprecision(4) << record.train_loss << "  validation loss "
-       << record.validation.loss << "  accuracy " << std::setprecision(2) << 100 * record.validation.accuracy
-       << "%  " << std::setprecision(1) << record.seconds << " s  " << std::setprecision(0) << rate
-       << " images/s\n";
+  line << (interactive_ ? "\r" : "") << label_ << " epoch " << record.epoch << '/' << epochs_ << std::fixed
+       << ": loss " << std::setprecision(4) << record.train_loss << ", val. " << record.validation.loss << ", "
+       << std::setprecision(2) << 100 * record.validation.accuracy << "%, " << std::setprecision(1) << record.seconds
+       << " s\n";
   out_ << line.str() << std::flush;
+}
+
+bool warn_if_not_learned(const History& history, float learning_rate, std::size_t classes, std::ostream& out) {
+  if (history.empty() || history.back().validation.accuracy > 2.0 / static_cast<double>(classes)) return false;
+  std::ostringstream line;
+  line << "warning: the network did not learn: validation accuracy " << std::fixed << std::setprecision(1)
+       << 100 * history.back().validation.accuracy << "% after " << history.back().epoch
+       << " epochs, near chance; with learning rate " << std::defaultfloat << learning_rate
+       << ", steps that large likely threw the weights where every unit is dead or saturated: try a smaller one\n";
+  out << line.str();
+  return true;
 }
 
 void finish_epoch(Network& network, const Dataset& validation, EpochRecord record, float learning_rate,

@@ -113,6 +113,13 @@ struct FullBatchSettings {
 History train_full_batch(Network& network, const Dataset& train, const Dataset& validation,
                          const FullBatchSettings& settings, Progress* progress = nullptr);
 
+/// After a run that ended without diverging: if its validation accuracy is no
+/// better than twice chance (2/K), writes one warning line to `out` saying the
+/// network did not learn and the likely reason (a learning rate far too large:
+/// the weights jumped to where every unit is dead or saturated). Returns
+/// whether it warned.
+bool warn_if_not_learned(const History& history, float learning_rate, std::size_t classes, std::ostream& out);
+
 /// Wall-clock seconds since a start point, as a double.
 double seconds_since(std::chrono::steady_clock::time_point start);
 

@@ -1,5 +1,8 @@
 // Your answers to chapter 8's exercises. Replace each throw with your code, then
-// run: ctest --test-dir build -L exercise
+// build and test them in a build of your own, which links this workspace (build/
+// links the reference solutions, so there every exercise passes whatever you write):
+//   cmake -S . -B mybuild -DBOOK_RUN_CHAPTERS=OFF && cmake --build mybuild -j2
+//   ctest --test-dir mybuild -L '^ch08$' -L exercise --output-on-failure
 #include "ch08.hpp"
 
 #include "exercise.hpp"
