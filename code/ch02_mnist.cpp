@@ -60,16 +60,6 @@ std::size_t total(const std::vector<std::size_t>& counts) {
   return std::accumulate(counts.begin(), counts.end(), std::size_t{0});
 }
 
-// A count with a comma between thousands, as the prose writes numbers: "60,000".
-std::string with_thousands(std::size_t count) {
-  const std::string digits = std::to_string(count);
-  std::string text;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
-    text += digits[i];
-  }
-  return text;
-}
 
 //! [nearest-mean]
 // The nearest-class-mean classifier: image x gets the class k whose mean m_k is
@@ -150,8 +140,8 @@ void histogram_figure(const figures::Report& report, const std::vector<std::size
                    << "set style fill solid 0.8 border -1\nset boxwidth 0.9\n"
                    << "set key outside top center horizontal\n"
                    << "set xlabel '" << classes.noun << "'\nset ylabel 'share of the set (%)'\nset yrange [0:*]\n"
-                   << "plot '-' using 2:xtic(1) title 'training (" << with_thousands(total(train))
-                   << " images)', '-' using 2 title 'test (" << with_thousands(total(test)) << " images)'\n";
+                   << "plot '-' using 2:xtic(1) title 'training (" << figures::with_thousands(total(train))
+                   << " images)', '-' using 2 title 'test (" << figures::with_thousands(total(test)) << " images)'\n";
   auto shares = [&classes](const std::vector<std::size_t>& counts) {
     const auto all = static_cast<double>(total(counts));
     std::vector<std::pair<std::string, double>> rows;  // the class's name, quoted for gnuplot, and its share
@@ -189,9 +179,9 @@ int main(int argc, char** argv) {
     for (std::size_t k = 0; k < nn::kClasses; ++k) {
       std::cout << std::setw(12) << classes.names[k] << "  " << std::setw(6) << train_counts[k] << "  " << std::setw(6)
                 << test_counts[k] << '\n';
-      rows.push_back({classes.names[k], with_thousands(train_counts[k]), with_thousands(test_counts[k])});
+      rows.push_back({classes.names[k], figures::with_thousands(train_counts[k]), figures::with_thousands(test_counts[k])});
     }
-    rows.push_back({"all", with_thousands(train.size()), with_thousands(test.size())});
+    rows.push_back({"all", figures::with_thousands(train.size()), figures::with_thousands(test.size())});
     std::cout << "training split: " << split.train.size() << " to train on, " << split.validation.size()
               << " to validate\n";
     report.table("class_counts", {classes.noun, "training images", "test images"}, rows);
@@ -211,10 +201,10 @@ int main(int argc, char** argv) {
                  "shares from " + figures::fixed(100 * smallest_share, 1) + "% to " +
                      figures::fixed(100 * largest_share, 1) + "%; the largest gap between the sets " +
                      figures::fixed(100 * largest_gap, 2) + " points");
-    report.number("train_size", with_thousands(train.size()));
-    report.number("test_size", with_thousands(test.size()));
-    report.number("fit_size", with_thousands(split.train.size()));
-    report.number("validation_size", with_thousands(split.validation.size()));
+    report.number("train_size", figures::with_thousands(train.size()));
+    report.number("test_size", figures::with_thousands(test.size()));
+    report.number("fit_size", figures::with_thousands(split.train.size()));
+    report.number("validation_size", figures::with_thousands(split.validation.size()));
 
     std::vector<std::size_t> first_hundred(100);
     for (std::size_t i = 0; i < first_hundred.size(); ++i) first_hundred[i] = i;
@@ -246,8 +236,8 @@ int main(int argc, char** argv) {
                  figures::fixed(100 * baseline.overall, 1) + "% of the test images right");
 
     const FrameSurvey frames = survey_frames(train);
-    report.number("frames_larger_than_20", with_thousands(frames.larger_than_20));
-    report.number("frames_longer_side_20", with_thousands(frames.longer_side_20));
+    report.number("frames_larger_than_20", figures::with_thousands(frames.larger_than_20));
+    report.number("frames_longer_side_20", figures::with_thousands(frames.longer_side_20));
     report.number("frames_farthest_centre", figures::fixed(frames.farthest_centre_of_mass, 1));
     // Worded from the numbers, not checked: another data set (Fashion-MNIST) is
     // framed otherwise, and the program must still run on it.

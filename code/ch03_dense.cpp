@@ -152,16 +152,6 @@ std::pair<double, double> pixel_moments(ConstTensorView images) {
   return {sum / n, sum_of_squares / n};
 }
 
-// A count with a comma between thousands, as the prose writes numbers: "1,000".
-std::string with_thousands(std::size_t count) {
-  const std::string digits = std::to_string(count);
-  std::string text;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
-    text += digits[i];
-  }
-  return text;
-}
 
 // A spread as the table and the prose print it: three decimals, or scientific
 // notation when three decimals would show only zeros.
@@ -180,7 +170,7 @@ void spread_figure(const figures::Report& report, const std::vector<Run>& relu, 
   // labels are read at the size they are drawn.
   figures::Figure figure(report.figure_path("spread.svg"), 720, 820);
   Gnuplot& gp = figure.gnuplot();
-  gp << "set multiplot layout 2,1 title 'std of the pre-activations z = x W + b, " << with_thousands(images)
+  gp << "set multiplot layout 2,1 title 'std of the pre-activations z = x W + b, " << figures::with_thousands(images)
      << " MNIST images, layers of " << width << " units'\n"
      << "set logscale y\nset format y '10^{%L}'\nset xlabel 'layer'\nset ylabel 'standard deviation of z'\n"
      << "set xtics 1\nset xrange [0.7:" << relu.front().spread.size() + 0.3 << "]\nset key bottom left\n";
@@ -295,7 +285,7 @@ int main(int argc, char** argv) {
     auto predicted_first = [&](nn::Init init) {
       return std::sqrt(inputs * nn::init_variance(init, train.images.cols(), units) * pixel_mean_square);
     };
-    report.number("images", with_thousands(count));
+    report.number("images", figures::with_thousands(count));
     report.number("layers", std::to_string(depth));
     report.number("width", std::to_string(units));
     report.number("pixel_mean", figures::fixed(pixel_mean, 3));

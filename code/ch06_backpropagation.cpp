@@ -29,14 +29,6 @@ DoubleTensor to_double(nn::ConstTensorView t) {
   return result;
 }
 
-std::string with_thousands(std::size_t n) {
-  std::string digits = std::to_string(n), result;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) result += ',';
-    result += digits[i];
-  }
-  return result;
-}
 
 // The network as Graphviz draws it: solid arrows carry the forward pass, each
 // labelled with the tensor and its shape; dashed arrows carry its gradient back.
@@ -56,7 +48,7 @@ std::string network_dot(const nn::Network& network) {
       ++dense_index;
       label = "Dense " + std::to_string(dense_index) + "\\nW " + nn::shape_string(dense->weight.view()) + ", b 1×" +
               std::to_string(dense->outputs()) + "\\n" +
-              with_thousands(dense->weight.size() + dense->bias.size()) + " parameters";
+              figures::with_thousands(dense->weight.size() + dense->bias.size()) + " parameters";
     } else {
       label = nn::to_string(std::get<nn::Activation>(network.layers[l]).kind);
       dot << "  " << node << " [fillcolor=\"#fbe3cf\", color=\"#e3761c\", fontcolor=\"#7a3a05\"];\n";
@@ -213,14 +205,14 @@ int main(int argc, char** argv) {
     std::string name = std::to_string(widths[0]);
     for (std::size_t i = 1; i < widths.size(); ++i) name += "-" + std::to_string(widths[i]);
     name += " " + nn::to_string(activation) + " network";
-    std::cout << name << ", " << count << " images, " << with_thousands(nn::parameter_count(network))
+    std::cout << name << ", " << count << " images, " << figures::with_thousands(nn::parameter_count(network))
               << " parameters, checked in " << figures::fixed(seconds, 2) << " s:\n";
     std::vector<std::vector<std::string>> rows;
     double worst = 0;
     for (const auto& check : checks) {
       std::cout << "  " << check.name << " (" << check.count << " values): relative error "
                 << figures::scientific(check.relative_error, 1) << '\n';
-      rows.push_back({check.name, with_thousands(check.count), figures::scientific(check.relative_error, 1)});
+      rows.push_back({check.name, figures::with_thousands(check.count), figures::scientific(check.relative_error, 1)});
       worst = std::max(worst, check.relative_error);
     }
     checked.forward(x);
@@ -239,7 +231,7 @@ int main(int argc, char** argv) {
 
     report.table("checks", {"parameter tensor", "values", "relative error"}, rows);
     report.number("network", name);
-    report.number("parameters", with_thousands(nn::parameter_count(network)));
+    report.number("parameters", figures::with_thousands(nn::parameter_count(network)));
     report.number("images", std::to_string(count));
     report.number("epsilon", figures::scientific(epsilon, 0));
     report.number("worst_error", figures::scientific(worst, 0));

@@ -70,10 +70,10 @@ int main(int argc, char** argv) {
     report.number("learning_rate", figures::fixed(settings.learning_rate, 2));
     report.number("widths", nn::widths_string(network));
     report.number("hidden", std::to_string(network_flags.hidden));
-    report.number("train_size", nn::with_thousands(data.train.size()));
-    report.number("validation_size", nn::with_thousands(data.validation.size()));
-    report.number("test_size", nn::with_thousands(data.test.size()));
-    report.number("hidden_floats", nn::with_thousands(data.train.size() * network_flags.hidden));
+    report.number("train_size", figures::with_thousands(data.train.size()));
+    report.number("validation_size", figures::with_thousands(data.validation.size()));
+    report.number("test_size", figures::with_thousands(data.test.size()));
+    report.number("hidden_floats", figures::with_thousands(data.train.size() * network_flags.hidden));
     report.number("initial_loss", figures::fixed(start.train_loss, 3));
     report.number("final_loss", figures::fixed(last.train_loss, 3));
     report.number("final_validation_loss", figures::fixed(last.validation.loss, 3));

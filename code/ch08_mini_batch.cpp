@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
     }
     std::vector<std::vector<std::string>> rows;
     for (const SweepPoint& p : sweep)
-      rows.push_back({std::to_string(p.batch_size), nn::with_thousands(p.fixed.updates),
+      rows.push_back({std::to_string(p.batch_size), figures::with_thousands(p.fixed.updates),
                       figures::fixed(100 * p.fixed.validation.accuracy, 2), figures::fixed(p.scaled_rate, 3),
                       figures::fixed(100 * p.scaled.validation.accuracy, 2), figures::fixed(p.fixed.seconds, 2)});
     report.table("sweep", {"batch size B", "updates", "validation accuracy at η fixed (%)", "scaled η",

@@ -54,11 +54,11 @@ void draw_losses(const figures::Report& report, const std::vector<float>& losses
   const auto step = static_cast<std::size_t>(magnitude * (raw >= 5 * magnitude ? 5 : raw >= 2 * magnitude ? 2 : 1));
   figure.gnuplot() << "set xtics (";
   for (std::size_t x = 0; x <= losses.size(); x += step)
-    figure.gnuplot() << (x ? ", " : "") << "'" << nn::with_thousands(x) << "' " << x;
+    figure.gnuplot() << (x ? ", " : "") << "'" << figures::with_thousands(x) << "' " << x;
   figure.gnuplot() << ")\n"
                    << "plot '-' with points pointtype 7 pointsize 0.35 linecolor rgb '#8fb3dd' notitle, "
                    << "'-' with lines linewidth 3 linecolor rgb '#e3761c' title 'moving average of the last "
-                   << nn::with_thousands(window) << "', "
+                   << figures::with_thousands(window) << "', "
                    << "NaN with points pointtype 7 pointsize 1.2 linecolor rgb '#8fb3dd' "
                    << "title 'loss of each update (every 5th drawn)'\n";
   figure.gnuplot().send1d(noisy);
@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
     if (nn::stop_requested()) {  // Ctrl-C: keep the losses of the updates made
       if (losses.empty()) throw nn::Interrupted("stopped before the first update; nothing to keep");
       draw_losses(report, losses, std::min(window, losses.size()), loss_floor(losses));
-      throw nn::Interrupted("the losses of the " + nn::with_thousands(losses.size()) + " updates made are in " +
+      throw nn::Interrupted("the losses of the " + figures::with_thousands(losses.size()) + " updates made are in " +
                             report.figure_path("losses.png").string());
     }
     nn::warn_if_not_learned(history, settings.learning_rate, nn::kClasses, std::cerr);
@@ -108,13 +108,13 @@ int main(int argc, char** argv) {
               << " updates, " << figures::fixed(rate, 0) << " updates/s\n";
     report.number("epochs", std::to_string(settings.epochs));
     report.number("learning_rate", figures::fixed(settings.learning_rate, 3));
-    report.number("updates", nn::with_thousands(last.updates));
+    report.number("updates", figures::with_thousands(last.updates));
     report.number("seconds", figures::fixed(last.seconds, 2));
-    report.number("updates_per_second", nn::with_thousands(static_cast<std::size_t>(rate)));
+    report.number("updates_per_second", figures::with_thousands(static_cast<std::size_t>(rate)));
     report.number("microseconds_per_update", figures::fixed(1e6 / rate, 1));
     report.number("validation_accuracy", figures::fixed(100 * last.validation.accuracy, 2));
     report.number("test_accuracy", figures::fixed(100 * test.accuracy, 2));
-    report.number("window", nn::with_thousands(window));
+    report.number("window", figures::with_thousands(window));
     const auto pixels = data.train.images.values();
     const auto zero_pixels = std::count(pixels.begin(), pixels.end(), 0.0f);  // rows the fused step skips
     report.number("zero_pixels", figures::fixed(100.0 * static_cast<double>(zero_pixels) / pixels.size(), 0));
@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
                      "% of all updates; in " + std::to_string(tenths_with_misses) + " of the 10 tenths of the epoch");
     report.claim("the moving average falls over the epoch, to less than half its first value",
                  smooth.back() < first_average / 2,
-                 figures::fixed(first_average, 3) + " over the first " + nn::with_thousands(window) + " updates, " +
+                 figures::fixed(first_average, 3) + " over the first " + figures::with_thousands(window) + " updates, " +
                      figures::fixed(smooth.back(), 3) + " over the last");
     draw_losses(report, losses, window, floor);
     report.finish();

@@ -335,11 +335,11 @@ int main(int argc, char** argv) {
       const nn::EpochRecord& last = v.history.back();
       const double per_image = 1e6 * last.seconds / static_cast<double>(last.epoch * data.train.size());
       const double per_update = 1e6 * last.seconds / static_cast<double>(last.updates);
-      rows.push_back({v.name, figures::fixed(v.learning_rate, 3), nn::with_thousands(last.updates),
+      rows.push_back({v.name, figures::fixed(v.learning_rate, 3), figures::with_thousands(last.updates),
                       figures::fixed(100 * last.validation.accuracy, 2), figures::fixed(100 * v.test.accuracy, 2)});
       timing_rows.push_back({v.name, figures::fixed(last.seconds, 1),
                              figures::fixed(last.seconds / static_cast<double>(last.epoch), 2),
-                             per_update >= 100 ? nn::with_thousands(static_cast<std::size_t>(per_update + 0.5))
+                             per_update >= 100 ? figures::with_thousands(static_cast<std::size_t>(per_update + 0.5))
                                                : figures::fixed(per_update, 1),
                              figures::fixed(per_image, 1)});
       std::cout << v.name << ", η " << v.learning_rate << ": test accuracy " << figures::fixed(100 * v.test.accuracy, 2)
@@ -375,8 +375,8 @@ int main(int argc, char** argv) {
     report.number("widths", nn::widths_string(start));
     report.number("batch_size", std::to_string(budget.batch_size));
     report.number("decay", figures::fixed(budget.decay, 2));
-    report.number("train_size", nn::with_thousands(data.train.size()));
-    report.number("test_size", nn::with_thousands(data.test.size()));
+    report.number("train_size", figures::with_thousands(data.train.size()));
+    report.number("test_size", figures::with_thousands(data.test.size()));
     report.number("runs", std::to_string(budget.full_batch_rates.size() + budget.mini_batch_rates.size() +
                                          budget.stochastic_rates.size()));
     report.number("run_seconds", figures::fixed(run_seconds, 0));
@@ -384,7 +384,7 @@ int main(int argc, char** argv) {
     report.number("best_test_accuracy", figures::fixed(100 * best.test.accuracy, 2));
     report.number("best_seconds", figures::fixed(best.history.back().seconds, 1));
     report.number("best_errors", std::to_string(mistakes.size()));
-    report.number("model_bytes", nn::with_thousands(std::filesystem::file_size(model_path)));
+    report.number("model_bytes", figures::with_thousands(std::filesystem::file_size(model_path)));
     const char* keys[3] = {"full", "mini", "stochastic"};
     std::vector<double> per_image(3);
     for (std::size_t v = 0; v < 3; ++v) {
@@ -396,7 +396,7 @@ int main(int argc, char** argv) {
       report.number(key + "_test_accuracy", figures::fixed(100 * variant.test.accuracy, 2));
       report.number(key + "_validation_accuracy", figures::fixed(100 * last.validation.accuracy, 2));
       report.number(key + "_seconds", figures::fixed(last.seconds, 1));
-      report.number(key + "_updates", nn::with_thousands(last.updates));
+      report.number(key + "_updates", figures::with_thousands(last.updates));
       report.number(key + "_per_image", figures::fixed(per_image[v], 1));
       report.number(key + "_per_update", figures::scientific(last.seconds / static_cast<double>(last.updates), 1));
       // Where the chosen rate sits in its grid, in words: a rate at an edge may not be the best there is.

@@ -47,15 +47,6 @@ std::string widths_string(const Network& network) {
   return widths;
 }
 
-std::string with_thousands(std::size_t n) {
-  const std::string digits = std::to_string(n);
-  std::string grouped;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
-    grouped += digits[i];
-  }
-  return grouped;
-}
 
 void draw_history(const figures::Report& report, const std::string& name, const History& history) {
   std::vector<std::pair<double, double>> train_loss, validation_loss, accuracy;

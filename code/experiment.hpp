@@ -43,7 +43,5 @@ EpochRecord initial_record(Network& network, const Dataset& train, const Dataset
 /// The layer widths of a network, "784-128-10".
 std::string widths_string(const Network& network);
 
-/// A count with a comma between thousands, as the book prints them: 50,000.
-std::string with_thousands(std::size_t n);
 
 }  // namespace nn

@@ -79,6 +79,16 @@ void Report::finish() const {
 
 fs::path Report::figure_path(const std::string& name) const { return out_dir_ / (chapter_ + "_" + name); }
 
+std::string with_thousands(std::size_t count) {
+  const std::string digits = std::to_string(count);
+  std::string text;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
+    text += digits[i];
+  }
+  return text;
+}
+
 std::string fixed(double value, int digits) {
   std::ostringstream text;
   text << std::fixed << std::setprecision(digits) << value;

@@ -60,6 +60,9 @@ struct ClaimFailed : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A count with a comma between thousands, as the prose writes numbers: "60,000".
+std::string with_thousands(std::size_t count);
+
 /// A float with `digits` digits after the point, as the book prints numbers.
 std::string fixed(double value, int digits);
 
