@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -365,7 +366,49 @@ int main(int argc, char** argv) {
 
   // Cases that only one program has: a value that parses but that its data rules out.
   const std::string name = program.filename().string();
-  if (name == "ch02_mnist") expect(program, with({"--validation=60000"}), scratch, usage, {"--validation"});
+  // --validation follows one rule everywhere: all but one of the training images at most.
+  for (const Flag& flag : flags)
+    if (flag.name == "validation")
+      expect(program, with({"--validation=60000"}), scratch, usage, {"--validation", "59999"});
+
+  // A path given without its flag: the program takes no positional arguments.
+  expect(program, with({"/usr/share/datasets/fashion-mnist"}), scratch, usage, {"positional", "--data PATH"});
+
+  // A model file that is not a model of the book's is never replaced, and that
+  // is found before any training.
+  if (name == "ch10_compare") {
+    const fs::path notes = scratch / "notes.txt";
+    test_files::write(notes, {'m', 'y', ' ', 'n', 'o', 't', 'e', 's'});
+    expect(program, with({"--model=" + notes.string()}), scratch, failure, {notes.string(), "not a model file"});
+    if (slurp(notes) != "my notes") {
+      ++failures;
+      std::cout << "FAIL  ch10_compare --model=notes.txt changed the file\n";
+    }
+  }
+
+  // An output folder with every character a shell or gnuplot might take for
+  // code: the program must draw its figures there, run nothing, and say nothing
+  // on stderr. Chapter 4's program draws figures and needs no data, so it stands
+  // for all of them (they share Figure and Flags).
+  if (name == "ch04_activations") {
+    const fs::path odd = scratch / "a b'c\"d;e$(touch PWNED)\\f\ng ü";
+    const Outcome outcome = run(program, {"--out=" + odd.string()}, scratch);
+    std::size_t figures_drawn = 0;
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(odd, error)) figures_drawn += entry.path().extension() == ".svg";
+    const bool ran_code = fs::exists("PWNED") || fs::exists(scratch / "PWNED") || fs::exists(odd / "PWNED");
+    if (outcome.status == 0 && outcome.stderr_lines.empty() && figures_drawn > 0 && !ran_code) {
+      ++passes;
+      std::cout << "ok    ch04_activations --out with quotes, ;, $( ), a backslash, a newline and ü: "
+                << figures_drawn << " figures drawn, nothing run, nothing on stderr\n";
+    } else {
+      ++failures;
+      std::cout << "FAIL  ch04_activations --out with odd characters: status " << outcome.status << ", "
+                << outcome.stderr_lines.size() << " stderr lines, " << figures_drawn << " figures"
+                << (ran_code ? ", and a command in the path RAN" : "") << '\n';
+      for (const auto& line : outcome.stderr_lines) std::cout << "      stderr: " << line << '\n';
+    }
+  }
 
   if (writes_out) {
     const fs::path a_file = scratch / "a-file";
@@ -393,6 +436,15 @@ int main(int argc, char** argv) {
     test_files::write(a_file, {1, 2, 3});
     expect(program, with({"--data=" + missing.string()}), scratch, failure, {missing.string()});
     expect(program, with({"--data=" + a_file.string()}), scratch, failure, {a_file.string(), "not a directory"});
+    {  // A FIFO where a data file belongs: refused at once, never read (it would block).
+      const fs::path pipes = scratch / "fifos";
+      write_data(pipes);
+      for_both_splits([&](const std::string& split) {
+        fs::remove(pipes / (split + "-images-idx3-ubyte"));
+        mkfifo((pipes / (split + "-images-idx3-ubyte")).c_str(), 0600);
+      });
+      expect(program, with({"--data=" + pipes.string()}), scratch, failure, {"-images-idx3-ubyte", "not a regular file"});
+    }
     fs::create_directories(scratch / "empty");
     expect(program, with({"--data=" + (scratch / "empty").string()}), scratch, failure,
            {(scratch / "empty").string(), "-images-idx3-ubyte"});
