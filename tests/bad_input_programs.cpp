@@ -49,11 +49,9 @@ std::string slurp(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Runs program with args, stdout to /dev/null, stderr to a file; kills it after
-// a minute, which no bad input should ever need.
-Outcome run(const fs::path& program, const std::vector<std::string>& args, const fs::path& scratch,
-            std::string* stdout_text = nullptr) {
-  const fs::path err = scratch / "stderr.txt", out = scratch / "stdout.txt";
+// Starts program with args, stdin from /dev/null, stdout and stderr to files;
+// returns its pid, or -1 if it could not be started.
+pid_t start(const fs::path& program, const std::vector<std::string>& args, const fs::path& out, const fs::path& err) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -62,15 +60,25 @@ Outcome run(const fs::path& program, const std::vector<std::string>& args, const
   std::vector<std::string> argv_strings{program.string()};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
-  for (auto& s : argv_strings) argv.push_back(s.data());
+  for (auto& a : argv_strings) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
+  const bool started = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ) == 0;
+  posix_spawn_file_actions_destroy(&actions);
+  return started ? pid : -1;
+}
+
+// Runs program with args, stdout and stderr to files; kills it after
+// a minute, which no bad input should ever need.
+Outcome run(const fs::path& program, const std::vector<std::string>& args, const fs::path& scratch,
+            std::string* stdout_text = nullptr) {
+  const fs::path err = scratch / "stderr.txt", out = scratch / "stdout.txt";
   Outcome outcome;
-  if (posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ) != 0) {
+  const pid_t pid = start(program, args, out, err);
+  if (pid < 0) {
     outcome.how = "could not be started";
     return outcome;
   }
-  posix_spawn_file_actions_destroy(&actions);
   int wstatus = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (waitpid(pid, &wstatus, WNOHANG) == 0) {
@@ -129,30 +137,20 @@ void expect(const fs::path& program, const std::vector<std::string>& args, const
 void expect_interrupt(const fs::path& program, const std::vector<std::string>& args, const fs::path& scratch,
                       const fs::path& out, std::size_t epoch_lines) {
   const fs::path err = scratch / "stderr.txt", log = scratch / "stdout.txt";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> argv_strings{program.string()};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_strings) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::string command = program.filename().string() + " (Ctrl-C once " + std::to_string(epoch_lines) + " epoch line(s) are out)";
+  std::string command = program.filename().string() + " (Ctrl-C once " + std::to_string(epoch_lines) +
+                        " epoch line(s) are out)";
   auto epochs_done = [&] {
     const std::string text = slurp(log);
     std::size_t count = 0;
     for (std::size_t at = text.find(" epoch "); at != std::string::npos; at = text.find(" epoch ", at + 1)) ++count;
     return count;
   };
-  pid_t pid = 0;
-  if (posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ) != 0) {
+  const pid_t pid = start(program, args, log, err);
+  if (pid < 0) {
     ++failures;
     std::cout << "FAIL  " << command << ": could not be started\n";
     return;
   }
-  posix_spawn_file_actions_destroy(&actions);
   int wstatus = 0;
   bool exited = false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);

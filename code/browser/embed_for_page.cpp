@@ -68,17 +68,6 @@ std::string quoted(const std::string& text) {
   return out + "\"";
 }
 
-// 1000 as "1,000": the book's thousands separator.
-std::string grouped(std::size_t value) {
-  const std::string digits = std::to_string(value);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream file(path, std::ios::binary);
   file << text;
@@ -206,7 +195,7 @@ void measure_placement(const std::string& out_dir, const std::vector<std::string
 
   figures::Report report(out_dir, "try_it");
   report.table("placement",
-               {"each of the first " + grouped(count) + " test images drawn", "read right, preprocessed like MNIST",
+               {"each of the first " + figures::with_thousands(count) + " test images drawn", "read right, preprocessed like MNIST",
                 "read right, the canvas only shrunk"},
                rows);
   const std::size_t corner = placements.size() - 1;
@@ -214,11 +203,11 @@ void measure_placement(const std::string& out_dir, const std::vector<std::string
                "without it (by more than 30 points)",
                prepared_right[corner] > shrunk_right[corner] + 3 * count / 10,
                percent(prepared_right[corner]) + " against " + percent(shrunk_right[corner]) + " of " +
-                   grouped(count) + " test images");
+                   figures::with_thousands(count) + " test images");
   report.claim("Without the preprocessing, a digit drawn small in a corner is read right less often than one that "
                "fills the box (by more than 30 points)",
                shrunk_right[0] > shrunk_right[corner] + 3 * count / 10,
-               percent(shrunk_right[0]) + " against " + percent(shrunk_right[corner]) + " of " + grouped(count) + " test images");
+               percent(shrunk_right[0]) + " against " + percent(shrunk_right[corner]) + " of " + figures::with_thousands(count) + " test images");
   const auto [fewest, most] = std::minmax_element(prepared_right.begin(), prepared_right.end());
   report.claim("With MNIST's preprocessing, where and how big a digit is drawn hardly matters: the three placements "
                "are read right within 2 points of each other",
