@@ -95,6 +95,9 @@ int main(int argc, char** argv) {
   return nn::run_program(argc, argv, "chapter 10, the trained network classifies your pictures", options, [&] {
     if (pictures.empty() && data_flags.data_dir.empty())
       throw nn::UsageError("nothing to classify: give --image PATH (PNG, PGM or IDX) or --data FOLDER");
+    // The data first, then the model: each complaint names what the user gave.
+    const nn::Dataset test =
+        data_flags.data_dir.empty() ? nn::Dataset{} : nn::load_split(data_flags.data_dir, nn::Split::test);
     nn::Network network = nn::load_model(model_path);
     if (network.inputs() != kSide * kSide)
       throw nn::ModelFileError(model_path.string() + ": the network takes " + std::to_string(network.inputs()) +
@@ -144,7 +147,6 @@ int main(int argc, char** argv) {
     }
 
     if (!data_flags.data_dir.empty()) {
-      const nn::Dataset test = nn::load_split(data_flags.data_dir, nn::Split::test);
       nn::require_shape(network, test.images.cols(), nn::kClasses, model_path.string());
       const std::vector<std::uint8_t> predicted = nn::predict(network, test.images);
       std::size_t right = 0;
