@@ -11,7 +11,7 @@ TEST_CASE("a tiny network learns a separable problem to 100%", "[training]") {
   const nn::Dataset data = training_data::four_corners(40);
   nn::Rng rng(1);
   nn::Network network = nn::make_mlp({4, 8, 10}, nn::ActivationKind::relu, nn::Init::he, rng);
-  const nn::History history = nn::train_full_batch(network, data, data, {300, 0.5f});
+  const nn::History history = nn::train_full_batch(network, data, data, {.epochs = 300, .learning_rate = 0.5f});
   CHECK(history.size() == 300);
   CHECK(history.back().validation.accuracy == 1.0);
   CHECK(history.back().train_loss < history.front().train_loss / 10);

@@ -43,7 +43,7 @@ TEST_CASE("the last, partial batch is trained on too", "[minibatch]") {
   const nn::Dataset data = training_data::four_corners(10);
   nn::Rng rng(1);
   nn::Network network = nn::make_mlp({4, 5, 10}, nn::ActivationKind::relu, nn::Init::he, rng);
-  const nn::History history = nn::train_mini_batch(network, data, data, {2, 4, 0.1f, 1});
+  const nn::History history = nn::train_mini_batch(network, data, data, {.epochs = 2, .batch_size = 4, .learning_rate = 0.1f, .seed = 1});
   CHECK(history[0].updates == 3);  // batches of 4, 4 and 2
   CHECK(history[1].updates == 6);
 }
@@ -53,7 +53,7 @@ TEST_CASE("mini-batch with batch size 1 equals stochastic descent exactly", "[mi
   nn::Rng rng_a(7), rng_b(7);
   nn::Network a = nn::make_mlp({4, 6, 5, 10}, nn::ActivationKind::relu, nn::Init::he, rng_a);
   nn::Network b = nn::make_mlp({4, 6, 5, 10}, nn::ActivationKind::relu, nn::Init::he, rng_b);
-  const nn::History by_batches = nn::train_mini_batch(a, data, data, {2, 1, 0.05f, 11});
+  const nn::History by_batches = nn::train_mini_batch(a, data, data, {.epochs = 2, .batch_size = 1, .learning_rate = 0.05f, .seed = 11});
   const nn::History by_samples = nn::train_stochastic(b, data, data, {2, 0.05f, 11, true});
   CHECK(parameters_of(a) == parameters_of(b));
   CHECK(by_batches.back().train_loss == by_samples.back().train_loss);
@@ -64,6 +64,6 @@ TEST_CASE("mini-batch descent learns the separable problem", "[minibatch]") {
   const nn::Dataset data = training_data::four_corners(64);
   nn::Rng rng(2);
   nn::Network network = nn::make_mlp({4, 8, 10}, nn::ActivationKind::relu, nn::Init::he, rng);
-  const nn::History history = nn::train_mini_batch(network, data, data, {40, 8, 0.2f, 3});
+  const nn::History history = nn::train_mini_batch(network, data, data, {.epochs = 40, .batch_size = 8, .learning_rate = 0.2f, .seed = 3});
   CHECK(history.back().validation.accuracy == 1.0);
 }

@@ -36,7 +36,7 @@ TEST_CASE("stochastic descent records one loss per update and learns", "[stochas
   nn::Rng rng(4);
   nn::Network network = nn::make_mlp({4, 8, 10}, nn::ActivationKind::relu, nn::Init::he, rng);
   std::vector<float> losses;
-  const nn::History history = nn::train_stochastic(network, data, data, {30, 0.05f, 5, true}, nullptr, &losses);
+  const nn::History history = nn::train_stochastic(network, data, data, {.epochs = 30, .learning_rate = 0.05f, .seed = 5, .shuffle = true}, nullptr, &losses);
   CHECK(losses.size() == 30 * 40);
   CHECK(history.back().updates == 30 * 40);
   CHECK(history.back().validation.accuracy == 1.0);
@@ -48,8 +48,8 @@ TEST_CASE("in file order, stochastic descent visits the images as they come", "[
   nn::Rng rng_a(8), rng_b(8);
   nn::Network a = nn::make_mlp({4, 5, 10}, nn::ActivationKind::tanh, nn::Init::xavier, rng_a);
   nn::Network b = nn::make_mlp({4, 5, 10}, nn::ActivationKind::tanh, nn::Init::xavier, rng_b);
-  nn::train_stochastic(a, data, data, {1, 0.1f, 1, false});
-  nn::train_stochastic(b, data, data, {1, 0.1f, 999, false});
+  nn::train_stochastic(a, data, data, {.epochs = 1, .learning_rate = 0.1f, .seed = 1, .shuffle = false});
+  nn::train_stochastic(b, data, data, {.epochs = 1, .learning_rate = 0.1f, .seed = 999, .shuffle = false});
   const auto& wa = std::get<nn::Dense>(a.layers[0]).weight;
   const auto& wb = std::get<nn::Dense>(b.layers[0]).weight;
   CHECK(std::equal(wa.values().begin(), wa.values().end(), wb.values().begin()));
