@@ -5,7 +5,7 @@
 
 namespace nn {
 
-std::string to_string(ActivationKind kind) {
+std::string activation_name(ActivationKind kind) {
   switch (kind) {
     case ActivationKind::relu: return "relu";
     case ActivationKind::sigmoid: return "sigmoid";
@@ -16,7 +16,7 @@ std::string to_string(ActivationKind kind) {
 
 ActivationKind parse_activation(const std::string& name) {
   for (ActivationKind kind : {ActivationKind::relu, ActivationKind::sigmoid, ActivationKind::tanh})
-    if (to_string(kind) == name) return kind;
+    if (activation_name(kind) == name) return kind;
   throw std::invalid_argument("activation '" + name + "'; expected relu, sigmoid or tanh");
 }
 

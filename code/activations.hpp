@@ -42,8 +42,8 @@ Real tanh_derivative_from_output(Real a) { return Real{1} - a * a; }
 enum class ActivationKind { relu, sigmoid, tanh };
 
 /// "relu", "sigmoid" or "tanh".
-std::string to_string(ActivationKind kind);
-/// Parses a name as to_string writes it; throws std::invalid_argument otherwise.
+std::string activation_name(ActivationKind kind);
+/// Parses a name as activation_name writes it; throws std::invalid_argument otherwise.
 ActivationKind parse_activation(const std::string& name);
 
 /// An element-wise activation layer. It has no parameters.

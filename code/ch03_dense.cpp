@@ -262,7 +262,7 @@ int main(int argc, char** argv) {
       for (const Scheme& scheme : {he, xavier, small}) {
         nn::Rng rng(seed);
         Run run{scheme.name, preactivation_spread(images, scheme, activation, depth, units, rng).spread};
-        std::cout << nn::to_string(activation) << ", " << scheme.name << ":";
+        std::cout << nn::activation_name(activation) << ", " << scheme.name << ":";
         for (double s : run.spread) std::cout << ' ' << figures::scientific(s, 2);
         std::cout << '\n';
         (activation == nn::ActivationKind::relu ? relu_runs : tanh_runs).push_back(run);

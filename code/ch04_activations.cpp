@@ -2,6 +2,7 @@
 // against finite differences; what one hidden layer of sigmoids can draw that no
 // stack of linear layers can; how each way of writing the sigmoid and tanh
 // fares in float; and where He-initialised tanh layers settle.
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <iomanip>
@@ -9,6 +10,7 @@
 #include <numbers>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include <gnuplot-iostream.h>
 
@@ -37,16 +39,23 @@ const std::vector<Curve>& curves() {
   return all;
 }
 
+// The prose's minus sign, "−", in place of the hyphen a stream writes.
+std::string with_minus_sign(std::string text) {
+  return text.starts_with('-') ? "−" + text.substr(1) : text;
+}
+
 // A number as a person writes it: up to four significant digits, no trailing
 // zeros, powers of ten for the very small and the very large.
+
 std::string plain(double value) {
   if (std::isnan(value)) return "NaN";
   if (value == 0 || std::isinf(value) || (std::abs(value) >= 1e-3 && std::abs(value) < 1e4)) {
     std::ostringstream text;
     text << std::setprecision(4) << value;
-    return text.str() == "inf" ? "∞" : text.str();
+    if (std::isinf(value)) return value > 0 ? "∞" : "−∞";
+    return with_minus_sign(text.str());
   }
-  return figures::scientific(value, 2);
+  return with_minus_sign(figures::scientific(value, 2));
 }
 
 void print_table(const std::vector<double>& zs) {
@@ -214,7 +223,7 @@ void forms_of_the_formulas(figures::Report& report) {
                sigmoid_as_displayed(-100) == 0 && nn::sigmoid(-100.0f) > 0,
                "σ(−100) = " + plain(sigmoid_as_displayed(-100)) + " as displayed, " + plain(nn::sigmoid(-100.0f)) +
                    " by the library");
-  report.claim("e^z/(1+e^z) is NaN at z = 100", std::isnan(sigmoid_multiplied_through(100)),
+  report.claim("eᶻ/(1 + eᶻ) is NaN at z = 100", std::isnan(sigmoid_multiplied_through(100)),
                "it gave " + plain(sigmoid_multiplied_through(100)));
   report.claim("½(1+tanh(z/2)) loses σ(−20) entirely", sigmoid_from_tanh(-20) == 0,
                "it gave " + plain(sigmoid_from_tanh(-20)) + " for " + plain(exact_sigmoid(-20)));
@@ -273,8 +282,8 @@ void he_tanh_fixed_point(figures::Report& report, double tanh_flat) {
 
 //! [sum-of-steps]
 // One hidden layer of sigmoids with weights set by hand: hidden unit j is a
-// steep step up where the input x passes (j + 1)/P, and the output layer gives
-// it the height of that step, so the network draws a staircase of P = hidden + 1
+// steep step up where the input x passes (j + 1)/T, and the output layer gives
+// it the height of that step, so the network draws a staircase of T = hidden + 1
 // treads through the curve g (Nielsen, Neural Networks and Deep Learning,
 // chapter 4). x is B×1, one input per sample; so is the output.
 nn::Tensor staircase_network(const std::function<double(double)>& g, std::size_t hidden,
@@ -306,16 +315,35 @@ void staircase_figure(figures::Report& report) {
   for (std::size_t n = 0; n < points; ++n) x(n, 0) = static_cast<float>(n) / static_cast<float>(points - 1);
 
   // Without the activation, any stack of dense layers is one: out = x W + b, a
-  // straight line. The best one, by least squares, stands for all of them.
-  double mean_x = 0, mean_g = 0, covariance = 0, variance = 0;
-  for (std::size_t n = 0; n < points; ++n) mean_x += x(n, 0), mean_g += g(x(n, 0));
-  mean_x /= points, mean_g /= points;
-  for (std::size_t n = 0; n < points; ++n) {
-    covariance += (x(n, 0) - mean_x) * (g(x(n, 0)) - mean_g);
-    variance += (x(n, 0) - mean_x) * (x(n, 0) - mean_x);
+  // straight line. The best one here is the one whose largest distance from the
+  // curve is smallest (the minimax line), so that it stands for all of them. For
+  // a slope s the best intercept puts the line midway between the largest and
+  // smallest of r_n = g(x_n) − s·x_n, at distance (max r − min r)/2; that
+  // distance is convex in s, so a ternary search on s finds its minimum.
+  auto residual_range = [&](double s) {
+    double low = g(x(0, 0)) - s * x(0, 0), high = low;
+    for (std::size_t n = 1; n < points; ++n) {
+      const double r = g(x(n, 0)) - s * x(n, 0);
+      low = std::min(low, r), high = std::max(high, r);
+    }
+    return std::pair{low, high};
+  };
+  auto line_distance = [&](double s) {
+    const auto [low, high] = residual_range(s);
+    return (high - low) / 2;
+  };
+  double slope_low = -10, slope_high = 10;
+  for (int iteration = 0; iteration < 200; ++iteration) {
+    const double left = slope_low + (slope_high - slope_low) / 3, right = slope_high - (slope_high - slope_low) / 3;
+    if (line_distance(left) < line_distance(right))
+      slope_high = right;
+    else
+      slope_low = left;
   }
-  const double slope = covariance / variance;
-  auto line = [&](double v) { return mean_g + slope * (v - mean_x); };
+  const double slope = (slope_low + slope_high) / 2;
+  const auto [residual_low, residual_high] = residual_range(slope);
+  const double intercept = (residual_low + residual_high) / 2;
+  auto line = [&](double v) { return intercept + slope * v; };
 
   const std::vector<std::size_t> widths = {8, 32};
   std::vector<nn::Tensor> outputs;
@@ -341,7 +369,7 @@ void staircase_figure(figures::Report& report) {
                errors[1] < errors[0] && errors[0] < line_error,
                "largest distance " + figures::fixed(errors[1], 3) + " with " + std::to_string(widths[1]) + ", " +
                    figures::fixed(errors[0], 3) + " with " + std::to_string(widths[0]) + ", " +
-                   figures::fixed(line_error, 3) + " for the best line");
+                   figures::fixed(line_error, 3) + " for the best line (the minimax line)");
 
   std::vector<std::pair<double, double>> curve, best_line, few, many;
   for (std::size_t n = 0; n < points; ++n) {

@@ -24,6 +24,11 @@ void print_row(const std::string& name, nn::ConstDoubleView t) {
   std::cout << '\n';
 }
 
+// The prose's minus sign, "−", in place of the hyphen a stream writes.
+std::string with_minus_sign(std::string text) {
+  return text.starts_with('-') ? "−" + text.substr(1) : text;
+}
+
 //! [jacobian-check]
 // The long way round, for one sample: the softmax Jacobian J(k, j) = p_k (δ_kj − p_j)
 // times ∂L/∂p_k = −y_k / p_k. The fused backward says the product is p − y.
@@ -58,11 +63,11 @@ void worked_example(figures::Report& report) {
   std::cout << "  largest difference from the Jacobian route: " << figures::scientific(difference, 1) << '\n';
   for (std::size_t k = 0; k < 3; ++k) {
     report.number(std::string("p").append(std::to_string(k)), figures::fixed(p(0, k), 3));
-    report.number(std::string("dz").append(std::to_string(k)), figures::fixed(dz(0, k), 3));
+    report.number(std::string("dz").append(std::to_string(k)), with_minus_sign(figures::fixed(dz(0, k), 3)));
   }
   report.number("loss", figures::fixed(loss, 3));
-  // Exactly zero when every (−1/p_ℓ) · p_ℓ rounds to −1, as it usually does:
-  // then the long way computes the very same subtraction p_j − y_j.
+  // The long way divides p_ℓ (δ_ℓj − p_j) by p_ℓ again; that undoes itself to
+  // within a rounding or two, often exactly, so the routes agree to the last bits.
   report.number("jacobian_agreement",
                 difference == 0 ? "give the same numbers to the last bit: the largest difference is 0"
                                 : "agree to rounding: the largest difference is " +
@@ -76,10 +81,11 @@ void worked_example(figures::Report& report) {
 std::string show(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+∞" : "−∞";
-  if (value != 0 && (std::abs(value) < 1e-3 || std::abs(value) >= 1e4)) return figures::scientific(value, 1);
+  if (value != 0 && (std::abs(value) < 1e-3 || std::abs(value) >= 1e4))
+    return with_minus_sign(figures::scientific(value, 1));
   std::ostringstream text;
   text << std::setprecision(4) << value;
-  return text.str();
+  return with_minus_sign(text.str());
 }
 
 //! [unshifted]
@@ -170,21 +176,23 @@ void loss_figures(figures::Report& report) {
   const double ratio = cross_entropy_pull / squared_pull;
   std::cout << "\nat z_l = -8, the other logits 0: dL/dz_l = " << figures::fixed(cross_entropy_pull, 4)
             << " with cross-entropy, " << figures::scientific(squared_pull, 2) << " with the squared error\n";
-  report.number("wrong_logit", figures::fixed(losses.front().first, 0));
-  report.number("cross_entropy_pull", figures::fixed(cross_entropy_pull, 5));
-  report.number("squared_pull", figures::scientific(squared_pull, 1));
+  report.number("wrong_logit", with_minus_sign(figures::fixed(losses.front().first, 0)));
+  report.number("cross_entropy_pull", with_minus_sign(figures::fixed(cross_entropy_pull, 5)));
+  report.number("squared_pull", with_minus_sign(figures::scientific(squared_pull, 1)));
   report.number("pull_ratio", figures::scientific(ratio, 1));
   report.claim("the squared error's gradient, coded from the Jacobian, is right", worst_check < 1e-8,
                "largest difference from a central difference " + figures::scientific(worst_check, 1));
   report.claim("confidently wrong, cross-entropy pulls over a hundred times harder than the squared error",
-               ratio > 100, "at z_ℓ = −8: " + figures::fixed(cross_entropy_pull, 5) + " against " +
-                                figures::scientific(squared_pull, 1));
+               ratio > 100, "at z_ℓ = −8: " + with_minus_sign(figures::fixed(cross_entropy_pull, 5)) + " against " +
+                                with_minus_sign(figures::scientific(squared_pull, 1)));
 
   figures::Figure loss_figure(report.figure_path("loss.svg"), 760, 420);
   loss_figure.gnuplot() << "set xlabel 'logit z_ℓ of the true class (the other 9 logits are 0)'\n"
                         << "set ylabel 'loss L = -log p_ℓ'\nset y2label 'gradient dL/dz_ℓ = p_ℓ - 1'\n"
                         << "set yrange [0:*]\nset y2range [-1.05:0.05]\nset ytics nomirror\nset y2tics -1,0.25,0\n"
-                        << "set border 11\nset key right center\n"
+                        << "set border 11\n"
+                        // top, left of centre: above the falling loss, left of the rising gradient
+                        << "set key at graph 0.38, 0.97 center top\n"
                         << "plot '-' with lines linetype 1 title 'loss (left axis)', "
                         << "'-' axes x1y2 with lines linetype 2 dashtype 2 title 'gradient (right axis)'\n";
   loss_figure.gnuplot().send1d(losses);
@@ -292,8 +300,9 @@ void epsilon_figure(figures::Report& report, std::size_t batch, double scale) {
   report.number("check_batch", std::to_string(batch));
 
   // The two branches of the V, measured on the double curve: truncation right
-  // of ε = 10⁻², rounding left of 10⁻⁷; and the float curve's floor, where
-  // ε + z == z and both losses are equal.
+  // of ε = 10⁻², rounding left of 10⁻⁷; and the float curve's floor, where the
+  // change ε·|g| of the loss is below the spacing of floats near the loss, and
+  // both losses round to the same float.
   const double truncation_slope = log_log_slope(in_double, 1e-2, 1);
   const double rounding_slope = log_log_slope(in_double, 1e-13, 1e-7);
   bool float_flat = true;
@@ -316,12 +325,20 @@ void epsilon_figure(figures::Report& report, std::size_t batch, double scale) {
   std::cout << "  slopes of the double curve: " << figures::fixed(truncation_slope, 2) << " on the right, "
             << figures::fixed(rounding_slope, 2) << " on the left\n";
   report.number("truncation_slope", figures::fixed(truncation_slope, 1));
-  report.number("rounding_slope", figures::fixed(rounding_slope, 1));
+  report.number("rounding_slope", with_minus_sign(figures::fixed(rounding_slope, 1)));
   report.number("precision_gap", figures::scientific(precision_gap, 0));
   report.number("rounding_ratio", figures::scientific(rounding_ratio, 0));
+  // How far the measured ratio is from the unit roundoffs' 2²⁹, in words.
+  const double ratio_factor = std::max(rounding_ratio / std::ldexp(1.0, 29), std::ldexp(1.0, 29) / rounding_ratio);
+  report.number("rounding_ratio_agreement", ratio_factor <= 2    ? "within a factor of two of it"
+                                            : ratio_factor <= 3  ? "within a factor of three of it"
+                                            : ratio_factor <= 10 ? "within a factor of ten of it"
+                                                                 : "a factor " + figures::fixed(ratio_factor, 0) +
+                                                                       " away from it");
   report.claim("the error falls like ε² on the right (truncation) and grows like 1/ε on the left (rounding)",
                std::abs(truncation_slope - 2) < 0.2 && std::abs(rounding_slope + 1) < 0.2,
-               "slopes " + figures::fixed(truncation_slope, 2) + " and " + figures::fixed(rounding_slope, 2));
+               "slopes " + figures::fixed(truncation_slope, 2) + " and " +
+                   with_minus_sign(figures::fixed(rounding_slope, 2)));
   report.claim("on the right, float and double coincide", truncation_apart < 0.05,
                "for ε ≥ 0.1 their errors differ by at most a factor " +
                    figures::fixed(std::pow(10.0, truncation_apart), 3));

@@ -2,6 +2,7 @@
 // checked tensor by tensor against finite differences in double precision; the
 // network drawn as a graph; and gradients that add up until they are zeroed.
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iomanip>
@@ -50,7 +51,7 @@ std::string network_dot(const nn::Network& network) {
               std::to_string(dense->outputs()) + "\\n" +
               figures::with_thousands(dense->weight.size() + dense->bias.size()) + " parameters";
     } else {
-      label = nn::to_string(std::get<nn::Activation>(network.layers[l]).kind);
+      label = nn::activation_name(std::get<nn::Activation>(network.layers[l]).kind);
       dot << "  " << node << " [fillcolor=\"#fbe3cf\", color=\"#e3761c\", fontcolor=\"#7a3a05\"];\n";
     }
     dot << "  " << node << " [label=\"" << label << "\"];\n"
@@ -150,7 +151,7 @@ void checks_figure(const figures::Report& report, const std::vector<nn::Paramete
   Gnuplot& gp = figure.gnuplot();
   gp << "set style fill solid 0.85 border -1\nset boxwidth 0.6\nset logscale y\nset format y '10^{%L}'\n"
      << "set yrange [1e-12:1e-4]\nset xrange [-0.6:" << checks.size() - 0.4 << "]\n"
-     << "set ylabel 'relative error ‖g − n‖ / max(‖g‖, ‖n‖)'\nset key top right\n"
+     << "set ylabel 'relative error ‖g − g̃‖ / max(‖g‖, ‖g̃‖)'\nset key top right\n"
      << "set title '" << network << ", " << images << " MNIST images, in double'\n"
      << "plot '-' using 0:2:xtic(1) with boxes linetype 1 title 'backpropagation against central differences', "
      << "1e-6 with lines linetype 4 dashtype 2 linewidth 1.5 title 'bound in the tests, 10^{-6}'\n";
@@ -204,7 +205,7 @@ int main(int argc, char** argv) {
 
     std::string name = std::to_string(widths[0]);
     for (std::size_t i = 1; i < widths.size(); ++i) name += "-" + std::to_string(widths[i]);
-    name += " " + nn::to_string(activation) + " network";
+    name += " " + nn::activation_name(activation) + " network";
     std::cout << name << ", " << count << " images, " << figures::with_thousands(nn::parameter_count(network))
               << " parameters, checked in " << figures::fixed(seconds, 2) << " s:\n";
     std::vector<std::vector<std::string>> rows;
@@ -234,7 +235,11 @@ int main(int argc, char** argv) {
     report.number("parameters", figures::with_thousands(nn::parameter_count(network)));
     report.number("images", std::to_string(count));
     report.number("epsilon", figures::scientific(epsilon, 0));
-    report.number("worst_error", figures::scientific(worst, 0));
+    // One significant digit, rounded up: the prose says "at most".
+    const double decade = std::pow(10.0, std::floor(std::log10(worst)));
+    report.number("worst_error", figures::scientific(std::ceil(worst / decade) * decade, 0));
+    report.claim("every tensor's relative error is inside the tests' 10⁻⁶ bound", worst < 1e-6,
+                 "worst " + figures::scientific(worst, 1));
     report.number("bound_verdict", worst < 1e-8   ? "far inside"
                                    : worst < 1e-6 ? "inside"
                                                   : "outside");
@@ -245,11 +250,16 @@ int main(int argc, char** argv) {
                   : kink_distance > 10 * epsilon
                       ? "In this run the ReLU pre-activation closest to the kink is " +
                             figures::scientific(kink_distance, 1) + " away from it, more than ten steps ε: " +
-                            "no step of the check crossed a kink."
+                            "no step of the check should have crossed a kink (only the unperturbed " +
+                            "point is examined)."
                       : "In this run a ReLU pre-activation lies " + figures::scientific(kink_distance, 1) +
                             " from the kink, within ten steps ε: a step may have crossed it, and the check " +
                             "of that layer's tensors can show a large error.");
     report.number("coarse_relu_error", figures::scientific(coarse_relu, 0));
+    report.claim("with ε = 10⁻², the check through ReLU is off by more than ten times the check through tanh",
+                 coarse_relu > 10 * coarse_tanh,
+                 figures::scientific(coarse_relu, 1) + " through ReLU, " + figures::scientific(coarse_tanh, 1) +
+                     " through tanh");
     report.number("coarse_tanh_error", figures::scientific(coarse_tanh, 0));
     report.number("coarse_verdict", coarse_relu > 100 * coarse_tanh
                                         ? "the kinks, not the step's truncation, make nearly all of that error"

@@ -45,10 +45,10 @@ std::vector<ParameterCheck> check_gradients(DoubleNetwork& network, ConstDoubleV
     central_differences(parameter, numerical, epsilon, loss);
     double difference = 0, gradient_norm = 0, numerical_norm = 0;  // squared 2-norms
     for (std::size_t i = 0; i < parameter.size(); ++i) {
-      const double g = gradient.data()[i], n = numerical.data()[i];
-      difference += (g - n) * (g - n);
+      const double g = gradient.data()[i], g_numerical = numerical.data()[i];  // g and g̃
+      difference += (g - g_numerical) * (g - g_numerical);
       gradient_norm += g * g;
-      numerical_norm += n * n;
+      numerical_norm += g_numerical * g_numerical;
     }
     checks.push_back({"layer " + std::to_string(dense_index) + (is_weight ? " weight" : " bias"), parameter.size(),
                       std::sqrt(difference / std::max({gradient_norm, numerical_norm, 1e-300}))});

@@ -21,8 +21,8 @@ void central_differences(DoubleTensor& parameter, DoubleTensor& numerical, doubl
 //! [central-difference]
 
 /// How far backpropagation's gradient g of one parameter tensor is from the
-/// central differences n of the mean softmax–cross-entropy loss on (input,
-/// targets): ‖g − n‖ / max(‖g‖, ‖n‖), over the whole tensor. Measured on the
+/// central differences g̃ of the mean softmax–cross-entropy loss on (input,
+/// targets): ‖g − g̃‖ / max(‖g‖, ‖g̃‖), over the whole tensor. Measured on the
 /// tensor rather than element by element, so that an element whose gradient is
 /// nearly zero cannot make rounding noise look like an error.
 struct ParameterCheck {

@@ -40,7 +40,7 @@ template <typename Real>
 Real cross_entropy_forward_kernel(BasicView<Real> probabilities, BasicView<const Real> logits,
                                    BasicView<const Real> targets) {
   check_same_shape<Real>("softmax_cross_entropy_forward", probabilities, logits, targets);
-  double total = 0;  // summed in double: a float sum of 60,000 losses loses digits
+  double total = 0;  // summed in double: a float sum of tens of thousands of losses loses digits
   for (std::size_t n = 0; n < logits.rows(); ++n) {
     const Real* z = logits.row(n).data();
     const Real* y = targets.row(n).data();

@@ -53,7 +53,7 @@ TEST_CASE("sigmoid is symmetric: σ(−x) = 1 − σ(x)", "[activations]") {
 
 TEST_CASE("each activation's backward matches finite differences", "[activations][gradient-check]") {
   for (nn::ActivationKind kind : {nn::ActivationKind::relu, nn::ActivationKind::sigmoid, nn::ActivationKind::tanh}) {
-    INFO(nn::to_string(kind));
+    INFO(nn::activation_name(kind));
     const nn::DoubleActivation layer{kind};
     // Inputs away from ReLU's kink at 0, where no derivative exists.
     nn::DoubleTensor in = pattern(3, 5, 2.0);
@@ -73,6 +73,6 @@ TEST_CASE("each activation's backward matches finite differences", "[activations
 
 TEST_CASE("activation names round-trip and bad ones are refused", "[activations]") {
   CHECK(nn::parse_activation("tanh") == nn::ActivationKind::tanh);
-  CHECK(nn::to_string(nn::parse_activation("relu")) == "relu");
+  CHECK(nn::activation_name(nn::parse_activation("relu")) == "relu");
   CHECK_THROWS_WITH(nn::parse_activation("softplus"), Catch::Contains("expected relu, sigmoid or tanh"));
 }

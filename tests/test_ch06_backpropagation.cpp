@@ -42,7 +42,7 @@ TEST_CASE("dense backward adds into its gradients", "[backprop]") {
 
 TEST_CASE("a whole 2-hidden-layer network passes the gradient check", "[backprop][gradient-check]") {
   for (nn::ActivationKind kind : {nn::ActivationKind::tanh, nn::ActivationKind::sigmoid, nn::ActivationKind::relu}) {
-    INFO(nn::to_string(kind));
+    INFO(nn::activation_name(kind));
     nn::Rng rng(3);
     nn::Network small = nn::make_mlp({6, 5, 4, 3}, kind, nn::Init::xavier, rng);
     for (auto& layer : small.layers)  // non-zero biases, so that their gradients are tested too

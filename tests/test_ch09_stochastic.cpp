@@ -9,7 +9,7 @@ using nn::Tensor;
 TEST_CASE("the fused per-sample step equals a batch step of one sample", "[stochastic]") {
   const nn::Dataset data = training_data::four_corners(8);
   for (nn::ActivationKind kind : {nn::ActivationKind::relu, nn::ActivationKind::tanh, nn::ActivationKind::sigmoid}) {
-    INFO(nn::to_string(kind));
+    INFO(nn::activation_name(kind));
     nn::Rng rng_a(3), rng_b(3);
     nn::Network fused = nn::make_mlp({4, 7, 10}, kind, nn::Init::xavier, rng_a);
     nn::Network general = nn::make_mlp({4, 7, 10}, kind, nn::Init::xavier, rng_b);

@@ -25,8 +25,10 @@ void log_softmax(nn::DoubleView out, nn::ConstDoubleView logits) {
     const double m = *std::max_element(z.begin(), z.end());
     double sum = 0;
     for (double v : z) sum += std::exp(v - m);  // each term in (0, 1], one of them 1
-    const double log_sum_exp = m + std::log(sum);
-    for (std::size_t k = 0; k < z.size(); ++k) out(n, k) = z[k] - log_sum_exp;
+    // (z_k − m) − log Σ, not z_k − (m + log Σ): for logits near 1000, m + log Σ
+    // would round to the spacing of doubles near 1000 before the subtraction.
+    const double log_sum = std::log(sum);
+    for (std::size_t k = 0; k < z.size(); ++k) out(n, k) = (z[k] - m) - log_sum;
   }
 }
 //! [ch05-log-softmax]
