@@ -12,6 +12,8 @@ namespace {
 struct Overshoot {
   double largest_train_loss = 0;   // the largest training loss of any epoch
   double final_accuracy = 0;       // validation accuracy after the last epoch
+  std::size_t hidden_units = 0;    // of the first hidden layer
+  std::size_t dead_units = 0;      // of those, the ReLU units that output 0 for every validation image
   std::string divergence;          // the DivergenceError's message, if the checks stopped the run
 };
 
@@ -24,6 +26,16 @@ Overshoot overshoot(const nn::NetworkFlags& network_flags, const nn::MnistParts&
                                                      {.epochs = epochs, .learning_rate = learning_rate});
     for (const nn::EpochRecord& r : history) result.largest_train_loss = std::max(result.largest_train_loss, r.train_loss);
     result.final_accuracy = history.back().validation.accuracy;
+    // A dead unit: its ReLU (layer 1, after the first dense layer) outputs 0 for
+    // every validation image, so it also passes back a gradient of 0 for all of them.
+    network.forward(data.validation.images.view());
+    const nn::ConstTensorView hidden = network.output(1);
+    result.hidden_units = hidden.cols();
+    for (std::size_t o = 0; o < hidden.cols(); ++o) {
+      bool dead = true;
+      for (std::size_t n = 0; n < hidden.rows() && dead; ++n) dead = hidden(n, o) == 0.0f;
+      result.dead_units += dead;
+    }
   } catch (const nn::DivergenceError& e) {
     result.divergence = e.what();
   }
@@ -95,6 +107,12 @@ int main(int argc, char** argv) {
     const nn::EpochRecord& three_quarters = history[history.size() * 3 / 4 - 1];
     report.number("rises", std::to_string(rises));
     report.number("validation_below", std::to_string(validation_below));
+    // "at all 40 epochs", or "at 31 of the 40 epochs and at the end": where the validation loss was the lower.
+    report.number("validation_below_where",
+                  validation_below == history.size()
+                      ? "at all " + std::to_string(history.size()) + " epochs"
+                      : "at " + std::to_string(validation_below) + " of the " + std::to_string(history.size()) +
+                            " epochs and at the end");
     report.number("widest_gap", figures::fixed(widest_gap, 3));
     report.number("quarter_epoch", std::to_string(three_quarters.epoch));
     report.number("quarter_accuracy", figures::fixed(100 * three_quarters.validation.accuracy, 2));
@@ -135,6 +153,12 @@ int main(int argc, char** argv) {
                    overflow.divergence.empty() ? "the run finished" : "stopped: " + overflow.divergence.substr(0, 90) + "…");
       report.number("overshoot_loss", figures::scientific(finite.largest_train_loss, 1));
       report.number("overshoot_accuracy", figures::fixed(100 * finite.final_accuracy, 1));
+      report.number("overshoot_dead", std::to_string(finite.dead_units));
+      report.number("overshoot_hidden", std::to_string(finite.hidden_units));
+      report.claim("after the run at η = 50, more than half of the hidden ReLU units are dead (output 0 for every "
+                   "validation image)",
+                   finite.dead_units * 2 > finite.hidden_units,
+                   std::to_string(finite.dead_units) + " of " + std::to_string(finite.hidden_units) + " units");
     }
     report.finish();
   });

@@ -131,6 +131,25 @@ int main(int argc, char** argv) {
     report.number("smallest_batch", std::to_string(sweep.front().batch_size));
     report.number("largest_batch_size", std::to_string(sweep.back().batch_size));
     report.number("capped_from", capped_from ? std::to_string(capped_from) : std::string("none"));
+    report.number("widths", nn::widths_string(nn::make_network(network_flags, data.train.images.cols())));
+    // The first batch at the cap, where the scaled rate is at its largest: how its
+    // two runs compare, in words from their numbers (one run each, one seed).
+    const auto at_cap = std::find_if(sweep.begin(), sweep.end(), [&](const SweepPoint& p) {
+      return p.batch_size == capped_from;
+    });
+    if (at_cap != sweep.end()) {
+      const double scaled_accuracy = 100 * at_cap->scaled.validation.accuracy;
+      const double fixed_accuracy = 100 * at_cap->fixed.validation.accuracy;
+      report.number("cap_scaled_accuracy", figures::fixed(scaled_accuracy, 2));
+      report.number("cap_fixed_accuracy", figures::fixed(fixed_accuracy, 2));
+      report.number("cap_verdict", scaled_accuracy < fixed_accuracy   ? "lower than"
+                                   : scaled_accuracy > fixed_accuracy ? "higher than"
+                                                                      : "the same as");
+    } else {
+      report.number("cap_scaled_accuracy", "–");
+      report.number("cap_fixed_accuracy", "–");
+      report.number("cap_verdict", "not measured against");
+    }
     report.number("best_batch_size", std::to_string(best_fixed.batch_size));
     report.number("best_accuracy", figures::fixed(100 * best_fixed.fixed.validation.accuracy, 2));
     report.number("largest_batch_accuracy", figures::fixed(100 * sweep.back().fixed.validation.accuracy, 2));

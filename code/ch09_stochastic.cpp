@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
     std::cout << "test accuracy " << figures::fixed(100 * test.accuracy, 2) << "% after " << last.updates
               << " updates, " << figures::fixed(rate, 0) << " updates/s\n";
     report.number("epochs", std::to_string(settings.epochs));
+    report.number("widths", nn::widths_string(network));
     report.number("learning_rate", figures::fixed(settings.learning_rate, 3));
     report.number("updates", figures::with_thousands(last.updates));
     report.number("seconds", figures::fixed(last.seconds, 2));

@@ -116,7 +116,7 @@ void draw_losses(const figures::Report& report, const std::vector<Variant>& vari
       highest = std::max(highest, r.validation.loss);
     }
   gp << "set multiplot layout 2,2 spacing 0.12,0.16 margins 0.1,0.97,0.09,0.97\n"
-     << "set ylabel 'validation loss'\nset logscale y\nset ytics (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5)\nset yrange [" << 0.8 * lowest << ":"
+     << "set ylabel 'validation loss'\nset logscale y\nset ytics (0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5)\nset yrange [" << 0.8 * lowest << ":"
      << 1.25 * highest << "]\n";
   const char* axes[3] = {"epoch", "updates (log scale)", "training seconds"};
   for (int panel = 0; panel < 3; ++panel) {
@@ -169,16 +169,16 @@ void draw_confusion(const figures::Report& report, const Tensor& counts, const s
      << "set xrange [-0.5:9.5]\nset yrange [9.5:-0.5]\nset xtics 0,1,9\nset ytics 0,1,9\nunset colorbox\n"
      << "set palette defined (0 '#ffffff', 1 '#dce8f5', 4 '#6fa8dc', 7.5 '#0b3d75')\nset cbrange [0:7.5]\n"
      << "plot '-' matrix with image pixels, '-' using 1:2:3:4 with labels textcolor rgb variable font ',10'\n";
-  for (std::size_t t = 0; t < shade.rows(); ++t) {  // row t is drawn at y = t; the y axis runs downwards
-    for (std::size_t p = 0; p < shade.cols(); ++p) gp << (p ? " " : "") << shade(t, p);
+  for (std::size_t k = 0; k < shade.rows(); ++k) {  // row k (true class) is drawn at y = k; the y axis runs downwards
+    for (std::size_t j = 0; j < shade.cols(); ++j) gp << (j ? " " : "") << shade(k, j);
     gp << '\n';
   }
   gp << "e\n";
-  for (std::size_t t = 0; t < counts.rows(); ++t)
-    for (std::size_t p = 0; p < counts.cols(); ++p)
-      if (counts(t, p) > 0)
-        gp << p << ' ' << t << ' ' << std::to_string(static_cast<int>(counts(t, p))) << ' '
-           << (t == p ? 0xffffff : 0x333333) << '\n';
+  for (std::size_t k = 0; k < counts.rows(); ++k)
+    for (std::size_t j = 0; j < counts.cols(); ++j)
+      if (counts(k, j) > 0)
+        gp << j << ' ' << k << ' ' << std::to_string(static_cast<int>(counts(k, j))) << ' '
+           << (k == j ? 0xffffff : 0x333333) << '\n';
   gp << "e\n";
   figure.finish();
 }
@@ -204,6 +204,24 @@ void draw_picture(const std::filesystem::path& file, const Tensor& picture, int 
                    << picture.rows() - 0.5 << "]\n" << labels << "plot '-' matrix with image pixels\n";
   figure.send_matrix(picture);
   figure.finish();
+}
+
+// The share of the test images whose label is among the model's two largest
+// logits: how many of the mistakes had the right digit as second choice.
+double top2_accuracy(nn::Network& network, const nn::Dataset& test) {
+  std::size_t right = 0;
+  for (std::size_t first = 0; first < test.size(); first += 1000) {
+    const std::size_t count = std::min<std::size_t>(1000, test.size() - first);
+    const ConstTensorView logits = network.forward(test.images.view().rows_slice(first, count));
+    for (std::size_t n = 0; n < count; ++n) {
+      const auto z = logits.row(n);
+      const float label_logit = z[test.labels[first + n]];
+      // Right when at most one class has a larger logit than the label's.
+      const auto larger = std::count_if(z.begin(), z.end(), [&](float v) { return v > label_logit; });
+      right += larger <= 1;
+    }
+  }
+  return static_cast<double>(right) / static_cast<double>(test.size());
 }
 
 //! [mistakes]
@@ -356,7 +374,30 @@ int main(int argc, char** argv) {
       return a.history.back().validation.accuracy < b.history.back().validation.accuracy;
     });
     const std::vector<std::uint8_t> predictions = nn::predict(best.network, data.test.images);
-    draw_confusion(report, confusion_matrix(data.test.labels, predictions), nn::class_names_for(flags.data_dir).noun);
+    const Tensor confusion = confusion_matrix(data.test.labels, predictions);
+    draw_confusion(report, confusion, nn::class_names_for(flags.data_dir).noun);
+    // The hardest class (lowest share of its images called right), and the largest off-diagonal cell.
+    std::size_t hardest = 0, confused_k = 0, confused_j = 1;
+    std::vector<double> recall(nn::kClasses);
+    for (std::size_t k = 0; k < nn::kClasses; ++k) {
+      double images = 0;
+      for (std::size_t j = 0; j < nn::kClasses; ++j) {
+        images += confusion(k, j);
+        if (j != k && confusion(k, j) > confusion(confused_k, confused_j)) confused_k = k, confused_j = j;
+      }
+      recall[k] = images > 0 ? confusion(k, k) / images : 1.0;
+      if (recall[k] < recall[hardest]) hardest = k;
+    }
+    report.number("hardest_digit", std::to_string(hardest));
+    report.number("hardest_digit_accuracy", figures::fixed(100 * recall[hardest], 1));
+    report.number("largest_confusion", std::to_string(static_cast<int>(confusion(confused_k, confused_j))));
+    report.number("largest_confusion_pair", std::to_string(confused_k) + "s called " + std::to_string(confused_j));
+    report.number("images_per_class", figures::with_thousands(data.test.size() / nn::kClasses));
+    const double top2 = top2_accuracy(best.network, data.test);
+    report.number("best_top2_accuracy", figures::fixed(100 * top2, 2));
+    report.number("best_top2_gain", figures::fixed(100 * (top2 - best.test.accuracy), 2));
+    report.number("best_top2_share_of_errors",
+                  figures::fixed(100 * (top2 - best.test.accuracy) / std::max(1e-9, 1 - best.test.accuracy), 0));
     const std::vector<Mistake> mistakes = confident_mistakes(best.network, data.test);
     draw_mistakes(report, data.test, mistakes);
     draw_first_layer(report, best.network, 32);
@@ -395,6 +436,7 @@ int main(int argc, char** argv) {
       report.number(key + "_rate", figures::fixed(variant.learning_rate, 3));
       report.number(key + "_test_accuracy", figures::fixed(100 * variant.test.accuracy, 2));
       report.number(key + "_validation_accuracy", figures::fixed(100 * last.validation.accuracy, 2));
+      report.number(key + "_loss", figures::fixed(last.validation.loss, 3));  // validation loss after the last epoch
       report.number(key + "_seconds", figures::fixed(last.seconds, 1));
       report.number(key + "_updates", figures::with_thousands(last.updates));
       report.number(key + "_per_image", figures::fixed(per_image[v], 1));
@@ -420,6 +462,12 @@ int main(int argc, char** argv) {
     };
     report.number("stochastic_against_mini", as_much_as(per_image[2] / per_image[1]));
     report.number("full_against_mini", as_much_as(per_image[0] / per_image[1]));
+    // One layer's B×O activations of the full batch, in MB (10⁶ bytes) of floats:
+    // what full-batch descent streams through memory at every layer, forward and back.
+    report.number("full_activation_mb", figures::fixed(static_cast<double>(data.train.size() * network_flags.hidden *
+                                                                            sizeof(float)) / 1e6, 0));
+    report.number("mini_activation_kb", figures::fixed(static_cast<double>(budget.batch_size * network_flags.hidden *
+                                                                            sizeof(float)) / 1e3, 0));
 
     const double full_loss = variants[0].history.back().validation.loss;
     report.claim("with the same epochs, full-batch descent ends far above the other two in validation loss "
@@ -452,7 +500,6 @@ int main(int argc, char** argv) {
     report.number("blank_pixels", std::to_string(blank_pixels));
     report.claim("the weights of a pixel that is zero in every training image never move", moved == 0,
                  std::to_string(blank_pixels) + " such pixels, " + std::to_string(moved) + " of their weights moved");
-    report.number("full_loss", figures::fixed(full_loss, 3));
     report.finish();
   });
 }

@@ -28,8 +28,11 @@ InkPicture ink_from_rgba(std::size_t width, std::size_t height, const std::uint8
 /// What MNIST's authors did to every digit (LeCun et al., 1998): the ink's
 /// bounding box is scaled, keeping its aspect ratio, to fit a 20×20 box,
 /// averaging the pixels each new pixel covers (so thin strokes become grey, not
-/// lost); that box is then placed in a 28×28 field so that the ink's centre of
-/// mass falls in the field's centre pixel, (14, 14). Returns the 784 pixels,
+/// lost); that box is then placed in a 28×28 field, shifted by whole pixels,
+/// so that the ink's centre of mass falls in pixel (14, 14), counted from 0:
+/// the pixel just below and right of the field's centre, whose middle is 14.5
+/// pixels from the top and left edges, where MNIST's digits have their centre
+/// of mass (kept inside the field if the box is too near an edge). Returns the 784 pixels,
 /// row after row, ready for the network. Throws std::invalid_argument if the
 /// picture holds no ink.
 std::vector<float> mnist_like(const InkPicture& picture);

@@ -24,8 +24,8 @@ class ModelFileError : public std::runtime_error {
 ///   offset  size  field
 ///        0     8  magic: the ASCII bytes "NNSCRATC"
 ///        8     4  version: 1
-///       12     4  number of layers L (1–64)
-///   then L layers, each starting with its kind:
+///       12     4  layer count (1–64), dense layers and activations together
+///   then that many layers, each starting with its kind:
 ///              4  kind: 0 dense, 1 ReLU, 2 sigmoid, 3 tanh
 ///     dense:   4  inputs I (1–65,536)
 ///              4  outputs O (1–65,536)

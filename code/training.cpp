@@ -2,6 +2,7 @@
 #include "training.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -81,13 +82,32 @@ float train_step(Network& network, ConstTensorView inputs, ConstTensorView targe
 namespace {
 const char* const kDivergenceHint =
     "; hint: the learning rate is probably too large for this network, try a smaller --learning-rate";
+
+// A number as a person writes it: the shortest text that reads back as the same
+// float ("0.5", "1e6", never "1000000.000000"), and "NaN" or "infinity" for the
+// values that are not numbers a person would write.
+std::string as_written(float value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "infinity" : "minus infinity";
+  char text[32];
+  const auto [end, error] = std::to_chars(text, text + sizeof text, value);
+  std::string written = error == std::errc{} ? std::string(text, end) : std::to_string(value);
+  // to_chars writes exponents as "e+06" and "e-05"; a person writes 1e6 and 1e-5.
+  if (const auto e = written.find('e'); e != std::string::npos) {
+    std::size_t digits = e + 1;
+    if (written[digits] == '-') ++digits;
+    else if (written[digits] == '+') written.erase(digits, 1);
+    while (digits + 1 < written.size() && written[digits] == '0') written.erase(digits, 1);
+  }
+  return written;
 }
+}  // namespace
 
 void check_loss_finite(float loss, std::size_t epoch, std::size_t step, float learning_rate) {
   if (!std::isfinite(loss))
-    throw DivergenceError("training diverged: the loss became " + std::to_string(loss) + " at epoch " +
+    throw DivergenceError("training diverged: the loss became " + as_written(loss) + " at epoch " +
                           std::to_string(epoch) + ", step " + std::to_string(step) + " with learning rate " +
-                          std::to_string(learning_rate) + kDivergenceHint);
+                          as_written(learning_rate) + kDivergenceHint);
 }
 
 void check_parameters_finite(Network& network, const std::string& where, float learning_rate) {
@@ -97,7 +117,7 @@ void check_parameters_finite(Network& network, const std::string& where, float l
   });
   if (!finite)
     throw DivergenceError("training diverged: a parameter is no longer finite " + where + " with learning rate " +
-                          std::to_string(learning_rate) + kDivergenceHint);
+                          as_written(learning_rate) + kDivergenceHint);
 }
 
 Progress::Progress(std::ostream& out, std::string label, std::size_t epochs)

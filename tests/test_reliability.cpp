@@ -2,6 +2,7 @@
 // run, bit for bit, on one thread or two.
 #include <catch2/catch.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -53,7 +54,13 @@ std::string divergence_of(const std::function<void()>& train) {
   return "no error";
 }
 
-std::string lr_text(float learning_rate) { return "with learning rate " + std::to_string(learning_rate); }
+// The rate as the message writes it: as a person would, 1e30 rather than 1000000015047466219876688855040.000000.
+std::string lr_text(float learning_rate) {
+  if (learning_rate == 1e30f) return "with learning rate 1e30";
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, learning_rate).ptr;  // 0.25 as "0.25"
+  return "with learning rate " + std::string(text, end);
+}
 
 bool all_finite(nn::Network& net) {
   bool finite = true;
@@ -138,7 +145,7 @@ TEST_CASE("a parameter that is no longer finite is reported with where and the l
   const std::string error = divergence_of([&] { nn::check_parameters_finite(net, "after epoch 3", 0.25f); });
   CHECK_THAT(error, Contains("after epoch 3") && Contains(lr_text(0.25f)) && Contains("hint:"));
   CHECK_THAT(divergence_of([] { nn::check_loss_finite(std::nanf(""), 2, 7, 0.5f); }),
-             Contains("at epoch 2, step 7 " + lr_text(0.5f)));
+             Contains("the loss became NaN at epoch 2, step 7 " + lr_text(0.5f)));
 }
 
 namespace {

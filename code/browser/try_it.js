@@ -58,8 +58,9 @@
     function readCanvas() {
       const rgba = pen.getImageData(0, 0, canvas.width, canvas.height).data;
       wasm.HEAPU8.set(rgba, rgbaAt);
-      const predicted = wasm._try_it_read_canvas(state.model, rgbaAt, canvas.width, canvas.height,
-                                                 element('try-it-mnist-like').checked ? 1 : 0, inputAt, probabilitiesAt);
+      const mnistLike = element('try-it-mnist-like').checked ? 1 : 0;
+      const predicted = wasm._try_it_read_canvas(
+          state.model, rgbaAt, canvas.width, canvas.height, mnistLike, inputAt, probabilitiesAt);
       if (predicted === -2) throw new Error(wasm.UTF8ToString(wasm._try_it_error()));
       return {
         predicted: predicted,  // -1: no ink yet

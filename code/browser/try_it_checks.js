@@ -42,7 +42,7 @@
       }
     });
     say('selftest: ' + agree + ' of ' + total + ' agree (the page against the build, ' +
-        page.modelIds.length + ' model(s); ' + right + ' of ' + total + ' match MNIST\'s label)');
+        page.modelIds.length + (page.modelIds.length === 1 ? ' model; ' : ' models; ') + right + ' of ' + total + ' match MNIST\'s label)');
   }
   //! [selftest]
 

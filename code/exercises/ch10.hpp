@@ -29,8 +29,8 @@ double top_k_accuracy(nn::Network& network, const nn::Dataset& data, std::size_t
 std::vector<double> top_k_accuracies(const std::filesystem::path& path, const nn::Dataset& data);
 
 /// Exercise 10.3: precision and recall of every class from a K×K confusion
-/// matrix whose (t, p) counts the images of class t predicted as p. Precision
-/// of k: the fraction of the images predicted k that are k; recall of k: the
+/// matrix whose element (k, j) counts the images of class k predicted as j.
+/// Precision of k: the fraction of the images predicted k that are k; recall of k: the
 /// fraction of the images of k predicted k; F1 their harmonic mean. A ratio or
 /// mean with nothing to divide by is 0.
 struct ClassScores {
