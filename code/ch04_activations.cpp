@@ -39,10 +39,6 @@ const std::vector<Curve>& curves() {
   return all;
 }
 
-// The prose's minus sign, "−", in place of the hyphen a stream writes.
-std::string with_minus_sign(std::string text) {
-  return text.starts_with('-') ? "−" + text.substr(1) : text;
-}
 
 // A number as a person writes it: up to four significant digits, no trailing
 // zeros, powers of ten for the very small and the very large.
@@ -53,9 +49,9 @@ std::string plain(double value) {
     std::ostringstream text;
     text << std::setprecision(4) << value;
     if (std::isinf(value)) return value > 0 ? "∞" : "−∞";
-    return with_minus_sign(text.str());
+    return figures::with_minus_sign(text.str());
   }
-  return with_minus_sign(figures::scientific(value, 2));
+  return figures::scientific(value, 2);
 }
 
 void print_table(const std::vector<double>& zs) {

@@ -24,10 +24,6 @@ void print_row(const std::string& name, nn::ConstDoubleView t) {
   std::cout << '\n';
 }
 
-// The prose's minus sign, "−", in place of the hyphen a stream writes.
-std::string with_minus_sign(std::string text) {
-  return text.starts_with('-') ? "−" + text.substr(1) : text;
-}
 
 //! [jacobian-check]
 // The long way round, for one sample: the softmax Jacobian J(k, j) = p_k (δ_kj − p_j)
@@ -63,7 +59,7 @@ void worked_example(figures::Report& report) {
   std::cout << "  largest difference from the Jacobian route: " << figures::scientific(difference, 1) << '\n';
   for (std::size_t k = 0; k < 3; ++k) {
     report.number(std::string("p").append(std::to_string(k)), figures::fixed(p(0, k), 3));
-    report.number(std::string("dz").append(std::to_string(k)), with_minus_sign(figures::fixed(dz(0, k), 3)));
+    report.number(std::string("dz").append(std::to_string(k)), figures::fixed(dz(0, k), 3));
   }
   report.number("loss", figures::fixed(loss, 3));
   // The long way divides p_ℓ (δ_ℓj − p_j) by p_ℓ again; that undoes itself to
@@ -82,10 +78,10 @@ std::string show(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+∞" : "−∞";
   if (value != 0 && (std::abs(value) < 1e-3 || std::abs(value) >= 1e4))
-    return with_minus_sign(figures::scientific(value, 1));
+    return figures::scientific(value, 1);
   std::ostringstream text;
   text << std::setprecision(4) << value;
-  return with_minus_sign(text.str());
+  return figures::with_minus_sign(text.str());
 }
 
 //! [unshifted]
@@ -176,15 +172,15 @@ void loss_figures(figures::Report& report) {
   const double ratio = cross_entropy_pull / squared_pull;
   std::cout << "\nat z_l = -8, the other logits 0: dL/dz_l = " << figures::fixed(cross_entropy_pull, 4)
             << " with cross-entropy, " << figures::scientific(squared_pull, 2) << " with the squared error\n";
-  report.number("wrong_logit", with_minus_sign(figures::fixed(losses.front().first, 0)));
-  report.number("cross_entropy_pull", with_minus_sign(figures::fixed(cross_entropy_pull, 5)));
-  report.number("squared_pull", with_minus_sign(figures::scientific(squared_pull, 1)));
+  report.number("wrong_logit", figures::fixed(losses.front().first, 0));
+  report.number("cross_entropy_pull", figures::fixed(cross_entropy_pull, 5));
+  report.number("squared_pull", figures::scientific(squared_pull, 1));
   report.number("pull_ratio", figures::scientific(ratio, 1));
   report.claim("the squared error's gradient, coded from the Jacobian, is right", worst_check < 1e-8,
                "largest difference from a central difference " + figures::scientific(worst_check, 1));
   report.claim("confidently wrong, cross-entropy pulls over a hundred times harder than the squared error",
-               ratio > 100, "at z_ℓ = −8: " + with_minus_sign(figures::fixed(cross_entropy_pull, 5)) + " against " +
-                                with_minus_sign(figures::scientific(squared_pull, 1)));
+               ratio > 100, "at z_ℓ = −8: " + figures::fixed(cross_entropy_pull, 5) + " against " +
+                                figures::scientific(squared_pull, 1));
 
   figures::Figure loss_figure(report.figure_path("loss.svg"), 760, 420);
   loss_figure.gnuplot() << "set xlabel 'logit z_ℓ of the true class (the other 9 logits are 0)'\n"
@@ -325,7 +321,7 @@ void epsilon_figure(figures::Report& report, std::size_t batch, double scale) {
   std::cout << "  slopes of the double curve: " << figures::fixed(truncation_slope, 2) << " on the right, "
             << figures::fixed(rounding_slope, 2) << " on the left\n";
   report.number("truncation_slope", figures::fixed(truncation_slope, 1));
-  report.number("rounding_slope", with_minus_sign(figures::fixed(rounding_slope, 1)));
+  report.number("rounding_slope", figures::fixed(rounding_slope, 1));
   report.number("precision_gap", figures::scientific(precision_gap, 0));
   report.number("rounding_ratio", figures::scientific(rounding_ratio, 0));
   // How far the measured ratio is from the unit roundoffs' 2²⁹, in words.
@@ -338,7 +334,7 @@ void epsilon_figure(figures::Report& report, std::size_t batch, double scale) {
   report.claim("the error falls like ε² on the right (truncation) and grows like 1/ε on the left (rounding)",
                std::abs(truncation_slope - 2) < 0.2 && std::abs(rounding_slope + 1) < 0.2,
                "slopes " + figures::fixed(truncation_slope, 2) + " and " +
-                   with_minus_sign(figures::fixed(rounding_slope, 2)));
+                   figures::fixed(rounding_slope, 2));
   report.claim("on the right, float and double coincide", truncation_apart < 0.05,
                "for ε ≥ 0.1 their errors differ by at most a factor " +
                    figures::fixed(std::pow(10.0, truncation_apart), 3));

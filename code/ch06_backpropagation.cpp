@@ -205,7 +205,9 @@ int main(int argc, char** argv) {
 
     std::string name = std::to_string(widths[0]);
     for (std::size_t i = 1; i < widths.size(); ++i) name += "-" + std::to_string(widths[i]);
-    name += " " + nn::activation_name(activation) + " network";
+    // As prose writes the activation: ReLU is an acronym, sigmoid and tanh are not.
+    name += activation == nn::ActivationKind::relu ? std::string(" ReLU") : " " + nn::activation_name(activation);
+    name += " network";
     std::cout << name << ", " << count << " images, " << figures::with_thousands(nn::parameter_count(network))
               << " parameters, checked in " << figures::fixed(seconds, 2) << " s:\n";
     std::vector<std::vector<std::string>> rows;

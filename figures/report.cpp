@@ -89,15 +89,22 @@ std::string with_thousands(std::size_t count) {
   return text;
 }
 
+// Numbers in the prose are typeset with the minus sign "−" (U+2212), not the
+// hyphen a stream writes.
+std::string with_minus_sign(std::string text) {
+  if (!text.empty() && text.front() == '-') text.replace(0, 1, "−");
+  return text;
+}
+
 std::string fixed(double value, int digits) {
   std::ostringstream text;
   text << std::fixed << std::setprecision(digits) << value;
-  return text.str();
+  return with_minus_sign(text.str());
 }
 
 std::string scientific(double value, int digits) {
   if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "inf" : "−inf";
+  if (std::isinf(value)) return value > 0 ? "∞" : "−∞";
   if (value == 0) return "0";
   std::ostringstream text;
   text << std::scientific << std::setprecision(digits) << value;  // "3.2e-06"
@@ -107,7 +114,7 @@ std::string scientific(double value, int digits) {
   static const char* const superscripts[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
   std::string power = exponent < 0 ? "⁻" : "";
   for (char digit : std::to_string(std::abs(exponent))) power += superscripts[digit - '0'];
-  return plain.substr(0, e) + "×10" + power;
+  return with_minus_sign(plain.substr(0, e)) + "×10" + power;
 }
 
 }  // namespace figures

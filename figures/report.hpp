@@ -63,6 +63,10 @@ struct ClaimFailed : std::runtime_error {
 /// A count with a comma between thousands, as the prose writes numbers: "60,000".
 std::string with_thousands(std::size_t count);
 
+/// The text with a leading hyphen replaced by the minus sign "−" (U+2212), as
+/// the prose sets negative numbers; fixed() and scientific() already use it.
+std::string with_minus_sign(std::string text);
+
 /// A float with `digits` digits after the point, as the book prints numbers.
 std::string fixed(double value, int digits);
 
