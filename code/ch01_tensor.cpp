@@ -125,6 +125,26 @@ void loop_order_figure(figures::Report& report) {
   report.number("ratio_power", figures::fixed(power.ratio(), 0));
   report.number("ratio_above", figures::fixed(above.ratio(), 0));
   report.number("typical_ratio", figures::fixed(typical_ratio, 0));
+  // How the gap between the orders changes with n, worded from the numbers: where
+  // the ratio peaks and how far it has fallen back at the largest size. Powers of
+  // two are left out here; the text treats them on their own.
+  const OrderTiming* peak = nullptr;
+  for (const OrderTiming& t : timings)
+    if (!is_power_of_two(t.n) && (!peak || t.ratio() > peak->ratio())) peak = &t;
+  const OrderTiming& largest = timings.back();
+  const std::string peak_text = "a ratio of about " + figures::fixed(peak->ratio(), 0) + " at n = " +
+                                std::to_string(peak->n) + " (leaving aside the powers of two, which the next "
+                                "paragraphs come to)";
+  std::string gap_shape;
+  if (peak == &largest)
+    gap_shape = "the gap keeps widening over the sizes measured, to " + peak_text + ".";
+  else if (largest.ratio() < 0.8 * peak->ratio())
+    gap_shape = "the gap widens at first, to " + peak_text + ", and then narrows again, to about " +
+                figures::fixed(largest.ratio(), 0) + " at n = " + std::to_string(largest.n) + ".";
+  else
+    gap_shape = "the gap widens at first, to " + peak_text + ", and then stays about level: the ratio is still "
+                "about " + figures::fixed(largest.ratio(), 0) + " at n = " + std::to_string(largest.n) + ".";
+  report.number("gap_shape", gap_shape);
   // Worded from the numbers rather than checked: a busy machine can blur a factor of 2.
   const double power_penalty = std::min(below.column_walk, above.column_walk) / power.column_walk;
   report.number("power_verdict",

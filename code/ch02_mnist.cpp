@@ -35,7 +35,9 @@ void draw_grey_image(const std::filesystem::path& file, const Tensor& picture, i
   figure.gnuplot() << "unset border\nunset tics\nunset grid\nunset colorbox\nset size ratio -1\n"
                    << palette << "\nset xrange [-0.5:" << picture.cols() - 0.5 << "]\nset yrange [-0.5:"
                    << picture.rows() - 0.5 << "]\nset margins 0,0,0,0\n"
-                   << "plot '-' matrix with image pixels\n";
+                   // `with image`, not `with image pixels`: cairo then draws one bitmap,
+                   // where separate pixel rectangles would leave antialiased seams.
+                   << "plot '-' matrix with image\n";
   figure.send_matrix(picture);
   figure.finish();
 }
@@ -107,6 +109,8 @@ struct FrameSurvey {
   std::size_t larger_than_20 = 0;      // boxes taller or wider than 20 pixels
   std::size_t longer_side_20 = 0;      // boxes whose longer side is exactly 20
   double farthest_centre_of_mass = 0;  // pixels from the image's centre, at most
+  std::size_t tallest = 0, widest = 0;  // the largest box height and width, in pixels
+  std::size_t zero_pixels = 0, pixels = 0;  // pixels exactly 0, and all pixels
 };
 FrameSurvey survey_frames(const Dataset& data) {
   FrameSurvey survey;
@@ -118,6 +122,8 @@ FrameSurvey survey_frames(const Dataset& data) {
     for (std::size_t r = 0; r < h; ++r)
       for (std::size_t c = 0; c < w; ++c) {
         const float pixel = data.images(n, r * w + c);
+        ++survey.pixels;
+        survey.zero_pixels += pixel == 0;
         if (pixel <= 0) continue;
         top = std::min(top, r), bottom = std::max(bottom, r), left = std::min(left, c), right = std::max(right, c);
         ink += pixel, row_moment += pixel * static_cast<double>(r), col_moment += pixel * static_cast<double>(c);
@@ -126,6 +132,8 @@ FrameSurvey survey_frames(const Dataset& data) {
     const std::size_t height = bottom - top + 1, width = right - left + 1;
     survey.larger_than_20 += height > 20 || width > 20;
     survey.longer_side_20 += std::max(height, width) == 20;
+    survey.tallest = std::max(survey.tallest, height);
+    survey.widest = std::max(survey.widest, width);
     survey.farthest_centre_of_mass = std::max(
         survey.farthest_centre_of_mass, std::hypot(row_moment / ink - centre_row, col_moment / ink - centre_col));
   }
@@ -140,7 +148,7 @@ void histogram_figure(const figures::Report& report, const std::vector<std::size
                    << "set style fill solid 0.8 border -1\nset boxwidth 0.9\n"
                    << "set key outside top center horizontal\n"
                    << "set xlabel '" << classes.noun << "'\nset ylabel 'share of the set (%)'\nset yrange [0:*]\n"
-                   << "plot '-' using 2:xtic(1) title 'training (" << figures::with_thousands(total(train))
+                   << "plot '-' using 2:xtic(1) title 'training file (" << figures::with_thousands(total(train))
                    << " images)', '-' using 2 title 'test (" << figures::with_thousands(total(test)) << " images)'\n";
   auto shares = [&classes](const std::vector<std::size_t>& counts) {
     const auto all = static_cast<double>(total(counts));
@@ -184,7 +192,7 @@ int main(int argc, char** argv) {
     rows.push_back({"all", figures::with_thousands(train.size()), figures::with_thousands(test.size())});
     std::cout << "training split: " << split.train.size() << " to train on, " << split.validation.size()
               << " to validate\n";
-    report.table("class_counts", {classes.noun, "training images", "test images"}, rows);
+    report.table("class_counts", {classes.noun, "images in the training file", "images in the test set"}, rows);
     // The balance the text describes: every class between 8% and 12% of each set,
     // and its share in the two sets within a percentage point.
     double smallest_share = 1, largest_share = 0, largest_gap = 0;
@@ -239,6 +247,11 @@ int main(int argc, char** argv) {
     report.number("frames_larger_than_20", figures::with_thousands(frames.larger_than_20));
     report.number("frames_longer_side_20", figures::with_thousands(frames.longer_side_20));
     report.number("frames_farthest_centre", figures::fixed(frames.farthest_centre_of_mass, 1));
+    report.number("frames_tallest", std::to_string(frames.tallest));
+    report.number("frames_widest", std::to_string(frames.widest));
+    report.number("zero_pixel_percent",
+                  figures::fixed(100.0 * static_cast<double>(frames.zero_pixels) /
+                                     static_cast<double>(std::max<std::size_t>(frames.pixels, 1)), 0));
     // Worded from the numbers, not checked: another data set (Fashion-MNIST) is
     // framed otherwise, and the program must still run on it.
     const bool keeps_to_it = frames.larger_than_20 == 0 &&

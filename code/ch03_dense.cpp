@@ -175,6 +175,10 @@ void spread_figure(const figures::Report& report, const std::vector<Run>& relu, 
      << "set logscale y\nset format y '10^{%L}'\nset xlabel 'layer'\nset ylabel 'standard deviation of z'\n"
      << "set xtics 1\nset xrange [0.7:" << relu.front().spread.size() + 0.3 << "]\nset key bottom left\n";
   for (const auto* panel : {&relu, &tanh}) {
+    // ReLU's curves span several decades and need the log scale; tanh's He and
+    // Xavier curves lie within one decade, which a linear axis shows in full
+    // (the fixed 0.01's curve then lies along zero).
+    if (panel == &tanh) gp << "unset logscale y\nset format y '%g'\nset yrange [0:*]\nset key top left\n";
     gp << "set title '" << (panel == &relu ? "ReLU" : "tanh") << " after every layer'\nplot ";
     for (std::size_t i = 0; i < panel->size(); ++i)
       gp << (i ? ", " : "") << "'-' with linespoints linetype " << i + 1 << " title '" << (*panel)[i].label << "'";
@@ -299,6 +303,8 @@ int main(int argc, char** argv) {
     report.number("small_relu_last", spread_text(relu_runs[2].spread.back()));
     report.number("he_tanh_last", spread_text(tanh_runs[0].spread.back()));
     report.number("xavier_tanh_last", spread_text(tanh_runs[1].spread.back()));
+    report.number("he_weight_sd", figures::fixed(std::sqrt(nn::init_variance(nn::Init::he, units, units)), 3));
+    report.number("small_shrink", figures::scientific(relu_runs[0].spread.back() / relu_runs[2].spread.back(), 0));
 
     // What the ReLU panel shows, checked with wide margins: He keeps the spread
     // within a factor of 2 of the first layer's; Xavier loses about 1/√2 per

@@ -50,8 +50,10 @@ using DoubleDense = BasicDense<double>;
 //! [init]
 /// How to draw the initial weights; biases start at zero either way.
 enum class Init {
-  xavier,  ///< Glorot and Bengio (2010): uniform in ±√(6 / (I + O)), variance 2 / (I + O)
-  he,      ///< He et al. (2015): normal with variance 2 / I, for layers that feed a ReLU
+  /// Glorot and Bengio (2010): uniform in ±√(6 / (I + O)), variance 2 / (I + O); for tanh.
+  xavier,
+  /// He et al. (2015): normal with variance 2 / I; for layers whose input comes out of a ReLU.
+  he,
 };
 //! [init]
 

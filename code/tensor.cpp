@@ -63,7 +63,9 @@ void matmul(BasicView<Real> out, BasicView<const Real> a, BasicView<const Real> 
 
 //! [matmul_a_bt]
 // out = a bᵀ: out(i, j) is the dot product of row i of a and row j of b, two
-// contiguous runs of memory.
+// contiguous runs of memory. The dot product is one running sum, which the
+// compiler may not split across vector lanes (that would change its rounding)
+// without -ffast-math: this loop runs one multiply-add at a time.
 template <typename Real>
 void matmul_a_bt(BasicView<Real> out, BasicView<const Real> a, BasicView<const Real> b, Write mode) {
   check_product("matmul_a_bt", out, a.rows(), a.cols(), b.cols(), b.rows(), a, b);

@@ -14,9 +14,9 @@ namespace exercises {
 /// if out has any other shape.
 void transpose(nn::TensorView out, nn::ConstTensorView in);
 
-/// Exercise 1.2: out = a ⊙ b, the element-wise (Hadamard) product of two tensors
+/// Exercise 1.2: out = P ⊙ Q, the element-wise (Hadamard) product of two tensors
 /// of the same shape. Throw nn::ShapeError naming both shapes when they differ.
-void hadamard(nn::TensorView out, nn::ConstTensorView a, nn::ConstTensorView b);
+void hadamard(nn::TensorView out, nn::ConstTensorView p, nn::ConstTensorView q);
 
 /// Exercise 1.3: for each row, the column of its largest element (the first one
 /// on a tie). Chapter 7 turns a network's outputs into predicted digits this way.

@@ -17,7 +17,7 @@ struct PixelStatistics {
 };
 
 /// Exercise 2.1: the statistics of all pixels of `images` (N×I), accumulated in
-/// double so that 47 million floats do not lose precision.
+/// double so that the 47 million floats of the training file do not lose precision.
 PixelStatistics pixel_statistics(nn::ConstTensorView images);
 
 /// Exercise 2.2: standardise in place, pixel ← (pixel − mean) / standard_deviation,

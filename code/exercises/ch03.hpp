@@ -12,7 +12,8 @@ namespace exercises {
 //! [ch03-declarations]
 /// Exercise 3.1: LeCun initialisation (LeCun et al., 1998): every weight drawn
 /// from `rng`, normal with mean 0 and variance 1 / I; every bias zero. It keeps
-/// Var z equal to the variance of the inputs when no ReLU halves it.
+/// Var z equal to the mean square of the inputs, E[x²], for a layer whose input
+/// did not come out of a ReLU (no ReLU halved it).
 void initialise_lecun(nn::Dense& layer, nn::Rng& rng);
 
 /// Exercise 3.2: the number of parameters, weights and biases, of a multilayer

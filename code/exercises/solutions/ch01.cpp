@@ -16,11 +16,11 @@ void transpose(nn::TensorView out, nn::ConstTensorView in) {
 //! [ch01-transpose]
 
 //! [ch01-hadamard]
-void hadamard(nn::TensorView out, nn::ConstTensorView a, nn::ConstTensorView b) {
-  if (a.rows() != b.rows() || a.cols() != b.cols() || out.rows() != a.rows() || out.cols() != a.cols())
-    throw nn::ShapeError("hadamard: a is " + nn::shape_string(a) + ", b is " + nn::shape_string(b) +
+void hadamard(nn::TensorView out, nn::ConstTensorView p, nn::ConstTensorView q) {
+  if (p.rows() != q.rows() || p.cols() != q.cols() || out.rows() != p.rows() || out.cols() != p.cols())
+    throw nn::ShapeError("hadamard: p is " + nn::shape_string(p) + ", q is " + nn::shape_string(q) +
                          " and out is " + nn::shape_string(out) + "; all three must have one shape");
-  for (std::size_t i = 0; i < a.size(); ++i) out.data()[i] = a.data()[i] * b.data()[i];
+  for (std::size_t i = 0; i < p.size(); ++i) out.data()[i] = p.data()[i] * q.data()[i];
 }
 //! [ch01-hadamard]
 
