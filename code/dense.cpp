@@ -31,7 +31,7 @@ template <typename Real>
 void initialise(BasicDense<Real>& layer, Init init, Rng& rng) {
   const double variance = init_variance(init, layer.inputs(), layer.outputs());
   if (init == Init::xavier) {
-    // A uniform distribution on [−a, a] has variance a²/3, so a = √(3 · variance).
+    // A uniform distribution on [−r, r] has variance r²/3, so r = √(3 · variance).
     const double limit = std::sqrt(3.0 * variance);
     std::uniform_real_distribution<double> uniform(-limit, limit);
     for (Real& w : layer.weight.values()) w = static_cast<Real>(uniform(rng));
