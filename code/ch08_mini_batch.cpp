@@ -150,7 +150,13 @@ int main(int argc, char** argv) {
       report.number("cap_fixed_accuracy", "–");
       report.number("cap_verdict", "not measured against");
     }
-    report.number("best_batch_size", std::to_string(best_fixed.batch_size));
+    // The best batch size, and any other within a tenth of a point of it: one
+    // seed cannot tell those apart, so the text names them together.
+    std::string best_sizes;
+    for (const SweepPoint& p : sweep)
+      if (best_fixed.fixed.validation.accuracy - p.fixed.validation.accuracy < 0.001)
+        best_sizes += (best_sizes.empty() ? "" : " and ") + std::to_string(p.batch_size);
+    report.number("best_batch_size", best_sizes);
     report.number("best_accuracy", figures::fixed(100 * best_fixed.fixed.validation.accuracy, 2));
     report.number("largest_batch_accuracy", figures::fixed(100 * sweep.back().fixed.validation.accuracy, 2));
     report.number("best_scaled_batch_size", std::to_string(best_scaled.batch_size));

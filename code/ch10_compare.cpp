@@ -168,7 +168,9 @@ void draw_confusion(const figures::Report& report, const Tensor& counts, const s
   gp << "unset grid\nset size ratio -1\nset xlabel 'predicted " << noun << "'\nset ylabel 'true " << noun << "'\n"
      << "set xrange [-0.5:9.5]\nset yrange [9.5:-0.5]\nset xtics 0,1,9\nset ytics 0,1,9\nunset colorbox\n"
      << "set palette defined (0 '#ffffff', 1 '#dce8f5', 4 '#6fa8dc', 7.5 '#0b3d75')\nset cbrange [0:7.5]\n"
-     << "plot '-' matrix with image, '-' using 1:2:3:4 with labels textcolor rgb variable font ',10'\n";
+     // `pixels`: in an SVG each cell is its own rectangle; a plain image would be
+     // one 10×10 bitmap that the browser smooths across the cells' edges.
+     << "plot '-' matrix with image pixels, '-' using 1:2:3:4 with labels textcolor rgb variable font ',10'\n";
   for (std::size_t k = 0; k < shade.rows(); ++k) {  // row k (true class) is drawn at y = k; the y axis runs downwards
     for (std::size_t j = 0; j < shade.cols(); ++j) gp << (j ? " " : "") << shade(k, j);
     gp << '\n';
