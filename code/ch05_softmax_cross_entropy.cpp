@@ -179,7 +179,7 @@ void loss_figures(figures::Report& report) {
   report.claim("the squared error's gradient, coded from the Jacobian, is right", worst_check < 1e-8,
                "largest difference from a central difference " + figures::scientific(worst_check, 1));
   report.claim("confidently wrong, cross-entropy pulls over a hundred times harder than the squared error",
-               ratio > 100, "at z_ℓ = −8: " + figures::fixed(cross_entropy_pull, 5) + " against " +
+               ratio > 100, "with the true logit at −8: " + figures::fixed(cross_entropy_pull, 5) + " against " +
                                 figures::scientific(squared_pull, 1));
 
   figures::Figure loss_figure(report.figure_path("loss.svg"), 760, 420);

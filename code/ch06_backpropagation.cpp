@@ -264,7 +264,7 @@ int main(int argc, char** argv) {
                      " through tanh");
     report.number("coarse_tanh_error", figures::scientific(coarse_tanh, 0));
     report.number("coarse_verdict", coarse_relu > 100 * coarse_tanh
-                                        ? "the kinks, not the step's truncation, make nearly all of that error"
+                                        ? "consistent with the kinks, not the step's truncation, making nearly all of that error"
                                         : "here the kinks add little to the step's truncation error");
     report.number("check_seconds", figures::fixed(seconds, 1));
     report.number("accumulation_ratio", plain(ratio));

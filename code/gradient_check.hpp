@@ -14,7 +14,7 @@ namespace nn {
 double relative_error(double a, double b, double floor = 1e-8);
 
 //! [central-difference]
-/// The central difference (f(θ + ε) − f(θ − ε)) / 2ε for every element θ of
+/// The central difference (L(θ + ε) − L(θ − ε)) / 2ε for every element θ of
 /// `parameter`, written into `numerical`. Its truncation error is O(ε²).
 void central_differences(DoubleTensor& parameter, DoubleTensor& numerical, double epsilon,
                          const std::function<double()>& loss);

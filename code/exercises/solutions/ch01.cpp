@@ -10,8 +10,9 @@ void transpose(nn::TensorView out, nn::ConstTensorView in) {
   if (out.rows() != in.cols() || out.cols() != in.rows())
     throw nn::ShapeError("transpose: in is " + nn::shape_string(in) + " so out must be " +
                          nn::shape_string(in.cols(), in.rows()) + ", not " + nn::shape_string(out));
-  for (std::size_t r = 0; r < in.rows(); ++r)
-    for (std::size_t c = 0; c < in.cols(); ++c) out(c, r) = in(r, c);
+  // Row c of out is column c of in: read in with a stride, write out in order.
+  for (std::size_t c = 0; c < in.cols(); ++c)
+    for (std::size_t r = 0; r < in.rows(); ++r) out(c, r) = in(r, c);
 }
 //! [ch01-transpose]
 
