@@ -23,6 +23,7 @@ times slower. Unset OPENBLAS_CORETYPE so that OpenBLAS picks its kernel for the
 processor it runs on (.ci/benchmark.sh and chapter 11's program do).
 """
 import argparse
+import gzip
 import json
 import pathlib
 import struct
@@ -34,14 +35,22 @@ import torch
 WORKLOADS = ("minibatch_epoch", "sgd_samples", "fullbatch_step")
 
 
+def read_bytes(folder, name):
+    """The file `name` in `folder`, or its gzip-compressed `name.gz`, uncompressed."""
+    path = pathlib.Path(folder, name)
+    if path.exists():
+        return path.read_bytes()
+    return gzip.decompress(pathlib.Path(folder, name + ".gz").read_bytes())
+
+
 def read_idx(folder, images_name, labels_name):
     """Images as an N×784 float tensor in [0, 1], labels as N int64."""
-    pixels = pathlib.Path(folder, images_name).read_bytes()
+    pixels = read_bytes(folder, images_name)
     magic, count, rows, cols = struct.unpack_from(">4I", pixels)
     if magic != 2051:
         raise SystemExit(f"{images_name}: not an IDX file of images")
     images = numpy.frombuffer(pixels, numpy.uint8, count * rows * cols, 16).reshape(count, rows * cols)
-    labels_raw = pathlib.Path(folder, labels_name).read_bytes()
+    labels_raw = read_bytes(folder, labels_name)
     magic, label_count = struct.unpack_from(">2I", labels_raw)
     if magic != 2049 or label_count != count:
         raise SystemExit(f"{labels_name}: not the labels of {images_name}")
@@ -75,7 +84,7 @@ def print_line(workload, value, unit, model, test):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", required=True, help="folder of the four uncompressed MNIST IDX files")
+    parser.add_argument("--data", required=True, help="folder of the four MNIST IDX files, raw or .gz")
     parser.add_argument("--threads", type=int, default=2, help="threads PyTorch may use (default 2)")
     parser.add_argument("--hidden", type=int, default=128, help="width of the hidden layer (default 128)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the order (default 0)")
