@@ -375,11 +375,11 @@ void stage_figure(const figures::Report& report, const std::vector<Workloads>& t
   figures::Figure figure(report.figure_path("stages.svg"), 900, 380);
   auto& gp = figure.gnuplot();
   gp << "set multiplot layout 1,3\nset style data histograms\nset style fill solid 0.8 border -1\n"
-     << "set boxwidth 0.75\nset xtics rotate by -30 font ',11'\nset yrange [0:*]\nunset key\nset grid ytics\n";
-  const char* titles[] = {"mini-batch epoch, 5,000 images (ms)", "2,000 per-sample updates (ms)",
-                          "full-batch step, 5,000 images (ms)"};
+     << "set boxwidth 0.75\nset xtics rotate by -30 font ',13'\nset ytics font ',12'\nset yrange [0:*]\nunset key\n"
+     << "set grid ytics\n";
+  const char* titles[] = {"mini-batch epoch (ms)", "2,000 updates (ms)", "full-batch step (ms)"};
   for (int w = 0; w < 3; ++w) {
-    gp << "set title '" << titles[w] << "' font ',12'\n"
+    gp << "set title '" << titles[w] << "' font ',13'\n"
        << "plot '-' using 2:xtic(1) linecolor rgb '" << figures::kPalette[w] << "'\n";
     for (std::size_t s = 0; s < times.size(); ++s) {
       const double value = w == 0 ? times[s].minibatch : w == 1 ? times[s].sgd : times[s].fullbatch;
@@ -396,10 +396,12 @@ void profile_figure(const figures::Report& report, const std::vector<std::pair<s
   auto& gp = figure.gnuplot();
   gp << "set style fill solid 0.8 border -1\nset yrange [-0.6:" << parts.size() - 0.4 << "]\nunset key\n"
      << "set xlabel 'µs per step of 64 images, chapter 1 loops (medians)'\n"
-     << "set grid xtics\nset ytics font ',11'\nset xrange [0:*]\nset lmargin 52\n"
+     << "set grid xtics\nset ytics font ',14'\nset xtics font ',13'\nset xlabel font ',13'\nset xrange [0:*]\n"
+     << "set lmargin 40\n"
      << "plot '-' using (0):0:(0):($2):($0-0.35):($0+0.35):ytic(1) with boxxyerror linecolor rgb '"
      << figures::kPalette[0] << "'\n";
-  for (const auto& [name, seconds] : parts) gp << '"' << name << "\" " << seconds * 1e6 << '\n';
+  // The figure names each part without its shapes, which the table gives.
+  for (const auto& [name, seconds] : parts) gp << '"' << name.substr(0, name.find(" (")) << "\" " << seconds * 1e6 << '\n';
   gp << "e\n";
   figure.finish();
 }
@@ -416,9 +418,9 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
                      double bandwidth_gbs, const std::vector<RooflinePoint>& points) {
   figures::Figure figure(report.figure_path("roofline.svg"), 760, 520);
   auto& gp = figure.gnuplot();
-  gp << "set logscale xy\nset xrange [0.03:300]\nset yrange [0.5:" << peak_core * cores * 3 << "]\n"
+  gp << "set logscale xy\nset xrange [0.03:300]\nset yrange [0.5:" << peak_core * cores * 6 << "]\n"
      << "set xlabel 'arithmetic intensity: useful floating-point operations per byte of memory traffic'\n"
-     << "set ylabel 'useful GFLOP/s'\nset grid xtics ytics mxtics mytics\nset key bottom right font ',11' spacing 1.1\n"
+     << "set ylabel 'useful GFLOP/s'\nset grid xtics ytics mxtics mytics\nset key top left Left reverse font ',11' spacing 1.1\n"
      << "set samples 400\n"
      << "roof(x, peak, bw) = (bw * x < peak ? bw * x : peak)\n"
      << "plot roof(x, " << peak_core * cores << ", " << bandwidth_gbs << ") with lines linewidth 2.5 linecolor rgb '"
