@@ -55,9 +55,10 @@ int main(int argc, char** argv) {
       for (const char* workload : nn::benchmark::kWorkloads) {
         if (only != "all" && only != workload) continue;
         const nn::benchmark::Result r = nn::benchmark::run(workload, train, test, hidden, seed);
-        std::printf("{\"peer\": \"nn-from-scratch\", \"workload\": \"%s\", \"value\": %.4f, \"unit\": \"%s\", "
-                    "\"test_accuracy\": %.4f}\n",
-                    r.workload.c_str(), r.value, r.unit.c_str(), r.test_accuracy);
+        std::printf(
+            "{\"peer\": \"nn-from-scratch\", \"workload\": \"%s\", \"value\": %.4f, \"unit\": \"%s\", "
+            "\"test_accuracy\": %.4f}\n",
+            r.workload.c_str(), r.value, r.unit.c_str(), r.test_accuracy);
         std::fflush(stdout);
       }
   });

@@ -129,7 +129,10 @@ Caches read_caches() {
     if (level == "2" && type != "Instruction") caches.l2 = bytes;
     if (level == "3" && type != "Instruction") caches.l3 = bytes;
   }
-  auto from_sysconf = [](int name) { const long bytes = sysconf(name); return bytes > 0 ? std::size_t(bytes) : 0; };
+  auto from_sysconf = [](int name) {
+    const long bytes = sysconf(name);
+    return bytes > 0 ? std::size_t(bytes) : 0;
+  };
   if (caches.l1d == 0) caches.l1d = from_sysconf(_SC_LEVEL1_DCACHE_SIZE);
   if (caches.l2 == 0) caches.l2 = from_sysconf(_SC_LEVEL2_CACHE_SIZE);
   if (caches.l3 == 0) caches.l3 = from_sysconf(_SC_LEVEL3_CACHE_SIZE);
@@ -223,7 +226,8 @@ std::size_t nonzeros(nn::ConstTensorView images) {
 // Bytes of every parameter, for comparing two networks bit for bit.
 std::vector<float> parameters(nn::Network& net) {
   std::vector<float> all;
-  net.for_each_parameter([&](nn::Tensor& p, nn::Tensor&) { all.insert(all.end(), p.values().begin(), p.values().end()); });
+  net.for_each_parameter(
+      [&](nn::Tensor& p, nn::Tensor&) { all.insert(all.end(), p.values().begin(), p.values().end()); });
   return all;
 }
 
@@ -243,7 +247,7 @@ Work step_work(double batch, double pixels) {
   auto product_bytes = [](double m, double k, double n) { return 4 * (m * k + k * n + m * n); };
   Work work;
   work.flops = 2 * (2 * pixels * H) + 3 * (2 * B * H * K);
-  work.bytes = product_bytes(B, I, H) + product_bytes(I, B, H)  // x W₁ and xᵀ dz₁
+  work.bytes = product_bytes(B, I, H) + product_bytes(I, B, H)                              // x W₁ and xᵀ dz₁
                + product_bytes(B, H, K) + product_bytes(H, B, K) + product_bytes(B, K, H);  // layer 2
   return work;
 }
@@ -260,7 +264,7 @@ Work step_work(double batch, double pixels) {
 // take a different time than inside it.) The whole step is timed too, as a check.
 struct Profile {
   std::vector<std::pair<std::string, double>> parts;  // name, median seconds
-  double whole_step = 0;                               // median seconds
+  double whole_step = 0;                              // median seconds
 };
 
 Profile profile_step(const nn::Dataset& data) {
@@ -331,8 +335,7 @@ struct Workloads {
   double minibatch = 0, sgd = 0, fullbatch = 0;
 };
 
-Workloads time_workloads(const nn::Dataset& five_thousand, const nn::Dataset& two_thousand,
-                         const nn::Tensor& targets) {
+Workloads time_workloads(const nn::Dataset& five_thousand, const nn::Dataset& two_thousand, const nn::Tensor& targets) {
   Workloads w;
   auto timed = [](auto work) {
     const auto start = Clock::now();
@@ -401,7 +404,8 @@ void profile_figure(const figures::Report& report, const std::vector<std::pair<s
      << "plot '-' using (0):0:(0):($2):($0-0.35):($0+0.35):ytic(1) with boxxyerror linecolor rgb '"
      << figures::kPalette[0] << "'\n";
   // The figure names each part without its shapes, which the table gives.
-  for (const auto& [name, seconds] : parts) gp << '"' << name.substr(0, name.find(" (")) << "\" " << seconds * 1e6 << '\n';
+  for (const auto& [name, seconds] : parts)
+    gp << '"' << name.substr(0, name.find(" (")) << "\" " << seconds * 1e6 << '\n';
   gp << "e\n";
   figure.finish();
 }
@@ -420,7 +424,8 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
   auto& gp = figure.gnuplot();
   gp << "set logscale xy\nset xrange [0.03:300]\nset yrange [0.5:" << peak_core * cores * 6 << "]\n"
      << "set xlabel 'arithmetic intensity: useful floating-point operations per byte of memory traffic'\n"
-     << "set ylabel 'useful GFLOP/s'\nset grid xtics ytics mxtics mytics\nset key top left Left reverse font ',11' spacing 1.1\n"
+     << "set ylabel 'useful GFLOP/s'\nset grid xtics ytics mxtics mytics\nset key top left Left reverse font ',11' "
+        "spacing 1.1\n"
      << "set samples 400\n"
      << "roof(x, peak, bw) = (bw * x < peak ? bw * x : peak)\n"
      << "plot roof(x, " << peak_core * cores << ", " << bandwidth_gbs << ") with lines linewidth 2.5 linecolor rgb '"
@@ -468,7 +473,8 @@ std::vector<nn::benchmark::Result> parse_lines(const std::string& text) {
   std::string line;
   auto field = [&](const std::string& name) {
     const std::size_t at = line.find("\"" + name + "\": ");
-    if (at == std::string::npos) throw std::runtime_error("the PyTorch peer printed a line without " + name + ": " + line);
+    if (at == std::string::npos)
+      throw std::runtime_error("the PyTorch peer printed a line without " + name + ": " + line);
     return line.substr(at + name.size() + 4);
   };
   auto quoted = [](const std::string& rest) { return rest.substr(1, rest.find('"', 1) - 1); };
@@ -493,8 +499,8 @@ std::string shell_quoted(const std::string& text) {
 std::vector<nn::benchmark::Result> run_peer(const std::filesystem::path& peer, const std::filesystem::path& data,
                                             std::size_t threads) {
   const std::string command = "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 " +
-                              shell_quoted(peer.string()) + " --data " + shell_quoted(data.string()) +
-                              " --threads " + std::to_string(threads);
+                              shell_quoted(peer.string()) + " --data " + shell_quoted(data.string()) + " --threads " +
+                              std::to_string(threads);
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot start the PyTorch peer: " + command);
   std::string text;
@@ -505,9 +511,7 @@ std::vector<nn::benchmark::Result> run_peer(const std::filesystem::path& peer, c
 }
 //! [peer]
 
-bool pytorch_installed() {
-  return std::system("/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1") == 0;
-}
+bool pytorch_installed() { return std::system("/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1") == 0; }
 
 void write_text(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
@@ -550,7 +554,8 @@ int main(int argc, char** argv) {
     report.number("cores", std::to_string(cores));
     report.number("l1d_kib", caches.l1d ? kib(caches.l1d) : "an unknown number of");
     report.number("l2_kib", caches.l2 ? kib(caches.l2) : "an unknown number of");
-    report.number("l3_mib", caches.l3 ? grouped(static_cast<double>(caches.l3) / (1 << 20), 0) : "an unknown number of");
+    report.number("l3_mib",
+                  caches.l3 ? grouped(static_cast<double>(caches.l3) / (1 << 20), 0) : "an unknown number of");
     const std::size_t tile = nn::kernels::kTile;
     const std::size_t w1_bytes = kInputs * kHidden * sizeof(float), w_tile_bytes = tile * kHidden * sizeof(float);
     const std::size_t transposed_tile_bytes = tile * tile * sizeof(float);
@@ -558,10 +563,12 @@ int main(int argc, char** argv) {
     report.number("w1_kib", kib(w1_bytes));
     report.number("w_tile_kib", kib(w_tile_bytes));
     report.number("transposed_tile_kib", kib(transposed_tile_bytes));
-    report.number("w1_vs_l1", caches.l1d == 0 ? "perhaps more than" : w1_bytes > caches.l1d ? "more than" : "no more than");
+    report.number("w1_vs_l1", caches.l1d == 0         ? "perhaps more than"
+                              : w1_bytes > caches.l1d ? "more than"
+                                                      : "no more than");
     report.number("w_tile_l1_share", caches.l1d ? figures::fixed(100.0 * w_tile_bytes / caches.l1d, 0) + " % of this L1"
                                                 : "an unknown share of the L1");
-    report.number("tiles_vs_l1", caches.l1d == 0                      ? "may or may not fit in"
+    report.number("tiles_vs_l1", caches.l1d == 0                  ? "may or may not fit in"
                                  : 2 * w_tile_bytes <= caches.l1d ? "fit together in"
                                                                   : "are more together than");
     // The full batch of chapter 7: 50,000 training images (the last 10,000 of
@@ -569,17 +576,17 @@ int main(int argc, char** argv) {
     const std::size_t full_batch = 50000, dz_bytes = full_batch * kHidden * sizeof(float);
     report.number("full_batch", grouped(full_batch, 0));
     report.number("dz_mib", figures::fixed(static_cast<double>(dz_bytes) / (1 << 20), 0));
-    report.number("dz_vs_l2", caches.l2 == 0 ? "far more than a cache holds"
-                                             : dz_bytes > 4 * caches.l2 ? "many times the L2 cache"
-                                                                        : "not much more than the L2 cache");
+    report.number("dz_vs_l2", caches.l2 == 0             ? "far more than a cache holds"
+                              : dz_bytes > 4 * caches.l2 ? "many times the L2 cache"
+                                                         : "not much more than the L2 cache");
 
     // --- The profile of the straightforward step.
     const Profile profile = profile_step(train);
     const auto& parts = profile.parts;
     double step = 0;
     for (const auto& part : parts) step += part.second;
-    std::cout << "one mini-batch step with chapter 1's loops, " << figures::fixed(step * 1e6, 0)
-              << " µs in parts, " << figures::fixed(profile.whole_step * 1e6, 0) << " µs whole:\n";
+    std::cout << "one mini-batch step with chapter 1's loops, " << figures::fixed(step * 1e6, 0) << " µs in parts, "
+              << figures::fixed(profile.whole_step * 1e6, 0) << " µs whole:\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& [name, seconds] : parts) {
       std::cout << "  " << name << ": " << figures::fixed(seconds * 1e6, 0) << " µs\n";
@@ -593,11 +600,12 @@ int main(int argc, char** argv) {
     report.number("profile_products_percent", figures::fixed(100 * products_share, 0));
     report.number("profile_layer1_percent", figures::fixed(100 * layer1_share, 0));
     const double layer2 = parts[2].second + parts[3].second + parts[4].second;
-    report.claim("more than half of the step is matrix products, and the first layer's two take longer than the "
-                 "second layer's three, by far",
-                 products_share > 0.5 && parts[0].second + parts[1].second > 3 * layer2,
-                 "products " + figures::fixed(100 * products_share, 0) + " % of the step; the first layer's two " +
-                     figures::fixed((parts[0].second + parts[1].second) / layer2, 1) + " times the second layer's");
+    report.claim(
+        "more than half of the step is matrix products, and the first layer's two take longer than the "
+        "second layer's three, by far",
+        products_share > 0.5 && parts[0].second + parts[1].second > 3 * layer2,
+        "products " + figures::fixed(100 * products_share, 0) + " % of the step; the first layer's two " +
+            figures::fixed((parts[0].second + parts[1].second) / layer2, 1) + " times the second layer's");
     profile_figure(report, parts);
 
     // --- Every stage on the three workloads: seven rounds, the stages in turn
@@ -615,7 +623,8 @@ int main(int argc, char** argv) {
     std::vector<std::vector<std::string>> stage_rows;
     for (std::size_t s = 0; s < std::size(kStages); ++s) {
       std::vector<double> minibatch, sgd, fullbatch;
-      for (const Workloads& w : runs[s]) minibatch.push_back(w.minibatch), sgd.push_back(w.sgd), fullbatch.push_back(w.fullbatch);
+      for (const Workloads& w : runs[s])
+        minibatch.push_back(w.minibatch), sgd.push_back(w.sgd), fullbatch.push_back(w.fullbatch);
       times.push_back({median(minibatch), median(sgd), median(fullbatch)});
       const Workloads& t = times.back();
       std::cout << kStageNames[s] << ": mini-batch " << figures::fixed(t.minibatch, 3) << " s, per-sample "
@@ -623,9 +632,10 @@ int main(int argc, char** argv) {
       stage_rows.push_back({kStageNames[s], figures::fixed(t.minibatch * 1000, 1), figures::fixed(t.sgd * 1000, 1),
                             figures::fixed(t.fullbatch * 1000, 1)});
     }
-    report.table("stages", {"stage", "mini-batch epoch of 5,000 (ms)", "2,000 per-sample updates (ms)",
-                            "full-batch step of 5,000 (ms)"},
-                 stage_rows);
+    report.table(
+        "stages",
+        {"stage", "mini-batch epoch of 5,000 (ms)", "2,000 per-sample updates (ms)", "full-batch step of 5,000 (ms)"},
+        stage_rows);
     report.number("rounds", std::to_string(kRounds));
     stage_figure(report, times);
     const Workloads &first = times[0], &skip = times[1], &blocked = times[2], &last = times[3];
@@ -640,11 +650,12 @@ int main(int argc, char** argv) {
     report.number("threads_fullbatch", speed_words(blocked.fullbatch, last.fullbatch));
     report.number("threads_minibatch", speed_words(blocked.minibatch, last.minibatch));
     report.number("threads_sgd", speed_words(blocked.sgd, last.sgd));
-    report.claim("one thread of the blocked kernels runs the mini-batch epoch and the full-batch step at least twice "
-                 "as fast as chapter 1's loops",
-                 first.minibatch > 2 * blocked.minibatch && first.fullbatch > 2 * blocked.fullbatch,
-                 "mini-batch " + figures::fixed(first.minibatch / blocked.minibatch, 1) + " times, full-batch " +
-                     figures::fixed(first.fullbatch / blocked.fullbatch, 1) + " times");
+    report.claim(
+        "one thread of the blocked kernels runs the mini-batch epoch and the full-batch step at least twice "
+        "as fast as chapter 1's loops",
+        first.minibatch > 2 * blocked.minibatch && first.fullbatch > 2 * blocked.fullbatch,
+        "mini-batch " + figures::fixed(first.minibatch / blocked.minibatch, 1) + " times, full-batch " +
+            figures::fixed(first.fullbatch / blocked.fullbatch, 1) + " times");
 
     //! [same-bits]
     // Train the same network on 2,000 images with one thread and with two:
@@ -668,7 +679,8 @@ int main(int argc, char** argv) {
     // --- The machine's limits: the FMA peak and the memory bandwidth.
     const long iterations = 20'000'000;
     const double peak8 = best_rate(5, [&] { return fma_gflops<Floats8>(iterations); });
-    const double peak_widest = kVectorBits >= 512 ? best_rate(5, [&] { return fma_gflops<Floats16>(iterations); }) : peak8;
+    const double peak_widest =
+        kVectorBits >= 512 ? best_rate(5, [&] { return fma_gflops<Floats16>(iterations); }) : peak8;
     const double peak = std::max(peak8, peak_widest);
     std::cout << "FMA peak of one core: " << figures::fixed(peak8, 1) << " GFLOP/s with 8 floats, "
               << figures::fixed(peak_widest, 1) << " with the widest vectors\n";
@@ -723,10 +735,12 @@ int main(int argc, char** argv) {
       const double done = (s == 0 ? dense_flops : useful_flops) / seconds / 1e9, useful = useful_flops / seconds / 1e9;
       const double of_peak = done / (peak * kStageThreads[s]);
       gflops_rows.push_back({kStageNames[s], std::to_string(kStageThreads[s]), figures::fixed(seconds * 1000, 2),
-                             figures::fixed(done, 1), figures::fixed(100 * of_peak, 0) + " %", figures::fixed(useful, 1)});
+                             figures::fixed(done, 1), figures::fixed(100 * of_peak, 0) + " %",
+                             figures::fixed(useful, 1)});
       rates_against_peak.emplace_back("the forward product, " + std::string(kStageNames[s]) + ", operations done, at " +
                                           figures::fixed(100 * of_peak, 0) + " % of the peak of its " +
-                                          std::to_string(kStageThreads[s]) + (kStageThreads[s] == 1 ? " core" : " cores"),
+                                          std::to_string(kStageThreads[s]) +
+                                          (kStageThreads[s] == 1 ? " core" : " cores"),
                                       of_peak);
       roofline.push_back({kStageNames[s], useful_flops / forward_bytes, useful, kStageThreads[s]});
       if (kStages[s] == Stage::threads) {
@@ -734,8 +748,9 @@ int main(int argc, char** argv) {
         report.number("forward_peak_percent", figures::fixed(100 * of_peak, 0));
       }
     }
-    report.table("gflops", {"stage", "threads", "ms (median of " + std::to_string(kRounds) + ")", "GFLOP/s done",
-                            "of the peak of its threads", "useful GFLOP/s"},
+    report.table("gflops",
+                 {"stage", "threads", "ms (median of " + std::to_string(kRounds) + ")", "GFLOP/s done",
+                  "of the peak of its threads", "useful GFLOP/s"},
                  gflops_rows);
     report.number("forward_intensity", figures::fixed(useful_flops / forward_bytes, 1));
     report.number("forward_dense_intensity", figures::fixed(dense_flops / forward_bytes, 0));
@@ -758,7 +773,8 @@ int main(int argc, char** argv) {
           std::cerr << "ch11_speed: " << peer_failure << "; the page says so and shows the book alone\n";
           torch_runs.clear();
         }
-      std::cout << "benchmark run " << run + 1 << " of " << comparison_runs << (have_torch ? ", book and PyTorch\n" : ", book\n");
+      std::cout << "benchmark run " << run + 1 << " of " << comparison_runs
+                << (have_torch ? ", book and PyTorch\n" : ", book\n");
     }
     auto median_of = [](const std::vector<std::vector<nn::benchmark::Result>>& runs, const std::string& workload,
                         bool accuracy) {
@@ -771,7 +787,8 @@ int main(int argc, char** argv) {
     };
     const double train_pixels = static_cast<double>(train.images.size() - zeros);
     const double train_count = static_cast<double>(train.size());
-    const double sgd_pixels = static_cast<double>(nonzeros(train.images.view().rows_slice(0, nn::benchmark::kSgdSamples)));
+    const double sgd_pixels =
+        static_cast<double>(nonzeros(train.images.view().rows_slice(0, nn::benchmark::kSgdSamples)));
     std::vector<std::vector<std::string>> benchmark_rows;
     std::ostringstream comparison;
     for (const char* workload : nn::benchmark::kWorkloads) {
@@ -794,28 +811,30 @@ int main(int argc, char** argv) {
         work = step_work(train_count, train_pixels);
         gflops = work.flops / (book / 1000) / 1e9;
       }
-      const char* label = name == "minibatch_epoch" ? "mini-batch epoch" : name == "sgd_samples" ? "per-sample SGD"
-                                                                                                  : "full-batch step";
+      const char* label = name == "minibatch_epoch" ? "mini-batch epoch"
+                          : name == "sgd_samples"   ? "per-sample SGD"
+                                                    : "full-batch step";
       roofline.push_back({label, work.flops / work.bytes, gflops, 0});
       rates_against_peak.emplace_back("the " + std::string(label) + ", useful operations, at " +
                                           figures::fixed(100 * gflops / (2 * peak), 0) + " % of the peak of 2 cores",
                                       gflops / (2 * peak));
       const std::string unit = name == "minibatch_epoch" ? "s" : name == "sgd_samples" ? "samples/s" : "ms";
       const int digits = name == "sgd_samples" ? 0 : name == "fullbatch_step" ? 1 : 3;
-      std::vector<std::string> row = {label, grouped(book, digits) + " " + unit,
-                                      figures::fixed(gflops, 1)};
+      std::vector<std::string> row = {label, grouped(book, digits) + " " + unit, figures::fixed(gflops, 1)};
       if (have_torch) {
         const double torch = median_of(torch_runs, name, false);
         const double ratio = name == "sgd_samples" ? book / torch : torch / book;  // above 1: the book is faster
         row.push_back(grouped(torch, digits) + " " + unit);
-        row.push_back(ratio >= 1 ? figures::fixed(ratio, 1) + " times faster" : figures::fixed(1 / ratio, 1) + " times slower");
+        row.push_back(ratio >= 1 ? figures::fixed(ratio, 1) + " times faster"
+                                 : figures::fixed(1 / ratio, 1) + " times slower");
         row.push_back(figures::fixed(100 * median_of(book_runs, name, true), 1) + " % / " +
                       figures::fixed(100 * median_of(torch_runs, name, true), 1) + " %");
       }
       benchmark_rows.push_back(row);
     }
     std::vector<std::string> header = {"workload", "the book (median)", "useful GFLOP/s"};
-    if (have_torch) header.insert(header.end(), {"PyTorch (median)", "the book against PyTorch", "test accuracy, book / PyTorch"});
+    if (have_torch)
+      header.insert(header.end(), {"PyTorch (median)", "the book against PyTorch", "test accuracy, book / PyTorch"});
     report.table("benchmark", header, benchmark_rows);
     report.number("comparison_runs", std::to_string(comparison_runs));
     if (have_torch) {
@@ -840,8 +859,7 @@ int main(int argc, char** argv) {
     // Every rate of this chapter against the peak of the cores it used.
     auto worst = std::max_element(rates_against_peak.begin(), rates_against_peak.end(),
                                   [](const auto& x, const auto& y) { return x.second < y.second; });
-    report.claim("no loop of the book runs faster than the measured FMA peak of the cores it uses",
-                 worst->second < 1.0,
+    report.claim("no loop of the book runs faster than the measured FMA peak of the cores it uses", worst->second < 1.0,
                  "the highest: " + worst->first);
     report.claim("the measured peak is more than 1.5 times what chapter 1's loops reach",
                  peak > 1.5 * dense_flops / median(forward_times[0]) / 1e9,

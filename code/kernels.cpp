@@ -98,8 +98,9 @@ void store8(float* to, Floats8 v) { std::memcpy(to, &v, sizeof v); }
 //   out[j] = (accumulate ? out[j] : 0) + Σ_c values[c] · b[ks[c]·b_step + j],
 // the sum over the nonzero elements c of a in the order of k. The W running
 // sums live in W/8 vector registers for the whole sum (W = 64: eight of the
-// 16 an AVX2 core has, or of the 32 with AVX-512): out is read once and written once, instead of once for every k,
-// and every k costs one broadcast and W/8 fused multiply-adds.
+// 16 an AVX2 core has, or of the 32 with AVX-512): out is read once and
+// written once, instead of once for every k, and every k costs one broadcast
+// and W/8 fused multiply-adds.
 template <std::size_t W>
 void panel(float* out, const std::uint32_t* ks, const float* values, std::size_t count, const float* b,
            std::size_t b_step, bool accumulate) {
