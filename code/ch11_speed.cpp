@@ -854,6 +854,21 @@ int main(int argc, char** argv) {
                  << "(`sudo apt-get install python3-torch python3-numpy libopenblas0-pthread`; the program runs "
                  << "it with `/usr/bin/python3`) and build again.\n";
     }
+    // How busy the machine was: the load average of the last minute, from
+    // Linux, against the number of cores. Threads that wait for each other
+    // suffer most when other work takes their cores, so a busy machine can
+    // change the ratios a lot.
+    double load = -1;
+    std::ifstream("/proc/loadavg") >> load;
+    if (load >= 0) {
+      comparison << "\nWhen these runs ended, the machine's load average (the number of processes running or "
+                 << "waiting to run, over the last minute) was " << figures::fixed(load, 1) << " on " << cores
+                 << (cores == 1 ? " core" : " cores")
+                 << (load > 1.5 * static_cast<double>(cores)
+                         ? ": other work was running, so these figures are those of a busy machine, not of this one "
+                           "alone.\n"
+                         : ".\n");
+    }
     write_text(report.out_dir() / "ch11_pytorch.md", comparison.str());
 
     // Every rate of this chapter against the peak of the cores it used.
