@@ -843,7 +843,7 @@ int main(int argc, char** argv) {
                  << " times each on " << 2 << " threads, and the table gives the medians (the per-sample figures in "
                  << "updates per second, the others in time). PyTorch multiplies with OpenBLAS, whose kernels are "
                  << "written for this processor, but it does every multiply-add of the zero pixels, and it pays "
-                 << "Python's and its own dispatch costs on every operation, however small.\n";
+                 << "Python's and its own dispatch costs on every operation, however small. ";
     } else {
       comparison << (peer_failure.empty() ? "PyTorch was not installed where this page was built"
                                           : "PyTorch was installed where this page was built, but " + peer_failure)
@@ -852,7 +852,7 @@ int main(int argc, char** argv) {
                  << " To have the build run PyTorch "
                  << "beside it and print both with their ratios, install Debian's PyTorch "
                  << "(`sudo apt-get install python3-torch python3-numpy libopenblas0-pthread`; the program runs "
-                 << "it with `/usr/bin/python3`) and build again.\n";
+                 << "it with `/usr/bin/python3`) and build again. ";
     }
     // How busy the machine was: the load average of the last minute, from
     // Linux, against the number of cores. Threads that wait for each other
@@ -861,7 +861,7 @@ int main(int argc, char** argv) {
     double load = -1;
     std::ifstream("/proc/loadavg") >> load;
     if (load >= 0) {
-      comparison << "\nWhen these runs ended, the machine's load average (the number of processes running or "
+      comparison << "When these runs ended, the machine's load average (the number of processes running or "
                  << "waiting to run, over the last minute) was " << figures::fixed(load, 1) << " on " << cores
                  << (cores == 1 ? " core" : " cores")
                  << (load > 1.5 * static_cast<double>(cores)
@@ -869,6 +869,7 @@ int main(int argc, char** argv) {
                            "alone.\n"
                          : ".\n");
     }
+    comparison << '\n';
     write_text(report.out_dir() / "ch11_pytorch.md", comparison.str());
 
     // Every rate of this chapter against the peak of the cores it used.
