@@ -1,21 +1,33 @@
 // Chapter 11's program: what each step of making the products fast buys, on
-// scaled-down versions of the benchmark's three workloads.
+// scaled-down versions of the benchmark's three workloads; the machine's limits
+// (its FMA peak and memory bandwidth, read against the caches it reports); and,
+// where Debian's python3-torch is installed, the benchmark beside PyTorch.
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <random>
+#include <sstream>
+#include <thread>
 #include <vector>
 
 #include <gnuplot-iostream.h>
 
+#include "benchmark_workloads.hpp"
 #include "figure.hpp"
 #include "kernels.hpp"
 #include "minibatch.hpp"
 #include "parallel.hpp"
 #include "program.hpp"
 #include "report.hpp"
+#include "softmax_cross_entropy.hpp"
 #include "stochastic.hpp"
 
 namespace {
@@ -25,46 +37,314 @@ using Clock = std::chrono::steady_clock;
 
 const Stage kStages[] = {Stage::reference, Stage::skip_zeros, Stage::blocked, Stage::threads};
 const char* const kStageNames[] = {"reference", "skip zeros", "blocked", "2 threads"};
+const std::size_t kStageThreads[] = {1, 1, 1, 2};
+constexpr std::size_t kHidden = 128, kInputs = 784;
 
-// Seconds that f takes: the fastest of `repeats` runs, because on a shared
-// machine noise only ever adds time.
-template <typename F>
-double time_best(int repeats, F f) {
-  double best = 1e30;
-  for (int r = 0; r < repeats; ++r) {
-    const auto start = Clock::now();
-    f();
-    best = std::min(best, nn::seconds_since(start));
+// --- Numbers as the book prints them -----------------------------------------
+
+// A number with `digits` decimals and its thousands separated by commas: 4,954.3.
+std::string grouped(double value, int digits) {
+  const std::string plain = figures::fixed(value, digits);
+  const std::size_t sign = plain[0] == '-' ? 1 : 0, point = std::min(plain.find('.'), plain.size());
+  std::string text = plain.substr(0, sign);
+  for (std::size_t i = sign; i < point; ++i) {
+    text += plain[i];
+    const std::size_t left = point - i - 1;  // digits still to come before the point
+    if (left > 0 && left % 3 == 0) text += ',';
   }
+  return text + plain.substr(point);
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t middle = values.size() / 2;
+  return values.size() % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+}
+
+// "1.3 times faster", "about as fast (1.04 times)" or "slower (0.80 times the speed)":
+// the words for going from `before` seconds to `after` seconds. Within 15%
+// either way the machine's noise could turn the comparison round.
+std::string speed_words(double before, double after) {
+  const double ratio = before / after;
+  if (ratio >= 1.15) return figures::fixed(ratio, ratio < 10 ? 1 : 0) + " times faster";
+  if (ratio > 1 / 1.15) return "about as fast (" + figures::fixed(ratio, 2) + " times the speed)";
+  return "slower (" + figures::fixed(ratio, 2) + " times the speed)";
+}
+
+// --- The machine -------------------------------------------------------------
+
+//! [vector-width]
+// What the kernels were compiled for: -march=native turns on the widest vector
+// instructions of the processor that builds the book, and the compiler says
+// which through its macros. x86-64 has 16 vector registers, 32 with AVX-512.
+#if defined(__AVX512F__)
+constexpr const char* kVectorSet = "AVX-512";
+constexpr int kVectorBits = 512, kVectorRegisters = 32;
+#elif defined(__AVX2__) || defined(__AVX__)
+constexpr const char* kVectorSet = "AVX2";
+constexpr int kVectorBits = 256, kVectorRegisters = 16;
+#elif defined(__ARM_NEON)
+constexpr const char* kVectorSet = "NEON";
+constexpr int kVectorBits = 128, kVectorRegisters = 32;
+#else
+constexpr const char* kVectorSet = "SSE2";
+constexpr int kVectorBits = 128, kVectorRegisters = 16;
+#endif
+//! [vector-width]
+
+struct Caches {
+  std::size_t l1d = 0, l2 = 0, l3 = 0;  // bytes per cache, 0 when unknown
+};
+
+// "48K" or "1024K" or "32M", as Linux writes cache sizes, in bytes.
+std::size_t size_in_bytes(const std::string& text) {
+  std::size_t value = 0, used = 0;
+  try {
+    value = std::stoul(text, &used);
+  } catch (const std::exception&) {
+    return 0;
+  }
+  const char unit = used < text.size() ? text[used] : ' ';
+  return unit == 'K' ? value << 10 : unit == 'M' ? value << 20 : value;
+}
+
+//! [caches]
+// The data caches of the first core, as Linux describes them in /sys (each
+// index* folder is one cache: its level, its type and its size); sysconf's
+// figures where /sys says nothing.
+Caches read_caches() {
+  Caches caches;
+  const std::filesystem::path folder = "/sys/devices/system/cpu/cpu0/cache";
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    auto read = [&](const char* name) {
+      std::ifstream in(entry.path() / name);
+      std::string word;
+      in >> word;
+      return word;
+    };
+    const std::string level = read("level"), type = read("type");
+    const std::size_t bytes = size_in_bytes(read("size"));
+    if (level == "1" && type == "Data") caches.l1d = bytes;
+    if (level == "2" && type != "Instruction") caches.l2 = bytes;
+    if (level == "3" && type != "Instruction") caches.l3 = bytes;
+  }
+  auto from_sysconf = [](int name) {
+    const long bytes = sysconf(name);
+    return bytes > 0 ? std::size_t(bytes) : 0;
+  };
+  if (caches.l1d == 0) caches.l1d = from_sysconf(_SC_LEVEL1_DCACHE_SIZE);
+  if (caches.l2 == 0) caches.l2 = from_sysconf(_SC_LEVEL2_CACHE_SIZE);
+  if (caches.l3 == 0) caches.l3 = from_sysconf(_SC_LEVEL3_CACHE_SIZE);
+  return caches;
+}
+//! [caches]
+
+std::string kib(std::size_t bytes) { return grouped(static_cast<double>(bytes) / 1024, 0); }
+
+//! [peak]
+// The machine's peak: kChains independent chains of fused multiply-adds,
+// acc = acc·x + y, each FMA two operations on every lane. A chain waits for its
+// own previous FMA (about 4 cycles), so a core with two FMA units needs at least
+// 4 × 2 = 8 chains in flight to start two FMAs every cycle; 12 leave a margin
+// and, with x and y, still fit in 16 registers. Each chain starts from its own
+// value: chains that start equal stay equal, and GCC merged such chains into
+// one, which then measured a fraction of the peak.
+using Floats8 = float __attribute__((vector_size(32)));
+using Floats16 = float __attribute__((vector_size(64)));
+constexpr int kChains = 12;
+
+template <typename Vector>
+[[gnu::noinline]] double fma_gflops(long iterations) {
+  constexpr int lanes = sizeof(Vector) / sizeof(float);
+  Vector acc[kChains];
+  for (int c = 0; c < kChains; ++c) acc[c] = Vector{} + (1.0f + 0.001f * static_cast<float>(c));
+  const Vector x = Vector{} + 0.999999f, y = Vector{} + 1e-7f;
+  const auto start = Clock::now();
+  for (long i = 0; i < iterations; ++i)
+    for (Vector& a : acc) a = a * x + y;
+  const double seconds = nn::seconds_since(start);
+  float sink = 0;
+  for (const Vector& a : acc) sink += a[0];
+  if (sink == 42.0f) std::cout << ' ';  // the sums are used, so the loop stays
+  return 2.0 * lanes * kChains * static_cast<double>(iterations) / seconds / 1e9;
+}
+//! [peak]
+
+// The best of several runs: noise on a shared machine only ever lowers a
+// ceiling, so the highest rate measured is the nearest to it.
+template <typename F>
+double best_rate(int runs, F rate) {
+  double best = 0;
+  for (int r = 0; r < runs; ++r) best = std::max(best, rate());
   return best;
 }
 
-nn::Dataset first_images(const nn::Dataset& data, std::size_t count) {
-  nn::Dataset head{nn::Tensor(count, data.images.cols()), {}, data.image_rows, data.image_cols};
-  std::copy_n(data.images.data(), head.images.size(), head.images.data());
-  head.labels.assign(data.labels.begin(), data.labels.begin() + static_cast<std::ptrdiff_t>(count));
-  return head;
+//! [bandwidth]
+// Bytes per second that `threads` threads read from main memory: each sums its
+// share of a buffer far larger than the last-level cache, with four running
+// sums of eight floats so that the additions never wait for each other.
+double read_bandwidth(const std::vector<float>& buffer, std::size_t threads) {
+  auto sum_part = [&](std::size_t part, float* result) {
+    const std::size_t floats = buffer.size() / threads / 32 * 32;
+    const float* data = buffer.data() + part * floats;
+    Floats8 sums[4] = {};
+    for (std::size_t i = 0; i < floats; i += 32)
+      for (int s = 0; s < 4; ++s) {
+        Floats8 v;
+        std::memcpy(&v, data + i + 8 * s, sizeof v);
+        sums[s] += v;
+      }
+    *result = (sums[0] + sums[1] + sums[2] + sums[3])[0];
+  };
+  std::vector<float> results(threads);
+  const auto start = Clock::now();
+  std::vector<std::thread> workers;
+  for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(sum_part, t, &results[t]);
+  sum_part(0, &results[0]);
+  for (std::thread& worker : workers) worker.join();
+  const double seconds = nn::seconds_since(start);
+  if (results[0] == 42.0f) std::cout << ' ';
+  return static_cast<double>(buffer.size() / threads / 32 * 32 * threads * sizeof(float)) / seconds;
 }
+//! [bandwidth]
+
+// --- The network and the data ------------------------------------------------
 
 nn::Network fresh_network() {
   nn::Rng rng(0);
-  return nn::make_mlp({784, 128, 10}, nn::ActivationKind::relu, nn::Init::he, rng);
+  return nn::make_mlp({kInputs, kHidden, nn::kClasses}, nn::ActivationKind::relu, nn::Init::he, rng);
 }
+
+std::size_t nonzeros(nn::ConstTensorView images) {
+  std::size_t count = 0;
+  for (std::size_t n = 0; n < images.rows(); ++n)
+    for (float v : images.row(n)) count += v != 0.0f;
+  return count;
+}
+
+// Bytes of every parameter, for comparing two networks bit for bit.
+std::vector<float> parameters(nn::Network& net) {
+  std::vector<float> all;
+  net.for_each_parameter(
+      [&](nn::Tensor& p, nn::Tensor&) { all.insert(all.end(), p.values().begin(), p.values().end()); });
+  return all;
+}
+
+//! [work]
+// The work of one training step on B images, of which `pixels` are not zero,
+// for the roofline. Useful operations: the multiply-adds of the products that
+// a zero cannot skip, 2 operations each: the first layer's forward product and
+// weight gradient take one row of H per nonzero pixel; the second layer's
+// three products are counted whole. Bytes: each operand of each product read
+// from memory once and its output written once, the least traffic there is if
+// no product found its operands still in a cache.
+struct Work {
+  double flops = 0, bytes = 0;
+};
+Work step_work(double batch, double pixels) {
+  const double I = kInputs, H = kHidden, K = nn::kClasses, B = batch;
+  auto product_bytes = [](double m, double k, double n) { return 4 * (m * k + k * n + m * n); };
+  Work work;
+  work.flops = 2 * (2 * pixels * H) + 3 * (2 * B * H * K);
+  work.bytes = product_bytes(B, I, H) + product_bytes(I, B, H)                              // x W₁ and xᵀ dz₁
+               + product_bytes(B, H, K) + product_bytes(H, B, K) + product_bytes(B, K, H);  // layer 2
+  return work;
+}
+//! [work]
+
+// --- The profile of chapter 1's step -----------------------------------------
+
+//! [profile]
+// Where one mini-batch step of the straightforward code spends its time: each
+// product of the step timed on its own, with chapter 1's loops, for a batch of
+// 64 real images, and then everything else that train_step does, timed as one
+// part. (Subtracting the products from the whole step instead gave a rest that
+// moved from 0 to 200 µs between runs: a product timed outside the step can
+// take a different time than inside it.) The whole step is timed too, as a check.
+struct Profile {
+  std::vector<std::pair<std::string, double>> parts;  // name, median seconds
+  double whole_step = 0;                              // median seconds
+};
+
+Profile profile_step(const nn::Dataset& data) {
+  nn::kernels::set_stage(Stage::reference);
+  nn::Network net = fresh_network();
+  const nn::ConstTensorView x = data.images.view().rows_slice(0, 64);
+  const nn::Tensor y = nn::one_hot(std::vector<std::uint8_t>(data.labels.begin(), data.labels.begin() + 64));
+  auto& dense1 = std::get<nn::Dense>(net.layers[0]);
+  const auto& relu = std::get<nn::Activation>(net.layers[1]);
+  auto& dense2 = std::get<nn::Dense>(net.layers[2]);
+  nn::Tensor z1(64, kHidden), a(64, kHidden), dz1(64, kHidden), da(64, kHidden);
+  nn::Tensor z(64, nn::kClasses), p(64, nn::kClasses), dz(64, nn::kClasses);
+  std::mt19937 rng(2);
+  std::normal_distribution<float> normal(0.0f, 0.1f);
+  for (float& v : dz.values()) v = normal(rng);
+  for (float& v : da.values()) v = normal(rng);
+  nn::StepBuffers buffers;
+  // Each part is timed 51 times, all parts in turn so that they meet the same
+  // conditions on a shared machine; the median of each counts. A learning rate
+  // of 0 costs the update the same work and leaves the network as it was.
+  const std::vector<std::pair<std::string, std::function<void()>>> work = {
+      {"layer 1 forward, x W₁ (64×784 by 784×128)", [&] { nn::matmul(z1, x, dense1.weight); }},
+      {"layer 1 weight gradient, xᵀ dz₁ (784×64 by 64×128)",
+       [&] { nn::matmul_at_b(dense1.dweight, x, dz1, nn::Write::accumulate); }},
+      {"layer 2 forward, a W₂ (64×128 by 128×10)", [&] { nn::matmul(z, a, dense2.weight); }},
+      {"layer 2 weight gradient, aᵀ dz₂ (128×64 by 64×10)",
+       [&] { nn::matmul_at_b(dense2.dweight, a, dz, nn::Write::accumulate); }},
+      {"layer 2 input gradient, dz₂ W₂ᵀ (64×10 by 10×128)", [&] { nn::matmul_a_bt(da, dz, dense2.weight); }},
+      {"everything else (bias, ReLU, softmax, gradient sums, update)",
+       [&] {
+         nn::add_row(z1, dense1.bias);
+         relu.forward(a, z1);
+         nn::add_row(z, dense2.bias);
+         nn::softmax_cross_entropy_forward(p, z, y);
+         nn::softmax_cross_entropy_backward(dz, p, y);
+         net.zero_gradients();
+         nn::add_column_sums(dense2.dbias, dz);
+         relu.backward(dz1, da, a);
+         nn::add_column_sums(dense1.dbias, dz1);
+         nn::gradient_descent_update(net, 0.0f);
+       }},
+      {"the whole step", [&] { nn::train_step(net, x, y, 0.0f, buffers); }},
+  };
+  std::vector<std::vector<double>> times(work.size());
+  for (int repeat = 0; repeat < 51; ++repeat)
+    for (std::size_t part = 0; part < work.size(); ++part) {
+      const auto start = Clock::now();
+      work[part].second();
+      times[part].push_back(nn::seconds_since(start));
+    }
+  Profile profile;
+  for (std::size_t part = 0; part + 1 < work.size(); ++part)
+    profile.parts.emplace_back(work[part].first, median(times[part]));
+  profile.whole_step = median(times.back());
+  nn::kernels::set_stage(Stage::threads);
+  return profile;
+}
+//! [profile]
+
+// --- The stages on the scaled-down workloads ---------------------------------
 
 //! [workloads]
 // The benchmark's three workloads, made smaller so that even chapter 1's loops
-// finish in seconds: one mini-batch epoch over the first 5,000 images (batch
-// 64), 2,000 per-sample updates, one full-batch step over 5,000 images.
+// finish in a fraction of a second: one mini-batch epoch over the first 5,000
+// images (batch 64), 2,000 per-sample updates, one full-batch step over 5,000
+// images. Seconds of each, one run.
 struct Workloads {
-  double minibatch = 0, sgd = 0, fullbatch = 0;  // seconds, the fastest of three runs
+  double minibatch = 0, sgd = 0, fullbatch = 0;
 };
 
-Workloads time_workloads(const nn::Dataset& five_thousand, const nn::Dataset& two_thousand) {
+Workloads time_workloads(const nn::Dataset& five_thousand, const nn::Dataset& two_thousand, const nn::Tensor& targets) {
   Workloads w;
-  const nn::Tensor targets = nn::one_hot(five_thousand.labels);
-  w.minibatch = time_best(3, [&] {
+  auto timed = [](auto work) {
+    const auto start = Clock::now();
+    work();
+    return nn::seconds_since(start);
+  };
+  w.minibatch = timed([&] {
     nn::Network net = fresh_network();
-    nn::Tensor x(64, 784), y(64, nn::kClasses);
+    nn::Tensor x(64, kInputs), y(64, nn::kClasses);
     nn::StepBuffers buffers;
     nn::Rng rng(1);
     const std::vector<std::size_t> order = nn::shuffled_order(five_thousand.size(), rng);
@@ -77,13 +357,13 @@ Workloads time_workloads(const nn::Dataset& five_thousand, const nn::Dataset& tw
       nn::train_step(net, xs, ys, 0.1f, buffers);
     }
   });
-  w.sgd = time_best(3, [&] {
+  w.sgd = timed([&] {
     nn::Network net = fresh_network();
     nn::SampleBuffers buffers;
-    for (std::size_t i = 0; i < two_thousand.size(); ++i)
-      nn::stochastic_step(net, two_thousand.images.view().rows_slice(i, 1), two_thousand.labels[i], 0.01f, buffers);
+    for (std::size_t n = 0; n < two_thousand.size(); ++n)
+      nn::stochastic_step(net, two_thousand.images.view().rows_slice(n, 1), two_thousand.labels[n], 0.01f, buffers);
   });
-  w.fullbatch = time_best(3, [&] {
+  w.fullbatch = timed([&] {
     nn::Network net = fresh_network();
     nn::StepBuffers buffers;
     nn::train_step(net, five_thousand.images, targets, 0.5f, buffers);
@@ -92,95 +372,21 @@ Workloads time_workloads(const nn::Dataset& five_thousand, const nn::Dataset& tw
 }
 //! [workloads]
 
-//! [profile]
-// Where one mini-batch step of the straightforward code spends its time: each
-// product of the step timed on its own, with chapter 1's loops, for a batch of
-// 64 real images; the rest of the step is the whole step minus the products.
-std::vector<std::pair<std::string, double>> profile_step(const nn::Dataset& data) {
-  nn::kernels::set_stage(Stage::reference);
-  nn::Network net = fresh_network();
-  const nn::ConstTensorView x = data.images.view().rows_slice(0, 64);
-  const nn::Tensor y = nn::one_hot(std::vector<std::uint8_t>(data.labels.begin(), data.labels.begin() + 64));
-  auto& dense1 = std::get<nn::Dense>(net.layers[0]);
-  auto& dense2 = std::get<nn::Dense>(net.layers[2]);
-  nn::Tensor h(64, 128), logits(64, 10), dlogits(64, 10), dh(64, 128);
-  std::mt19937 rng(2);
-  std::normal_distribution<float> normal(0.0f, 0.1f);
-  for (float& v : dlogits.values()) v = normal(rng);
-  for (float& v : dh.values()) v = normal(rng);
-  nn::StepBuffers buffers;
-  // Each part is timed 21 times, all parts in turn so that they meet the same
-  // conditions on a shared machine; the fastest run of each counts (noise only
-  // ever adds time).
-  const std::vector<std::pair<std::string, std::function<void()>>> work = {
-      {"layer 1 forward, x W₁ (64×784 by 784×128)", [&] { nn::matmul(h, x, dense1.weight); }},
-      {"layer 1 weight gradient, xᵀ dh (784×64 by 64×128)",
-       [&] { nn::matmul_at_b(dense1.dweight, x, dh, nn::Write::accumulate); }},
-      {"layer 2 forward, h W₂ (64×128 by 128×10)", [&] { nn::matmul(logits, h, dense2.weight); }},
-      {"layer 2 weight gradient, hᵀ dlogits (128×64 by 64×10)",
-       [&] { nn::matmul_at_b(dense2.dweight, h, dlogits, nn::Write::accumulate); }},
-      {"layer 2 input gradient, dlogits W₂ᵀ (64×10 by 10×128)", [&] { nn::matmul_a_bt(dh, dlogits, dense2.weight); }},
-      {"the whole step", [&] { nn::train_step(net, x, y, 0.1f, buffers); }},
-  };
-  std::vector<double> best(work.size(), 1e30);
-  for (int repeat = 0; repeat < 21; ++repeat)
-    for (std::size_t p = 0; p < work.size(); ++p) {
-      const auto start = Clock::now();
-      work[p].second();
-      best[p] = std::min(best[p], nn::seconds_since(start));
-    }
-  std::vector<std::pair<std::string, double>> parts;
-  double products = 0;
-  for (std::size_t p = 0; p + 1 < work.size(); ++p) {
-    parts.emplace_back(work[p].first, best[p]);
-    products += best[p];
-  }
-  parts.emplace_back("everything else (bias, ReLU, softmax, update)", std::max(0.0, best.back() - products));
-  nn::kernels::set_stage(Stage::threads);
-  return parts;
-}
-//! [profile]
-
-//! [peak]
-// The machine's peak: eight independent chains of fused multiply-adds on
-// 8-float vectors, as many as the two FMA units of a core keep busy, each
-// FMA two floating-point operations per lane.
-double peak_gflops_one_core() {
-  using Floats8 = float __attribute__((vector_size(32)));
-  Floats8 acc[8] = {};
-  const Floats8 x = Floats8{} + 0.999999f, y = Floats8{} + 1e-7f;
-  const long iterations = 20'000'000;
-  const auto start = Clock::now();
-  for (long i = 0; i < iterations; ++i)
-    for (auto& a : acc) a = a * x + y;
-  const double seconds = nn::seconds_since(start);
-  float sink = 0;
-  for (const auto& a : acc) sink += a[0];
-  if (sink == 42.0f) std::cout << ' ';  // keeps the loop from being optimised away
-  return 2.0 * 8 * 8 * static_cast<double>(iterations) / seconds / 1e9;
-}
-//! [peak]
-
-// Bytes of every parameter, for comparing two networks bit for bit.
-std::vector<float> parameters(nn::Network& net) {
-  std::vector<float> all;
-  net.for_each_parameter([&](nn::Tensor& p, nn::Tensor&) { all.insert(all.end(), p.values().begin(), p.values().end()); });
-  return all;
-}
+// --- Figures -----------------------------------------------------------------
 
 void stage_figure(const figures::Report& report, const std::vector<Workloads>& times) {
   figures::Figure figure(report.figure_path("stages.svg"), 900, 380);
   auto& gp = figure.gnuplot();
   gp << "set multiplot layout 1,3\nset style data histograms\nset style fill solid 0.8 border -1\n"
-     << "set boxwidth 0.75\nset xtics rotate by -30 font ',11'\nset yrange [0:*]\nunset key\nset grid ytics\n";
-  const char* titles[] = {"mini-batch epoch, 5,000 images (s)", "2,000 per-sample updates (s)",
-                          "full-batch step, 5,000 images (s)"};
+     << "set boxwidth 0.75\nset xtics rotate by -30 font ',13'\nset ytics font ',12'\nset yrange [0:*]\nunset key\n"
+     << "set grid ytics\n";
+  const char* titles[] = {"mini-batch epoch (ms)", "2,000 updates (ms)", "full-batch step (ms)"};
   for (int w = 0; w < 3; ++w) {
-    gp << "set title '" << titles[w] << "' font ',12'\n"
+    gp << "set title '" << titles[w] << "' font ',13'\n"
        << "plot '-' using 2:xtic(1) linecolor rgb '" << figures::kPalette[w] << "'\n";
     for (std::size_t s = 0; s < times.size(); ++s) {
       const double value = w == 0 ? times[s].minibatch : w == 1 ? times[s].sgd : times[s].fullbatch;
-      gp << '"' << kStageNames[s] << "\" " << value << '\n';
+      gp << '"' << kStageNames[s] << "\" " << value * 1000 << '\n';
     }
     gp << "e\n";
   }
@@ -192,72 +398,264 @@ void profile_figure(const figures::Report& report, const std::vector<std::pair<s
   figures::Figure figure(report.figure_path("profile.svg"), 900, 320);
   auto& gp = figure.gnuplot();
   gp << "set style fill solid 0.8 border -1\nset yrange [-0.6:" << parts.size() - 0.4 << "]\nunset key\n"
-     << "set xlabel 'microseconds per mini-batch step of 64 images, chapter 1 loops'\nset grid xtics\n"
-     << "set ytics font ',11'\nset xrange [0:*]\nset lmargin 52\n"
+     << "set xlabel 'µs per step of 64 images, chapter 1 loops (medians)'\n"
+     << "set grid xtics\nset ytics font ',14'\nset xtics font ',13'\nset xlabel font ',13'\nset xrange [0:*]\n"
+     << "set lmargin 40\n"
      << "plot '-' using (0):0:(0):($2):($0-0.35):($0+0.35):ytic(1) with boxxyerror linecolor rgb '"
      << figures::kPalette[0] << "'\n";
-  for (const auto& [name, seconds] : parts) gp << '"' << name << "\" " << seconds * 1e6 << '\n';
+  // The figure names each part without its shapes, which the table gives.
+  for (const auto& [name, seconds] : parts)
+    gp << '"' << name.substr(0, name.find(" (")) << "\" " << seconds * 1e6 << '\n';
   gp << "e\n";
   figure.finish();
+}
+
+struct RooflinePoint {
+  std::string name;
+  double intensity = 0, gflops = 0;  // useful operations per byte; useful GFLOP/s
+  std::size_t threads = 1;
+};
+
+// The roofline: a loop doing `intensity` operations per byte of memory traffic
+// can run no faster than min(peak, bandwidth × intensity).
+void roofline_figure(const figures::Report& report, double peak_core, double peak8_core, std::size_t cores,
+                     double bandwidth_gbs, const std::vector<RooflinePoint>& points) {
+  figures::Figure figure(report.figure_path("roofline.svg"), 760, 520);
+  auto& gp = figure.gnuplot();
+  gp << "set logscale xy\nset xrange [0.03:300]\nset yrange [0.5:" << peak_core * cores * 6 << "]\n"
+     << "set xlabel 'arithmetic intensity: useful floating-point operations per byte of memory traffic'\n"
+     << "set ylabel 'useful GFLOP/s'\nset grid xtics ytics mxtics mytics\nset key top left Left reverse font ',11' "
+        "spacing 1.1\n"
+     << "set samples 400\n"
+     << "roof(x, peak, bw) = (bw * x < peak ? bw * x : peak)\n"
+     << "plot roof(x, " << peak_core * cores << ", " << bandwidth_gbs << ") with lines linewidth 2.5 linecolor rgb '"
+     << figures::kPalette[0] << "' title 'roof, " << cores << " cores: " << grouped(peak_core * cores, 0)
+     << " GFLOP/s, " << grouped(bandwidth_gbs, 1) << " GB/s', "
+     << "roof(x, " << peak8_core * cores << ", " << bandwidth_gbs
+     << ") with lines dashtype 2 linewidth 2 linecolor rgb '" << figures::kPalette[0] << "' title \"roof with "
+     << nn::kernels::kVectorFloats << "-float vectors, the kernels' width: " << grouped(peak8_core * cores, 0)
+     << " GFLOP/s\", "
+     << "'-' using 1:2 with points pointtype 5 pointsize 1.5 linecolor rgb '" << figures::kPalette[2]
+     << "' title 'the benchmark workloads, 2 threads', "
+     << "'-' using 1:2:3 with labels right offset -1.5,0 font ',11' notitle";
+  // Each stage its own point in the key: they share one intensity, so labels
+  // beside them would overlap.
+  const int point_types[] = {9, 7, 11, 13}, colours[] = {1, 3, 4, 5};
+  int stage = 0;
+  for (const RooflinePoint& p : points)
+    if (p.threads != 0) {
+      gp << ", '-' using 1:2 with points pointtype " << point_types[stage % 4] << " pointsize 1.6 linecolor rgb '"
+         << figures::kPalette[colours[stage % 4]] << "' title 'layer 1 forward, 5,000 images: " << p.name << "'";
+      ++stage;
+    }
+  gp << '\n';
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const RooflinePoint& p : points)
+      if (p.threads == 0) {
+        gp << p.intensity << ' ' << p.gflops;
+        if (pass == 1) gp << " \"" << p.name << '"';
+        gp << '\n';
+      }
+    gp << "e\n";
+  }
+  for (const RooflinePoint& p : points)
+    if (p.threads != 0) gp << p.intensity << ' ' << p.gflops << "\ne\n";
+  figure.finish();
+}
+
+// --- PyTorch beside the book -------------------------------------------------
+
+// The peer's JSON lines, read without a JSON library: each is
+// {"peer": ..., "workload": "...", "value": V, "unit": "...", "test_accuracy": A}.
+std::vector<nn::benchmark::Result> parse_lines(const std::string& text) {
+  std::vector<nn::benchmark::Result> results;
+  std::istringstream lines(text);
+  std::string line;
+  auto field = [&](const std::string& name) {
+    const std::size_t at = line.find("\"" + name + "\": ");
+    if (at == std::string::npos)
+      throw std::runtime_error("the PyTorch peer printed a line without " + name + ": " + line);
+    return line.substr(at + name.size() + 4);
+  };
+  auto quoted = [](const std::string& rest) { return rest.substr(1, rest.find('"', 1) - 1); };
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] != '{') continue;
+    results.push_back({quoted(field("workload")), std::stod(field("value")), quoted(field("unit")),
+                       std::stod(field("test_accuracy"))});
+  }
+  return results;
+}
+
+std::string shell_quoted(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+//! [peer]
+// Runs the PyTorch peer once, with Debian's Python (the first python3 on a
+// PATH may be another without torch) and OpenBLAS left to choose its kernel
+// for this processor, and returns its three lines.
+std::vector<nn::benchmark::Result> run_peer(const std::filesystem::path& peer, const std::filesystem::path& data,
+                                            std::size_t threads) {
+  const std::string command = "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 " +
+                              shell_quoted(peer.string()) + " --data " + shell_quoted(data.string()) + " --threads " +
+                              std::to_string(threads);
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) throw std::runtime_error("cannot start the PyTorch peer: " + command);
+  std::string text;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe)) text += buffer;
+  if (pclose(pipe) != 0) throw std::runtime_error("the PyTorch peer failed: " + command);
+  return parse_lines(text);
+}
+//! [peer]
+
+bool pytorch_installed() { return std::system("/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1") == 0; }
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  if (!out.flush()) throw std::runtime_error(path.string() + ": cannot be written");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   nn::CommonFlags flags;
+  std::uint64_t comparison_runs = 5;
+  std::filesystem::path peer = std::filesystem::path(__FILE__).parent_path() / "peer" / "pytorch_mlp.py";
   nn::po::options_description options("Options");
-  nn::add_data_flag(options, flags);
-  nn::add_out_flag(options, flags);
+  nn::Flags(options)
+      .data(flags)
+      .out(flags)
+      .count("comparison-runs", comparison_runs, 1, 99, "alternating runs of the book and PyTorch on the benchmark")
+      .path("peer", peer, "the PyTorch peer script (run only where /usr/bin/python3 imports torch)");
   return nn::run_program(argc, argv, "chapter 11, making it fast: every step timed", options, [&] {
     figures::Report report(flags.out_dir, "ch11", flags.check_claims);
     const nn::Dataset train = nn::load_split(flags.data_dir, nn::Split::train);
-    const nn::Dataset five_thousand = first_images(train, 5000), two_thousand = first_images(train, 2000);
+    const nn::Dataset test = nn::load_split(flags.data_dir, nn::Split::test);
+    const nn::Dataset five_thousand = nn::benchmark::first_images(train, 5000),
+                      two_thousand = nn::benchmark::first_images(train, 2000);
     nn::parallel::set_threads(2);
+    const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
 
-    std::size_t zeros = 0;
-    for (float v : train.images.values()) zeros += v == 0.0f;
-    report.number("zero_percent", figures::fixed(100.0 * static_cast<double>(zeros) / static_cast<double>(train.images.size()), 0));
+    const std::size_t zeros = train.images.size() - nonzeros(train.images);
+    const double zero_fraction = static_cast<double>(zeros) / static_cast<double>(train.images.size());
+    report.number("zero_percent", figures::fixed(100.0 * zero_fraction, 0));
 
-    // The profile of the straightforward step.
-    const auto parts = profile_step(train);
+    // --- What the machine says about itself.
+    const Caches caches = read_caches();
+    report.number("vector_set", kVectorSet);
+    report.number("vector_registers", std::to_string(kVectorRegisters));
+    report.number("vector_floats", std::to_string(kVectorBits / 32));
+    report.number("kernel_floats", std::to_string(nn::kernels::kVectorFloats));
+    report.number("panel_registers", std::to_string(nn::kernels::kPanelWidth / nn::kernels::kVectorFloats));
+    report.number("cores", std::to_string(cores));
+    report.number("l1d_kib", caches.l1d ? kib(caches.l1d) : "an unknown number of");
+    report.number("l2_kib", caches.l2 ? kib(caches.l2) : "an unknown number of");
+    report.number("l3_mib",
+                  caches.l3 ? grouped(static_cast<double>(caches.l3) / (1 << 20), 0) : "an unknown number of");
+    const std::size_t tile = nn::kernels::kTile;
+    const std::size_t w1_bytes = kInputs * kHidden * sizeof(float), w_tile_bytes = tile * kHidden * sizeof(float);
+    const std::size_t transposed_tile_bytes = tile * tile * sizeof(float);
+    report.number("tile", std::to_string(tile));
+    report.number("w1_kib", kib(w1_bytes));
+    report.number("w_tile_kib", kib(w_tile_bytes));
+    report.number("transposed_tile_kib", kib(transposed_tile_bytes));
+    report.number("w1_vs_l1", caches.l1d == 0         ? "perhaps more than"
+                              : w1_bytes > caches.l1d ? "more than"
+                                                      : "no more than");
+    report.number("w_tile_l1_share", caches.l1d ? figures::fixed(100.0 * w_tile_bytes / caches.l1d, 0) + " % of this L1"
+                                                : "an unknown share of the L1");
+    report.number("tiles_vs_l1", caches.l1d == 0                  ? "may or may not fit in"
+                                 : 2 * w_tile_bytes <= caches.l1d ? "fit together in"
+                                                                  : "are more together than");
+    // The full batch of chapter 7: 50,000 training images (the last 10,000 of
+    // the file are its validation split); its dz₁ is 50,000 × 128 floats.
+    const std::size_t full_batch = 50000, dz_bytes = full_batch * kHidden * sizeof(float);
+    report.number("full_batch", grouped(full_batch, 0));
+    report.number("dz_mib", figures::fixed(static_cast<double>(dz_bytes) / (1 << 20), 0));
+    report.number("dz_vs_l2", caches.l2 == 0             ? "far more than a cache holds"
+                              : dz_bytes > 4 * caches.l2 ? "many times the L2 cache"
+                                                         : "not much more than the L2 cache");
+
+    // --- The profile of the straightforward step.
+    const Profile profile = profile_step(train);
+    const auto& parts = profile.parts;
     double step = 0;
     for (const auto& part : parts) step += part.second;
-    std::cout << "one mini-batch step with chapter 1's loops, " << figures::fixed(step * 1e6, 0) << " µs:\n";
+    std::cout << "one mini-batch step with chapter 1's loops, " << figures::fixed(step * 1e6, 0) << " µs in parts, "
+              << figures::fixed(profile.whole_step * 1e6, 0) << " µs whole:\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& [name, seconds] : parts) {
       std::cout << "  " << name << ": " << figures::fixed(seconds * 1e6, 0) << " µs\n";
-      rows.push_back({name, figures::fixed(seconds * 1e6, 0), figures::fixed(100 * seconds / step, 0) + " %"});
+      rows.push_back({name, grouped(seconds * 1e6, 0), figures::fixed(100 * seconds / step, 0) + " %"});
     }
-    report.table("profile", {"part of the step", "µs", "share"}, rows);
-    report.number("profile_step_us", figures::fixed(step * 1e6, 0));
-    report.number("profile_products_percent", figures::fixed(100 * (step - parts.back().second) / step, 0));
+    report.table("profile", {"part of the step", "µs (median of 51)", "share"}, rows);
+    report.number("profile_step_us", grouped(step * 1e6, 0));
+    report.number("profile_whole_step_us", grouped(profile.whole_step * 1e6, 0));
+    const double products_share = (step - parts.back().second) / step;
+    const double layer1_share = (parts[0].second + parts[1].second) / step;
+    report.number("profile_products_percent", figures::fixed(100 * products_share, 0));
+    report.number("profile_layer1_percent", figures::fixed(100 * layer1_share, 0));
+    const double layer2 = parts[2].second + parts[3].second + parts[4].second;
+    report.claim(
+        "more than half of the step is matrix products, and the first layer's two take longer than the "
+        "second layer's three, by far",
+        products_share > 0.5 && parts[0].second + parts[1].second > 3 * layer2,
+        "products " + figures::fixed(100 * products_share, 0) + " % of the step; the first layer's two " +
+            figures::fixed((parts[0].second + parts[1].second) / layer2, 1) + " times the second layer's");
     profile_figure(report, parts);
 
-    // Every stage on the three workloads.
+    // --- Every stage on the three workloads: seven rounds, the stages in turn
+    // within each round so that they meet the same conditions; medians.
+    constexpr int kRounds = 7;
+    const nn::Tensor five_thousand_targets = nn::one_hot(five_thousand.labels);
+    std::vector<std::vector<Workloads>> runs(std::size(kStages));
+    for (int round = 0; round < kRounds; ++round)
+      for (std::size_t s = 0; s < std::size(kStages); ++s) {
+        nn::kernels::set_stage(kStages[s]);
+        runs[s].push_back(time_workloads(five_thousand, two_thousand, five_thousand_targets));
+      }
+    nn::kernels::set_stage(Stage::threads);
     std::vector<Workloads> times;
     std::vector<std::vector<std::string>> stage_rows;
     for (std::size_t s = 0; s < std::size(kStages); ++s) {
-      nn::kernels::set_stage(kStages[s]);
-      times.push_back(time_workloads(five_thousand, two_thousand));
+      std::vector<double> minibatch, sgd, fullbatch;
+      for (const Workloads& w : runs[s])
+        minibatch.push_back(w.minibatch), sgd.push_back(w.sgd), fullbatch.push_back(w.fullbatch);
+      times.push_back({median(minibatch), median(sgd), median(fullbatch)});
       const Workloads& t = times.back();
       std::cout << kStageNames[s] << ": mini-batch " << figures::fixed(t.minibatch, 3) << " s, per-sample "
                 << figures::fixed(t.sgd, 3) << " s, full-batch " << figures::fixed(t.fullbatch, 3) << " s\n";
-      stage_rows.push_back({kStageNames[s], figures::fixed(t.minibatch * 1000, 0), figures::fixed(t.sgd * 1000, 1),
-                            figures::fixed(t.fullbatch * 1000, 0)});
+      stage_rows.push_back({kStageNames[s], figures::fixed(t.minibatch * 1000, 1), figures::fixed(t.sgd * 1000, 1),
+                            figures::fixed(t.fullbatch * 1000, 1)});
     }
-    nn::kernels::set_stage(Stage::threads);
-    report.table("stages", {"stage", "mini-batch epoch of 5,000 (ms)", "2,000 per-sample updates (ms)",
-                            "full-batch step of 5,000 (ms)"},
-                 stage_rows);
+    report.table(
+        "stages",
+        {"stage", "mini-batch epoch of 5,000 (ms)", "2,000 per-sample updates (ms)", "full-batch step of 5,000 (ms)"},
+        stage_rows);
+    report.number("rounds", std::to_string(kRounds));
     stage_figure(report, times);
-    const Workloads &first = times.front(), &last = times.back();
-    report.number("speedup_minibatch", figures::fixed(first.minibatch / last.minibatch, 0));
-    report.number("speedup_sgd", figures::fixed(first.sgd / last.sgd, 1));
-    report.number("speedup_fullbatch", figures::fixed(first.fullbatch / last.fullbatch, 0));
-    report.number("skip_speedup", figures::fixed(times[0].fullbatch / times[1].fullbatch, 1));
-    report.number("blocked_speedup", figures::fixed(times[1].fullbatch / times[2].fullbatch, 1));
-    report.number("threads_speedup_fullbatch", figures::fixed(times[2].fullbatch / times[3].fullbatch, 2));
-    report.number("threads_speedup_minibatch", figures::fixed(times[2].minibatch / times[3].minibatch, 2));
+    const Workloads &first = times[0], &skip = times[1], &blocked = times[2], &last = times[3];
+    report.number("speedup_minibatch", speed_words(first.minibatch, last.minibatch));
+    report.number("speedup_sgd", speed_words(first.sgd, last.sgd));
+    report.number("speedup_fullbatch", speed_words(first.fullbatch, last.fullbatch));
+    report.number("skip_fullbatch", speed_words(first.fullbatch, skip.fullbatch));
+    report.number("skip_minibatch", speed_words(first.minibatch, skip.minibatch));
+    report.number("blocked_fullbatch", speed_words(skip.fullbatch, blocked.fullbatch));
+    report.number("blocked_minibatch", speed_words(skip.minibatch, blocked.minibatch));
+    report.number("blocked_sgd", speed_words(skip.sgd, blocked.sgd));
+    report.number("threads_fullbatch", speed_words(blocked.fullbatch, last.fullbatch));
+    report.number("threads_minibatch", speed_words(blocked.minibatch, last.minibatch));
+    report.number("threads_sgd", speed_words(blocked.sgd, last.sgd));
+    report.claim(
+        "one thread of the blocked kernels runs the mini-batch epoch and the full-batch step at least twice "
+        "as fast as chapter 1's loops",
+        first.minibatch > 2 * blocked.minibatch && first.fullbatch > 2 * blocked.fullbatch,
+        "mini-batch " + figures::fixed(first.minibatch / blocked.minibatch, 1) + " times, full-batch " +
+            figures::fixed(first.fullbatch / blocked.fullbatch, 1) + " times");
 
     //! [same-bits]
     // Train the same network on 2,000 images with one thread and with two:
@@ -274,35 +672,216 @@ int main(int argc, char** argv) {
     const bool same = std::memcmp(results[0].data(), results[1].data(), results[0].size() * sizeof(float)) == 0;
     //! [same-bits]
     std::cout << "parameters after 5 full-batch steps, 1 thread vs 2: " << (same ? "identical" : "DIFFERENT") << '\n';
-    if (!same) throw std::runtime_error("one and two threads gave different parameters");
-    report.number("same_bits", same ? "identical bit for bit" : "different");
-    report.number("parameter_count", std::to_string(results[0].size()));
+    report.claim("one thread and two give the same parameters, bit for bit", same,
+                 same ? "all " + grouped(static_cast<double>(results[0].size()), 0) + " identical" : "they differ");
+    report.number("parameter_count", grouped(static_cast<double>(results[0].size()), 0));
 
-    // The peak, and what the products reach: the full-batch forward product of
-    // 5,000 images, counted as the dense product it stands for (2·B·I·O flops).
-    const double peak = peak_gflops_one_core();
+    // --- The machine's limits: the FMA peak and the memory bandwidth.
+    const long iterations = 20'000'000;
+    const double peak8 = best_rate(5, [&] { return fma_gflops<Floats8>(iterations); });
+    const double peak_widest =
+        kVectorBits >= 512 ? best_rate(5, [&] { return fma_gflops<Floats16>(iterations); }) : peak8;
+    const double peak = std::max(peak8, peak_widest);
+    std::cout << "FMA peak of one core: " << figures::fixed(peak8, 1) << " GFLOP/s with 8 floats, "
+              << figures::fixed(peak_widest, 1) << " with the widest vectors\n";
+    report.number("peak_gflops_core", grouped(peak, 0));
+    report.number("peak_gflops_8", grouped(peak8, 0));
+    report.number("peak_gflops_widest", grouped(peak_widest, 0));
+    report.number("peak_gflops_machine", grouped(peak * 2, 0));
+    report.number("chains", std::to_string(kChains));
+    report.number("wide_vectors",
+                  kVectorBits < 512 ? "The compiler has no wider vectors for this processor."
+                  : peak_widest > 1.3 * peak8
+                      ? "With 16 floats a core reached " + grouped(peak_widest, 0) +
+                            " GFLOP/s, so wider vectors would raise the ceiling of the kernels here."
+                      : "With 16 floats a core reached " + grouped(peak_widest, 0) +
+                            " GFLOP/s, no more: this processor does as many operations a cycle with either "
+                            "width, so wider vectors would not raise the ceiling of the kernels here.");
+    const std::size_t stream_bytes = std::max<std::size_t>(std::size_t{256} << 20, 8 * caches.l3);
+    const std::vector<float> stream(stream_bytes / sizeof(float), 1.0f);
+    const double bandwidth1 = best_rate(5, [&] { return read_bandwidth(stream, 1); }) / 1e9;
+    const double bandwidth = best_rate(5, [&] { return read_bandwidth(stream, 2); }) / 1e9;
+    std::cout << "memory read bandwidth: " << figures::fixed(bandwidth1, 1) << " GB/s on one core, "
+              << figures::fixed(bandwidth, 1) << " GB/s on two\n";
+    report.number("stream_mib", grouped(static_cast<double>(stream_bytes >> 20), 0));
+    report.number("bandwidth_gbs", figures::fixed(bandwidth, 1));
+    report.number("bandwidth_one_gbs", figures::fixed(bandwidth1, 1));
+    report.number("ridge", figures::fixed(2 * peak / bandwidth, 0));
+
+    // --- What the products reach: the first layer's forward product of 5,000
+    // images at every stage. Done: the operations the loops execute (chapter
+    // 1's do every multiply-add; the others skip the zero pixels). Useful: the
+    // ones with a nonzero pixel, which any method must do.
+    std::vector<RooflinePoint> roofline;
+    std::vector<std::pair<std::string, double>> rates_against_peak;  // name, fraction of peak × threads
     nn::Network net = fresh_network();
     const auto& dense1 = std::get<nn::Dense>(net.layers[0]);
-    nn::Tensor h(5000, 128);
-    const double dense_flops = 2.0 * 5000 * 784 * 128;
-    const double real_flops = dense_flops * (1.0 - static_cast<double>(zeros) / static_cast<double>(train.images.size()));
+    nn::Tensor a(5000, kHidden);
+    const double dense_flops = 2.0 * 5000 * kInputs * kHidden;
+    const double useful_flops = 2.0 * static_cast<double>(nonzeros(five_thousand.images)) * kHidden;
+    const double forward_bytes = 4.0 * (5000.0 * kInputs + kInputs * kHidden + 5000.0 * kHidden);
+    std::vector<std::vector<double>> forward_times(std::size(kStages));
+    for (int round = 0; round < kRounds; ++round)
+      for (std::size_t s = 0; s < std::size(kStages); ++s) {
+        nn::kernels::set_stage(kStages[s]);
+        const auto start = Clock::now();
+        nn::matmul(a, five_thousand.images, dense1.weight);
+        forward_times[s].push_back(nn::seconds_since(start));
+      }
+    nn::kernels::set_stage(Stage::threads);
     std::vector<std::vector<std::string>> gflops_rows;
     for (std::size_t s = 0; s < std::size(kStages); ++s) {
-      nn::kernels::set_stage(kStages[s]);
-      const double seconds = time_best(5, [&] { nn::matmul(h, five_thousand.images, dense1.weight); });
-      gflops_rows.push_back({kStageNames[s], figures::fixed(seconds * 1000, 1), figures::fixed(dense_flops / seconds / 1e9, 1),
-                             s == 0 ? "—" : figures::fixed(real_flops / seconds / 1e9, 1)});
+      const double seconds = median(forward_times[s]);
+      const double done = (s == 0 ? dense_flops : useful_flops) / seconds / 1e9, useful = useful_flops / seconds / 1e9;
+      const double of_peak = done / (peak * kStageThreads[s]);
+      gflops_rows.push_back({kStageNames[s], std::to_string(kStageThreads[s]), figures::fixed(seconds * 1000, 2),
+                             figures::fixed(done, 1), figures::fixed(100 * of_peak, 0) + " %",
+                             figures::fixed(useful, 1)});
+      rates_against_peak.emplace_back("the forward product, " + std::string(kStageNames[s]) + ", operations done, at " +
+                                          figures::fixed(100 * of_peak, 0) + " % of the peak of its " +
+                                          std::to_string(kStageThreads[s]) +
+                                          (kStageThreads[s] == 1 ? " core" : " cores"),
+                                      of_peak);
+      roofline.push_back({kStageNames[s], useful_flops / forward_bytes, useful, kStageThreads[s]});
       if (kStages[s] == Stage::threads) {
-        report.number("forward_effective_gflops", figures::fixed(dense_flops / seconds / 1e9, 0));
-        report.number("forward_done_gflops", figures::fixed(real_flops / seconds / 1e9, 0));
-        report.number("forward_peak_percent", figures::fixed(100 * real_flops / seconds / 1e9 / (2 * peak), 0));
+        report.number("forward_done_gflops", figures::fixed(done, 0));
+        report.number("forward_peak_percent", figures::fixed(100 * of_peak, 0));
       }
     }
-    nn::kernels::set_stage(Stage::threads);
-    report.table("gflops", {"stage", "ms", "GFLOP/s as a dense product", "GFLOP/s actually done"}, gflops_rows);
-    report.number("peak_gflops_core", figures::fixed(peak, 0));
-    report.number("peak_gflops_machine", figures::fixed(2 * peak, 0));
-    std::cout << "peak of one core: " << figures::fixed(peak, 1) << " GFLOP/s\n";
+    report.table("gflops",
+                 {"stage", "threads", "ms (median of " + std::to_string(kRounds) + ")", "GFLOP/s done",
+                  "of the peak of its threads", "useful GFLOP/s"},
+                 gflops_rows);
+    report.number("forward_intensity", figures::fixed(useful_flops / forward_bytes, 1));
+    report.number("forward_dense_intensity", figures::fixed(dense_flops / forward_bytes, 0));
+
+    // --- The benchmark's workloads, the book alone or beside PyTorch, in
+    // alternating runs; medians.
+    bool have_torch = pytorch_installed() && std::filesystem::is_regular_file(peer);
+    std::string peer_failure;  // PyTorch installed, but the peer did not run
+    std::vector<std::vector<nn::benchmark::Result>> book_runs, torch_runs;
+    nn::parallel::set_threads(2);
+    for (std::uint64_t run = 0; run < comparison_runs; ++run) {
+      std::vector<nn::benchmark::Result> book;
+      for (const char* workload : nn::benchmark::kWorkloads)
+        book.push_back(nn::benchmark::run(workload, train, test, kHidden, 0));
+      book_runs.push_back(book);
+      if (have_torch) try {
+          torch_runs.push_back(run_peer(peer, flags.data_dir, 2));
+        } catch (const std::runtime_error& error) {
+          have_torch = false, peer_failure = error.what();
+          std::cerr << "ch11_speed: " << peer_failure << "; the page says so and shows the book alone\n";
+          torch_runs.clear();
+        }
+      std::cout << "benchmark run " << run + 1 << " of " << comparison_runs
+                << (have_torch ? ", book and PyTorch\n" : ", book\n");
+    }
+    auto median_of = [](const std::vector<std::vector<nn::benchmark::Result>>& runs, const std::string& workload,
+                        bool accuracy) {
+      std::vector<double> values;
+      for (const auto& run : runs)
+        for (const auto& r : run)
+          if (r.workload == workload) values.push_back(accuracy ? r.test_accuracy : r.value);
+      if (values.empty()) throw std::runtime_error("no result for " + workload);
+      return median(values);
+    };
+    const double train_pixels = static_cast<double>(train.images.size() - zeros);
+    const double train_count = static_cast<double>(train.size());
+    const double sgd_pixels =
+        static_cast<double>(nonzeros(train.images.view().rows_slice(0, nn::benchmark::kSgdSamples)));
+    std::vector<std::vector<std::string>> benchmark_rows;
+    std::ostringstream comparison;
+    for (const char* workload : nn::benchmark::kWorkloads) {
+      const std::string name = workload;
+      const double book = median_of(book_runs, name, false);
+      // Useful operations per second of the workload, and its intensity.
+      Work work;
+      double gflops = 0;
+      if (name == "minibatch_epoch") {
+        const double steps = std::ceil(train_count / nn::benchmark::kBatchSize);
+        const Work per_step = step_work(nn::benchmark::kBatchSize, train_pixels / steps);
+        work = {per_step.flops * steps, per_step.bytes * steps};
+        gflops = work.flops / book / 1e9;
+      } else if (name == "sgd_samples") {
+        const double samples = nn::benchmark::kSgdSamples;
+        const Work per_sample = step_work(1, sgd_pixels / samples);
+        work = per_sample;
+        gflops = per_sample.flops * book / 1e9;
+      } else {
+        work = step_work(train_count, train_pixels);
+        gflops = work.flops / (book / 1000) / 1e9;
+      }
+      const char* label = name == "minibatch_epoch" ? "mini-batch epoch"
+                          : name == "sgd_samples"   ? "per-sample SGD"
+                                                    : "full-batch step";
+      roofline.push_back({label, work.flops / work.bytes, gflops, 0});
+      rates_against_peak.emplace_back("the " + std::string(label) + ", useful operations, at " +
+                                          figures::fixed(100 * gflops / (2 * peak), 0) + " % of the peak of 2 cores",
+                                      gflops / (2 * peak));
+      const std::string unit = name == "minibatch_epoch" ? "s" : name == "sgd_samples" ? "samples/s" : "ms";
+      const int digits = name == "sgd_samples" ? 0 : name == "fullbatch_step" ? 1 : 3;
+      std::vector<std::string> row = {label, grouped(book, digits) + " " + unit, figures::fixed(gflops, 1)};
+      if (have_torch) {
+        const double torch = median_of(torch_runs, name, false);
+        const double ratio = name == "sgd_samples" ? book / torch : torch / book;  // above 1: the book is faster
+        row.push_back(grouped(torch, digits) + " " + unit);
+        row.push_back(ratio >= 1 ? figures::fixed(ratio, 1) + " times faster"
+                                 : figures::fixed(1 / ratio, 1) + " times slower");
+        row.push_back(figures::fixed(100 * median_of(book_runs, name, true), 1) + " % / " +
+                      figures::fixed(100 * median_of(torch_runs, name, true), 1) + " %");
+      }
+      benchmark_rows.push_back(row);
+    }
+    std::vector<std::string> header = {"workload", "the book (median)", "useful GFLOP/s"};
+    if (have_torch)
+      header.insert(header.end(), {"PyTorch (median)", "the book against PyTorch", "test accuracy, book / PyTorch"});
+    report.table("benchmark", header, benchmark_rows);
+    report.number("comparison_runs", std::to_string(comparison_runs));
+    if (have_torch) {
+      comparison << "PyTorch was installed where this page was built, so the build ran the peer, "
+                 << "`code/peer/pytorch_mlp.py`, and the book's workloads in turn, " << comparison_runs
+                 << " times each on " << 2 << " threads, and the table gives the medians (the per-sample figures in "
+                 << "updates per second, the others in time). PyTorch multiplies with OpenBLAS, whose kernels are "
+                 << "written for this processor, but it does every multiply-add of the zero pixels, and it pays "
+                 << "Python's and its own dispatch costs on every operation, however small. ";
+    } else {
+      comparison << (peer_failure.empty() ? "PyTorch was not installed where this page was built"
+                                          : "PyTorch was installed where this page was built, but " + peer_failure)
+                 << ", so the build timed the book alone; "
+                 << "the table gives the medians of " << comparison_runs << (comparison_runs == 1 ? " run." : " runs.")
+                 << " To have the build run PyTorch "
+                 << "beside it and print both with their ratios, install Debian's PyTorch "
+                 << "(`sudo apt-get install python3-torch python3-numpy libopenblas0-pthread`; the program runs "
+                 << "it with `/usr/bin/python3`) and build again. ";
+    }
+    // How busy the machine was: the load average of the last minute, from
+    // Linux, against the number of cores. Threads that wait for each other
+    // suffer most when other work takes their cores, so a busy machine can
+    // change the ratios a lot.
+    double load = -1;
+    std::ifstream("/proc/loadavg") >> load;
+    if (load >= 0) {
+      comparison << "When these runs ended, the machine's load average (the number of processes running or "
+                 << "waiting to run, over the last minute) was " << figures::fixed(load, 1) << " on " << cores
+                 << (cores == 1 ? " core" : " cores")
+                 << (load > 1.5 * static_cast<double>(cores)
+                         ? ": other work was running, so these figures are those of a busy machine, not of this one "
+                           "alone.\n"
+                         : ".\n");
+    }
+    comparison << '\n';
+    write_text(report.out_dir() / "ch11_pytorch.md", comparison.str());
+
+    // Every rate of this chapter against the peak of the cores it used.
+    auto worst = std::max_element(rates_against_peak.begin(), rates_against_peak.end(),
+                                  [](const auto& x, const auto& y) { return x.second < y.second; });
+    report.claim("no loop of the book runs faster than the measured FMA peak of the cores it uses", worst->second < 1.0,
+                 "the highest: " + worst->first);
+    report.claim("the measured peak is more than 1.5 times what chapter 1's loops reach",
+                 peak > 1.5 * dense_flops / median(forward_times[0]) / 1e9,
+                 "peak " + grouped(peak, 0) + " GFLOP/s, chapter 1's loops " +
+                     figures::fixed(dense_flops / median(forward_times[0]) / 1e9, 1) + " GFLOP/s");
+    roofline_figure(report, peak, peak8, 2, bandwidth, roofline);
     report.finish();
   });
 }

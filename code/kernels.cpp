@@ -98,8 +98,9 @@ void store8(float* to, Floats8 v) { std::memcpy(to, &v, sizeof v); }
 //   out[j] = (accumulate ? out[j] : 0) + Σ_c values[c] · b[ks[c]·b_step + j],
 // the sum over the nonzero elements c of a in the order of k. The W running
 // sums live in W/8 vector registers for the whole sum (W = 64: eight of the
-// sixteen): out is read once and written once, instead of once for every k,
-// and every k costs one broadcast and W/8 fused multiply-adds.
+// 16 an AVX2 core has, or of the 32 with AVX-512): out is read once and
+// written once, instead of once for every k, and every k costs one broadcast
+// and W/8 fused multiply-adds.
 template <std::size_t W>
 void panel(float* out, const std::uint32_t* ks, const float* values, std::size_t count, const float* b,
            std::size_t b_step, bool accumulate) {
@@ -170,14 +171,14 @@ void row(float* out, std::size_t n, const float* a, std::size_t a_step, const fl
 
 //! [matmul-blocked]
 // out = a b, rows [first, last): row i of out is row i of a times b. Each row
-// walks b from top to bottom; for the first layer b is 784×128 floats, 400 kB,
-// which would have to come from the L2 cache every time. So b is taken in
-// blocks of 64 rows (32 kB, the size of the L1 cache) and 64 rows of the batch
-// take their share of one block while it is in L1; their 64 rows of out (32 kB
-// more) hold the partial sums from block to block.
+// walks b from top to bottom; for the first layer b is 784×128 floats, 392 KiB,
+// more than an L1 data cache holds, so it would come from the L2 cache every
+// time. So b is taken in blocks of kTile rows (32 KiB for 128 columns) and
+// kTile rows of the batch take their share of one block while it is in L1;
+// their kTile rows of out (as many bytes again) hold the partial sums from
+// block to block. (Chapter 11 prints the L1 size of the machine it ran on.)
 void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                     std::size_t last) {
-  constexpr std::size_t kTile = 64;
   const std::size_t depth = a.cols(), n = b.cols();
   for (std::size_t i0 = first; i0 < last; i0 += kTile) {
     const std::size_t i1 = std::min(last, i0 + kTile);
@@ -195,16 +196,15 @@ void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write 
 // out = aᵀ b, rows [first, last): out(i, :) = Σ_k a(k, i) b(k, :). Two things
 // stand in the way of the inner kernel. Row i of out needs column i of a, whose
 // elements lie a whole row of a apart (3 kB for an image), each on its own
-// cache line and, 64 rows on, its own page; and for a full batch k runs over
-// 60,000 rows of b, 30 MB that no cache holds. So the sum is cut into blocks of
-// 64 rows of b (32 kB for 128 columns, the size of the L1 cache), and within a
-// block, 64 columns of a at a time are copied transposed into a tile on the
-// stack, where column i of a is a contiguous row. The partial sums wait in out
-// between blocks: the order of the additions, and so the result, is the same
-// as without blocks.
+// cache line and, 64 rows on, its own page; and for a full batch of 50,000
+// images k runs over 50,000 rows of b, 24 MiB for 128 columns, more than a
+// core's caches hold. So the sum is cut into blocks of kTile rows of b (32 KiB
+// for 128 columns), and within a block, kTile columns of a at a time are
+// copied transposed into a tile on the stack, where column i of a is a
+// contiguous row. The partial sums wait in out between blocks: the order of
+// the additions, and so the result, is the same as without blocks.
 void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                          std::size_t last) {
-  constexpr std::size_t kTile = 64;
   float tile[kTile * kTile];  // tile[r · kTile + k] = a(k0 + k, i0 + r)
   const std::size_t depth = a.rows(), n = b.cols();
   for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kTile) {
@@ -224,13 +224,12 @@ void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
 //! [matmul-a-bt-blocked]
 // out = a bᵀ, rows [first, last): out(i, j) = Σ_k a(i, k) b(j, k). Here b's
 // rows are the wrong way round for the inner kernel, which wants b(k, j) along
-// j; so a tile of at most 64×64 of b is copied transposed into a buffer on the
-// stack (16 kB, in the L1 cache), and each output row takes the tile's share
-// of its sum. For the 128×10 weights of the second layer one tile per 64
-// columns holds all ten classes.
+// j; so a tile of at most kTile × kTile of b is copied transposed into a buffer
+// on the stack (16 KiB, which stays in the L1 cache), and each output row
+// takes the tile's share of its sum. For the 128×10 weights of the second
+// layer one tile per 64 columns holds all ten classes.
 void matmul_a_bt_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                          std::size_t last) {
-  constexpr std::size_t kTile = 64;
   float tile[kTile * kTile];
   const std::size_t depth = a.cols(), n = b.rows();
   for (std::size_t j0 = 0; j0 < n; j0 += kTile) {

@@ -20,6 +20,13 @@ void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mod
 /// more than it saves on this book's machine (chapter 11 measures it).
 inline constexpr std::size_t kWorthSharing = std::size_t{1} << 24;
 
+/// The blocked products cut their sums into blocks of kTile rows, and copy
+/// tiles of kTile × kTile transposed (chapter 11 says what they hold in bytes).
+inline constexpr std::size_t kTile = 64;
+/// The widest panel of running sums that the blocked kernels keep in vector
+/// registers, and the floats in one of the kernels' vectors (Floats8).
+inline constexpr std::size_t kPanelWidth = 64, kVectorFloats = 8;
+
 //! [stages]
 /// The steps by which chapter 11 makes the products fast. Each includes the
 /// ones before it; `threads` is what training runs, the others stay so that
