@@ -114,15 +114,25 @@ void write_models(const std::string& out, const std::vector<std::string>& args) 
   write_file(out, script.str());
 }
 
+// The first COUNT images of an IDX image file (args[0]) and their labels
+// (args[1]), COUNT being args[2]: checked to be 28×28 and at least that many.
+struct LabelledImages {
+  nn::IdxImages images;
+  nn::IdxLabels labels;
+  std::size_t count = 0;
+};
+LabelledImages read_labelled_images(const std::vector<std::string>& args) {
+  LabelledImages read{nn::read_idx_images(args[0]), nn::read_idx_labels(args[1]), std::stoul(args[2])};
+  if (read.images.rows != nn::browser::kSide || read.images.cols != nn::browser::kSide || read.count == 0 ||
+      read.count > read.images.count || read.labels.labels.size() < read.count)
+    throw std::invalid_argument(args[0] + ": expected at least " + args[2] + " labelled 28×28 images");
+  return read;
+}
+
 void write_selftest(const std::string& out, const std::vector<std::string>& args) {
   if (args.size() < 5 || (args.size() - 3) % 2 != 0)
     throw std::invalid_argument("selftest: expected IMAGES LABELS COUNT ID MODEL [ID MODEL ...]");
-  const nn::IdxImages images = nn::read_idx_images(args[0]);
-  const nn::IdxLabels labels = nn::read_idx_labels(args[1]);
-  const std::size_t count = std::stoul(args[2]);
-  if (images.rows != nn::browser::kSide || images.cols != nn::browser::kSide || count == 0 || count > images.count ||
-      labels.labels.size() < count)
-    throw std::invalid_argument(args[0] + ": expected at least " + args[2] + " labelled 28×28 images");
+  const auto [images, labels, count] = read_labelled_images(args);
   const std::size_t pixels = nn::browser::kSide * nn::browser::kSide;
 
   // The page's WebAssembly runs chapter 1's loops (reference_kernels.cpp): so does this.
@@ -156,12 +166,7 @@ void write_selftest(const std::string& out, const std::vector<std::string>& args
 // preprocessing and with the canvas only shrunk to 28×28.
 void measure_placement(const std::string& out_dir, const std::vector<std::string>& args) {
   if (args.size() != 4) throw std::invalid_argument("placement: expected IMAGES LABELS COUNT MODEL");
-  const nn::IdxImages images = nn::read_idx_images(args[0]);
-  const nn::IdxLabels labels = nn::read_idx_labels(args[1]);
-  const std::size_t count = std::stoul(args[2]);
-  if (images.rows != nn::browser::kSide || images.cols != nn::browser::kSide || count == 0 || count > images.count ||
-      labels.labels.size() < count)
-    throw std::invalid_argument(args[0] + ": expected at least " + args[2] + " labelled 28×28 images");
+  const auto [images, labels, count] = read_labelled_images(args);
   nn::Network network = load_checked(args[3]);
 
   struct Placement {
