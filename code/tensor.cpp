@@ -137,10 +137,11 @@ void add_column_sums_kernel(BasicView<Real> out, BasicView<const Real> in) {
 // its own. Function pointers are constants, so this table is filled before any
 // code runs, whatever order the program's files are initialised in.
 namespace {
-constinit ProductKernels installed = {reference::matmul, reference::matmul_a_bt, reference::matmul_at_b};
+constexpr ProductKernels kReference = {reference::matmul, reference::matmul_a_bt, reference::matmul_at_b};
+constinit ProductKernels installed = kReference;
 }  // namespace
 
-ProductKernels reference_products() { return {reference::matmul, reference::matmul_a_bt, reference::matmul_at_b}; }
+ProductKernels reference_products() { return kReference; }
 
 void install_products(const ProductKernels& kernels) {
   if (!kernels.matmul || !kernels.matmul_a_bt || !kernels.matmul_at_b)
