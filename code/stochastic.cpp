@@ -2,6 +2,7 @@
 #include "stochastic.hpp"
 
 #include <numeric>
+#include <type_traits>
 
 #include "softmax_cross_entropy.hpp"
 
@@ -36,7 +37,7 @@ void dense_step(Dense& dense, TensorView din, ConstTensorView dout, ConstTensorV
 float stochastic_step(Network& network, ConstTensorView image, std::uint8_t label, float learning_rate,
                       SampleBuffers& buffers) {
   const ConstTensorView logits = network.forward(image);
-  const std::size_t classes = logits.cols(), layers = network.layers.size();
+  const std::size_t classes = logits.cols();
   buffers.target.resize(1, classes);
   buffers.probabilities.resize(1, classes);
   buffers.dlogits.resize(1, classes);
@@ -44,22 +45,20 @@ float stochastic_step(Network& network, ConstTensorView image, std::uint8_t labe
   buffers.target(0, label) = 1.0f;
   const float loss = softmax_cross_entropy_forward(buffers.probabilities, logits, buffers.target);
   softmax_cross_entropy_backward(buffers.dlogits, buffers.probabilities, buffers.target);
-  buffers.doutputs.resize(layers);
 
-  ConstTensorView dout = buffers.dlogits;
-  for (std::size_t l = layers; l-- > 0;) {
-    const ConstTensorView in = l == 0 ? image : network.output(l - 1);
-    TensorView din;
-    if (l > 0) {
-      buffers.doutputs[l - 1].resize(1, in.cols());
-      din = buffers.doutputs[l - 1];
-    }
-    if (auto* dense = std::get_if<Dense>(&network.layers[l]))
-      dense_step(*dense, din, dout, in, learning_rate);
-    else if (l > 0)
-      std::get<Activation>(network.layers[l]).backward(din, dout, network.output(l));
-    dout = din;
-  }
+  // Chapter 6's backward walk with another step per layer: a dense layer
+  // updates itself at once, every other kind passes the gradient back as usual.
+  network.backward_walk(image, buffers.dlogits, [&](Layer& layer, TensorView din, ConstTensorView dout,
+                                                    ConstTensorView in, ConstTensorView out) {
+    std::visit(
+        [&](auto& kind) {
+          if constexpr (std::is_same_v<std::remove_cvref_t<decltype(kind)>, Dense>)
+            dense_step(kind, din, dout, in, learning_rate);
+          else
+            kind.backward(din, dout, in, out);
+        },
+        layer);
+  });
   return loss;
 }
 
