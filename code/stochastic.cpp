@@ -2,7 +2,6 @@
 #include "stochastic.hpp"
 
 #include <numeric>
-#include <type_traits>
 
 #include "softmax_cross_entropy.hpp"
 
@@ -32,6 +31,21 @@ void dense_step(Dense& dense, TensorView din, ConstTensorView dout, ConstTensorV
 }
 //! [fused-dense]
 
+//! [fused-kinds]
+// The fused step at each kind of layer: a dense layer updates itself at once;
+// an activation has no parameters and passes the gradient back as in chapter 6.
+// One function per kind, so a new kind does not compile here until it has its
+// own: its plain backward would be right only if it had no parameters.
+void sample_step(Dense& dense, TensorView din, ConstTensorView dout, ConstTensorView in, ConstTensorView,
+                 float learning_rate) {
+  dense_step(dense, din, dout, in, learning_rate);
+}
+void sample_step(const Activation& activation, TensorView din, ConstTensorView dout, ConstTensorView in,
+                 ConstTensorView out, float) {
+  activation.backward(din, dout, in, out);
+}
+//! [fused-kinds]
+
 }  // namespace
 
 float stochastic_step(Network& network, ConstTensorView image, std::uint8_t label, float learning_rate,
@@ -46,19 +60,13 @@ float stochastic_step(Network& network, ConstTensorView image, std::uint8_t labe
   const float loss = softmax_cross_entropy_forward(buffers.probabilities, logits, buffers.target);
   softmax_cross_entropy_backward(buffers.dlogits, buffers.probabilities, buffers.target);
 
-  // Chapter 6's backward walk with another step per layer: a dense layer
-  // updates itself at once, every other kind passes the gradient back as usual.
+  //! [fused-walk]
+  // Chapter 6's backward walk, with the fused step at each layer.
   network.backward_walk(image, buffers.dlogits, [&](Layer& layer, TensorView din, ConstTensorView dout,
                                                     ConstTensorView in, ConstTensorView out) {
-    std::visit(
-        [&](auto& kind) {
-          if constexpr (std::is_same_v<std::remove_cvref_t<decltype(kind)>, Dense>)
-            dense_step(kind, din, dout, in, learning_rate);
-          else
-            kind.backward(din, dout, in, out);
-        },
-        layer);
+    std::visit([&](auto& kind) { sample_step(kind, din, dout, in, out, learning_rate); }, layer);
   });
+  //! [fused-walk]
   return loss;
 }
 
