@@ -1,6 +1,7 @@
 // Chapter 6: the network as a plain list of layers, forward and backward.
 #pragma once
 
+#include <stdexcept>
 #include <variant>
 #include <vector>
 
@@ -42,7 +43,7 @@ class BasicNetwork {
   /// The walk backward does, from the last layer to the first, with another
   /// step per layer: step(layer, din, dout, in, out) must write din = ∂L/∂in
   /// unless din is empty (layer 0: nobody needs the data's gradient), given
-  /// dout = ∂L/∂out, in and out as the last forward left them.
+  /// dout = ∂L/∂out, and in and out as the last forward(input) kept them.
   template <typename Step>
   void backward_walk(BasicView<const Real> input, BasicView<const Real> dlogits, Step&& step);
 
@@ -60,7 +61,8 @@ class BasicNetwork {
     for (const auto& layer : layers) std::visit([&](const auto& kind) { kind.for_each_parameter(visit); }, layer);
   }
 
-  /// The width of the input the first layer that requires one requires (0 if none does).
+  /// The input width the network requires: that of its first layer that
+  /// requires one (0 if none does).
   std::size_t inputs() const;
   /// The width of the logits for an input of inputs() columns.
   std::size_t outputs() const;
@@ -82,6 +84,7 @@ using DoubleNetwork = BasicNetwork<double>;
 template <typename Real>
 template <typename Step>
 void BasicNetwork<Real>::backward_walk(BasicView<const Real> input, BasicView<const Real> dlogits, Step&& step) {
+  if (outputs_.size() != layers.size()) throw std::logic_error("backward: no forward pass to go back through");
   doutputs_.resize(layers.size());
   BasicView<const Real> dout = dlogits;  // ∂L/∂(output of layer l), starting at the logits
   for (std::size_t l = layers.size(); l-- > 0;) {

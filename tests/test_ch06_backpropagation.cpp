@@ -160,3 +160,10 @@ TEST_CASE("every kind answers the layer interface the network relies on", "[back
         static_cast<double>(std::get<nn::Dense>(network.layers[2]).weight(3, 2)));
   CHECK(std::get<nn::DoubleActivation>(copy.layers[1]).kind == nn::ActivationKind::relu);
 }
+
+TEST_CASE("backward before any forward is refused, not read from buffers that do not exist", "[backprop]") {
+  nn::Rng rng(4);
+  nn::DoubleNetwork network = nn::to_double(nn::make_mlp({3, 4, 2}, nn::ActivationKind::relu, nn::Init::he, rng));
+  const nn::DoubleTensor x = pattern(2, 3), dz = pattern(2, 2, 0.5);
+  CHECK_THROWS_AS(network.backward(x, dz), std::logic_error);
+}
