@@ -304,7 +304,7 @@ Profile profile_step(const nn::Dataset& data) {
          nn::softmax_cross_entropy_backward(dz, p, y);
          net.zero_gradients();
          nn::add_column_sums(dense2.dbias, dz);
-         relu.backward(dz1, da, a);
+         relu.backward(dz1, da, z1, a);
          nn::add_column_sums(dense1.dbias, dz1);
          nn::gradient_descent_update(net, 0.0f);
        }},
