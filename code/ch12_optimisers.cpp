@@ -337,8 +337,8 @@ int main(int argc, char** argv) {
     report.table("results",
                  {"rule", "chosen η", "validation accuracy (%)",
                   "training loss, last " + std::to_string(window) + " updates",
-                  "mean |Δθ|, first " + std::to_string(window) + " updates",
-                  "mean |Δθ|, last " + std::to_string(window), "the last ÷ η"},
+                  "mean step, first " + std::to_string(window) + " updates",
+                  "mean step, last " + std::to_string(window), "the last ÷ η"},
                  result_rows);
     draw_losses(report, rules, block);
     draw_steps(report, rules, block);
@@ -421,7 +421,7 @@ int main(int argc, char** argv) {
       return mean_of(run.steps, run.steps.size() - window, window) < 0.8 * mean_of(run.steps, 0, window);
     };
     report.claim("every rule's steps are shorter at the end of the run than at its start (the last " +
-                     std::to_string(window) + " updates' mean |Δθ| below 0.8 times the first " +
+                     std::to_string(window) + " updates' mean step below 0.8 times the first " +
                      std::to_string(window) + "'s)",
                  std::all_of(rules.begin(), rules.end(), falls),
                  "last ÷ first: plain " + figures::fixed(mean_of(plain.best().steps, updates - window, window) /
@@ -430,7 +430,7 @@ int main(int argc, char** argv) {
                                                     mean_of(adam.best().steps, 0, window), 2));
     report.claim("Adam's mean step over the run is less than half of η",
                  whole_run_step(adam) < 0.5 * rate_of(adam),
-                 "mean |Δθ| ÷ η = " + figures::fixed(whole_run_step(adam) / rate_of(adam), 3));
+                 "mean step ÷ η = " + figures::fixed(whole_run_step(adam) / rate_of(adam), 3));
     report.claim("every rule learned: at its chosen η, validation accuracy is above 90% after " +
                      std::to_string(budget.epochs) + " epochs",
                  std::all_of(rules.begin(), rules.end(),
@@ -467,7 +467,7 @@ int main(int argc, char** argv) {
     report.claim("without bias correction, Adam's first update is √10 ≈ 3.16 times as long as with it, "
                  "as (1 − β₁)/√(1 − β₂) says (within 5%)",
                  std::abs(first_ratio - std::sqrt(10.0)) < 0.05 * std::sqrt(10.0),
-                 "measured ratio of the mean |Δθ| at t = 1: " + figures::fixed(first_ratio, 3));
+                 "measured ratio of the mean steps at t = 1: " + figures::fixed(first_ratio, 3));
     report.claim("over the first 10 updates, the uncorrected steps are more than twice as long on average",
                  early_ratio > 2, "ratio " + figures::fixed(early_ratio, 2));
 
