@@ -82,8 +82,8 @@ using MakeRule = std::function<std::unique_ptr<nn::Optimiser>()>;
 // Mini-batch training of a copy of `start` with the rule `make()` returns: the
 // same start and the same batch order (the budget's seed) for every rule and
 // every η, so that the rule and η are the only differences between two runs.
-Run train(const nn::Network& start, const nn::MnistParts& data, const Budget& budget, const MakeRule& make,
-          float learning_rate, std::size_t max_updates = 0) {
+Run train(const std::string& label, const nn::Network& start, const nn::MnistParts& data, const Budget& budget,
+          const MakeRule& make, float learning_rate, std::size_t max_updates = 0) {
   nn::Network network = start;
   const std::unique_ptr<nn::Optimiser> rule = make();
   StepMeter meter(*rule);
@@ -95,6 +95,8 @@ Run train(const nn::Network& start, const nn::MnistParts& data, const Budget& bu
   bool done = false;  // diverged, at max_updates, or Ctrl-C
   for (std::size_t epoch = 1; epoch <= budget.epochs && !done; ++epoch) {
     const std::vector<std::size_t> order = nn::shuffled_order(data.train.size(), rng);
+    double epoch_loss = 0;
+    std::size_t epoch_batches = 0;
     for (std::size_t first = 0; first < order.size(); first += budget.batch_size) {
       done = nn::stop_requested() || (max_updates && run.losses.size() == max_updates);
       if (done) break;
@@ -109,7 +111,13 @@ Run train(const nn::Network& start, const nn::MnistParts& data, const Budget& bu
         break;
       }
       run.losses.push_back(loss);
+      epoch_loss += loss;
+      ++epoch_batches;
     }
+    if (!done || run.diverged)  // a line per epoch, as every training program of the book prints
+      std::cout << label << ", epoch " << epoch << '/' << budget.epochs << ": mean batch loss "
+                << (run.diverged ? std::string("not finite: diverged") : figures::fixed(epoch_loss / epoch_batches, 4))
+                << '\n' << std::flush;
   }
   run.steps = std::move(meter.steps);
   run.validation = run.diverged ? nn::Evaluation{INFINITY, 0} : nn::evaluate(network, data.validation);
@@ -133,10 +141,10 @@ struct Rule {
 // plays no part in this chapter.
 void tune(Rule& rule, const nn::Network& start, const nn::MnistParts& data, const Budget& budget) {
   auto try_rate = [&](float learning_rate) {
-    std::cout << rule.name << ", η " << rate_text(learning_rate) << ": " << std::flush;
-    rule.trials.push_back(train(start, data, budget, rule.make, learning_rate));
+    const std::string label = rule.name + ", η " + rate_text(learning_rate);
+    rule.trials.push_back(train(label, start, data, budget, rule.make, learning_rate));
     const Run& run = rule.trials.back();
-    std::cout << (run.diverged ? std::string("diverged") : figures::fixed(100 * run.validation.accuracy, 2) + "%")
+    std::cout << label << ": validation accuracy " << (run.diverged ? std::string("diverged") : figures::fixed(100 * run.validation.accuracy, 2) + "%")
               << '\n';
   };
   for (float learning_rate : rule.rates) {
@@ -332,7 +340,8 @@ int main(int argc, char** argv) {
       result_rows.push_back({rule.name, rate_text(run.learning_rate), figures::fixed(100 * run.validation.accuracy, 2),
                              figures::fixed(mean_of(run.losses, run.losses.size() - window, window), 4),
                              figures::scientific(first_steps, 1), figures::scientific(last_steps, 1),
-                             figures::fixed(last_steps / run.learning_rate, 3)});
+                             last_steps / run.learning_rate < 0.01 ? figures::scientific(last_steps / run.learning_rate, 1)
+                                                                   : figures::fixed(last_steps / run.learning_rate, 3)});
     }
     report.table("results",
                  {"rule", "chosen η", "validation accuracy (%)",
@@ -441,13 +450,16 @@ int main(int argc, char** argv) {
     //! [bias-correction]
     // Adam at its chosen η from the same start, with and without the correction.
     const float adam_rate = adam.best().learning_rate;
-    const Run corrected = train(start, data, budget, [] { return std::make_unique<nn::Adam>(); }, adam_rate,
-                                bias_updates);
-    const Run uncorrected = train(start, data, budget, [] {
+    const Run corrected = train("Adam, corrected", start, data, budget, [] {
+      return std::make_unique<nn::Adam>();
+    }, adam_rate, bias_updates);
+    const Run uncorrected = train("Adam, uncorrected", start, data, budget, [] {
       return std::make_unique<nn::Adam>(nn::AdamSettings{.bias_correction = false});
     }, adam_rate, bias_updates);
     //! [bias-correction]
-    if (nn::stop_requested()) throw nn::Interrupted("stopped during the bias-correction runs");
+    if (nn::stop_requested())
+      throw nn::Interrupted("stopped during the bias-correction runs; the rules compared are drawn in " +
+                            report.figure_path("losses.svg").string());
     draw_bias_correction(report, corrected, uncorrected);
     const double first_ratio = uncorrected.steps.front() / corrected.steps.front();
     const std::size_t ten = std::min<std::size_t>(10, corrected.steps.size());
@@ -485,7 +497,7 @@ int main(int argc, char** argv) {
 
     // The schedule in use: Adam at its chosen η with warm-up and cosine, against
     // the constant η it was tuned at (one run, one seed: the words follow the numbers).
-    const Run scheduled = train(start, data, budget, [&] {
+    const Run scheduled = train("Adam, warm-up and cosine", start, data, budget, [&] {
       struct AdamScheduled final : nn::Optimiser {
         nn::Adam adam;
         nn::Scheduled scheduled;
@@ -494,7 +506,9 @@ int main(int argc, char** argv) {
       };
       return std::make_unique<AdamScheduled>(nn::warmup_cosine({.warmup = warmup_updates, .length = updates}));
     }, adam_rate);
-    if (nn::stop_requested()) throw nn::Interrupted("stopped during the scheduled run");
+    if (nn::stop_requested())
+      throw nn::Interrupted("stopped during the scheduled run; the rules compared are drawn in " +
+                            report.figure_path("losses.svg").string());
     const double schedule_gap = points(scheduled.validation.accuracy, adam.best().validation.accuracy);
     report.number("scheduled_accuracy", figures::fixed(100 * scheduled.validation.accuracy, 2));
     report.number("scheduled_gap", figures::fixed(std::abs(schedule_gap), 2));
