@@ -30,6 +30,9 @@ void gather_one_hot(TensorView out, const std::vector<std::uint8_t>& labels, std
 History train_mini_batch(Network& network, const Dataset& train, const Dataset& validation,
                          const MiniBatchSettings& settings, Progress* progress) {
   Rng rng(settings.seed);
+  Rng transform_rng(settings.seed ^ 0x9e3779b97f4a7c15);  // its own stream: a transform leaves the order as it was
+  GradientDescent plain;
+  Optimiser& rule = settings.rule ? *settings.rule : plain;
   const std::size_t n = train.size(), batch_size = std::min(settings.batch_size, n);
   const std::size_t steps = (n + batch_size - 1) / batch_size;
   Tensor inputs(batch_size, train.images.cols()), targets(batch_size, kClasses);  // reused by every batch
@@ -49,7 +52,8 @@ History train_mini_batch(Network& network, const Dataset& train, const Dataset& 
       const TensorView x = inputs.view().rows_slice(0, count), y = targets.view().rows_slice(0, count);
       gather_rows(x, train.images, rows);
       gather_one_hot(y, train.labels, rows);
-      const float loss = train_step(network, x, y, learning_rate, buffers);
+      if (settings.transform) settings.transform(x, transform_rng);
+      const float loss = train_step(network, x, y, learning_rate, buffers, rule);
       check_loss_finite(loss, epoch, step + 1, learning_rate);
       loss_sum += static_cast<double>(loss) * static_cast<double>(count);
       ++updates;

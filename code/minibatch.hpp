@@ -1,6 +1,7 @@
 // Chapter 8: mini-batch gradient descent.
 #pragma once
 
+#include <functional>
 #include <span>
 
 #include "training.hpp"
@@ -18,18 +19,29 @@ void gather_rows(TensorView out, ConstTensorView from, std::span<const std::size
 void gather_one_hot(TensorView out, const std::vector<std::uint8_t>& labels, std::span<const std::size_t> rows);
 //! [shuffle]
 
+//! [batch-transform]
+/// Changes a batch of images (B×I) in place just before the step sees it, with
+/// randomness drawn from `rng`: chapter 14's augmentation is one. The labels
+/// stay as they are.
+using BatchTransform = std::function<void(TensorView images, Rng& rng)>;
+//! [batch-transform]
+
+//! [mini-batch-settings]
 /// Settings of mini-batch gradient descent.
 struct MiniBatchSettings {
   std::size_t epochs = 10;
   std::size_t batch_size = 64;
   float learning_rate = 0.1f;
-  std::uint64_t seed = 1;  // for the shuffling
-  float decay = 1.0f;      // the learning rate is multiplied by this after every epoch
+  std::uint64_t seed = 1;      // for the shuffling, and for the transform's own generator
+  float decay = 1.0f;          // the learning rate is multiplied by this after every epoch
+  Optimiser* rule = nullptr;   // the update rule, which stays the caller's; none: plain gradient descent
+  BatchTransform transform{};  // none: the batches are used as they are
 };
+//! [mini-batch-settings]
 
 /// Mini-batch gradient descent: every epoch visits the training images in a
 /// new shuffled order, in batches of batch_size (the last one smaller when
-/// batch_size does not divide the set), one update per batch.
+/// batch_size does not divide the set), one update per batch by the rule.
 History train_mini_batch(Network& network, const Dataset& train, const Dataset& validation,
                          const MiniBatchSettings& settings, Progress* progress = nullptr);
 

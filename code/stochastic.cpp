@@ -69,6 +69,8 @@ History train_stochastic(Network& network, const Dataset& train, const Dataset& 
   Rng rng(settings.seed);
   const std::size_t n = train.size();
   SampleBuffers buffers;
+  StepBuffers step_buffers;  // the general path's, when a rule is given
+  Tensor target(1, kClasses);
   History history;
   std::size_t updates = 0;
   double training_seconds = 0;
@@ -84,8 +86,14 @@ History train_stochastic(Network& network, const Dataset& train, const Dataset& 
     for (std::size_t step = 0; step < n; ++step) {
       if (stop_requested()) return history;  // Ctrl-C: the epochs done, the model as it is now
       const std::size_t index = order[step];
-      const float loss = stochastic_step(network, train.images.view().rows_slice(index, 1), train.labels[index],
-                                         learning_rate, buffers);
+      const ConstTensorView image = train.images.view().rows_slice(index, 1);
+      float loss = 0;
+      if (settings.rule) {
+        gather_one_hot(target, train.labels, std::span<const std::size_t>(&index, 1));
+        loss = train_step(network, image, target, learning_rate, step_buffers, *settings.rule);
+      } else {
+        loss = stochastic_step(network, image, train.labels[index], learning_rate, buffers);
+      }
       check_loss_finite(loss, epoch, step + 1, learning_rate);
       loss_sum += loss;
       if (losses) losses->push_back(loss);

@@ -12,6 +12,8 @@ struct StochasticSettings {
   std::uint64_t seed = 1;  // for the shuffling
   bool shuffle = true;     // false: visit the images in file order
   float decay = 1.0f;      // the learning rate is multiplied by this after every epoch
+  Optimiser* rule = nullptr;  // none: plain descent by the fused stochastic_step; a rule (which stays the
+                              // caller's): chapter 7's train_step on a batch of one, which that rule updates
 };
 
 /// Buffers of one per-sample step, sized on first use and reused after.
@@ -31,6 +33,9 @@ float stochastic_step(Network& network, ConstTensorView image, std::uint8_t labe
 
 /// Stochastic gradient descent: one update per training image, in a shuffled
 /// order per epoch (the same order train_mini_batch draws for the same seed).
+/// The fused step does plain gradient descent only: with settings.rule, every
+/// sample takes the general path instead (forward, backward into the gradient
+/// tensors, then the rule), which any rule supports.
 /// If `losses` is given, every update's loss is appended to it.
 History train_stochastic(Network& network, const Dataset& train, const Dataset& validation,
                          const StochasticSettings& settings, Progress* progress = nullptr,

@@ -66,7 +66,7 @@ void gradient_descent_update(Network& network, float learning_rate) {
 
 //! [train-step]
 float train_step(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
-                 StepBuffers& buffers) {
+                 StepBuffers& buffers, Optimiser& rule) {
   buffers.probabilities.resize(targets.rows(), targets.cols());
   buffers.dlogits.resize(targets.rows(), targets.cols());
   const ConstTensorView logits = network.forward(inputs);
@@ -74,10 +74,16 @@ float train_step(Network& network, ConstTensorView inputs, ConstTensorView targe
   softmax_cross_entropy_backward(buffers.dlogits, buffers.probabilities, targets);  // (p − y) / B
   network.zero_gradients();
   network.backward(inputs, buffers.dlogits);
-  gradient_descent_update(network, learning_rate);
+  rule.update(network, learning_rate);
   return loss;
 }
 //! [train-step]
+
+float train_step(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
+                 StepBuffers& buffers) {
+  GradientDescent plain;
+  return train_step(network, inputs, targets, learning_rate, buffers, plain);
+}
 
 namespace {
 const char* const kDivergenceHint =
@@ -168,12 +174,14 @@ void finish_epoch(Network& network, const Dataset& validation, EpochRecord recor
 History train_full_batch(Network& network, const Dataset& train, const Dataset& validation,
                          const FullBatchSettings& settings, Progress* progress) {
   const Tensor targets = one_hot(train.labels);
+  GradientDescent plain;
+  Optimiser& rule = settings.rule ? *settings.rule : plain;
   StepBuffers buffers;
   History history;
   double training_seconds = 0;
   for (std::size_t epoch = 1; epoch <= settings.epochs && !stop_requested(); ++epoch) {
     const auto start = std::chrono::steady_clock::now();
-    const float loss_before = train_step(network, train.images, targets, settings.learning_rate, buffers);
+    const float loss_before = train_step(network, train.images, targets, settings.learning_rate, buffers, rule);
     training_seconds += seconds_since(start);
     check_loss_finite(loss_before, epoch, 1, settings.learning_rate);
     // train_step returns L(θ) before its update; the record wants L after it, where validation is measured.

@@ -34,6 +34,37 @@ Evaluation evaluate(Network& network, const Dataset& data, std::size_t chunk = 2
 std::vector<std::uint8_t> predict(Network& network, ConstTensorView images, std::size_t chunk = 2000);
 //! [evaluation]
 
+//! [optimiser]
+/// An update rule: after backward has left ∂L/∂θ in every gradient tensor,
+/// update() moves every parameter θ a step of size η (the learning rate, which
+/// the training loop owns and may change between updates). A rule that
+/// remembers, like chapter 12's momentum and Adam, owns that memory: one tensor
+/// per parameter tensor, in for_each_parameter's order, sized on its first
+/// update. Layers are a closed list that the compiler checks (std::variant);
+/// rules are an open one, so they sit behind a virtual call, which a reader's
+/// own rule joins without a change to any loop, at the cost of one indirect
+/// call per update.
+class Optimiser {
+ public:
+  Optimiser() = default;
+  virtual ~Optimiser() = default;
+  Optimiser(const Optimiser&) = delete;  // a rule's memory belongs to one training run
+  Optimiser& operator=(const Optimiser&) = delete;
+
+  /// One update of every parameter from its gradient, with step size η.
+  virtual void update(Network& network, float learning_rate) = 0;
+};
+
+/// θ ← θ − η ∂L/∂θ for every parameter θ.
+void gradient_descent_update(Network& network, float learning_rate);
+
+/// Plain gradient descent: no memory, the rule of chapters 7–10.
+class GradientDescent final : public Optimiser {
+ public:
+  void update(Network& network, float learning_rate) override { gradient_descent_update(network, learning_rate); }
+};
+//! [optimiser]
+
 //! [step]
 /// Buffers of one training step, sized on first use and reused after.
 struct StepBuffers {
@@ -41,12 +72,12 @@ struct StepBuffers {
   Tensor dlogits;        // B×K
 };
 
-/// θ ← θ − η ∂L/∂θ for every parameter θ.
-void gradient_descent_update(Network& network, float learning_rate);
-
-/// One step of gradient descent on one batch: forward, loss, backward, update.
+/// One step on one batch: forward, loss, backward, then the rule's update.
 /// inputs is B×I, targets B×K (one-hot). Returns the batch's mean loss L at the
 /// parameters *before* the update: the loss whose gradient the step followed.
+float train_step(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
+                 StepBuffers& buffers, Optimiser& rule);
+/// The same step with plain gradient descent.
 float train_step(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
                  StepBuffers& buffers);
 //! [step]
@@ -103,6 +134,7 @@ class Progress {
 struct FullBatchSettings {
   std::size_t epochs = 50;
   float learning_rate = 0.5f;
+  Optimiser* rule = nullptr;  // the update rule, which stays the caller's; none: plain gradient descent
 };
 
 /// Full-batch gradient descent: one update per epoch, on the gradient of the

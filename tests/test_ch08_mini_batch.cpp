@@ -54,7 +54,7 @@ TEST_CASE("mini-batch with batch size 1 equals stochastic descent exactly", "[mi
   nn::Network a = nn::make_mlp({4, 6, 5, 10}, nn::ActivationKind::relu, nn::Init::he, rng_a);
   nn::Network b = nn::make_mlp({4, 6, 5, 10}, nn::ActivationKind::relu, nn::Init::he, rng_b);
   const nn::History by_batches = nn::train_mini_batch(a, data, data, {.epochs = 2, .batch_size = 1, .learning_rate = 0.05f, .seed = 11});
-  const nn::History by_samples = nn::train_stochastic(b, data, data, {2, 0.05f, 11, true});
+  const nn::History by_samples = nn::train_stochastic(b, data, data, {.epochs = 2, .learning_rate = 0.05f, .seed = 11, .shuffle = true});
   CHECK(parameters_of(a) == parameters_of(b));
   CHECK(by_batches.back().train_loss == by_samples.back().train_loss);
   CHECK(by_batches.back().updates == by_samples.back().updates);
@@ -66,4 +66,54 @@ TEST_CASE("mini-batch descent learns the separable problem", "[minibatch]") {
   nn::Network network = nn::make_mlp({4, 8, 10}, nn::ActivationKind::relu, nn::Init::he, rng);
   const nn::History history = nn::train_mini_batch(network, data, data, {.epochs = 40, .batch_size = 8, .learning_rate = 0.2f, .seed = 3});
   CHECK(history.back().validation.accuracy == 1.0);
+}
+
+namespace {
+// Plain gradient descent that counts its updates and the learning rates it was given.
+class CountingRule final : public nn::Optimiser {
+ public:
+  std::vector<float> rates;
+  void update(nn::Network& network, float learning_rate) override {
+    rates.push_back(learning_rate);
+    nn::gradient_descent_update(network, learning_rate);
+  }
+};
+}  // namespace
+
+TEST_CASE("mini-batch training updates by the rule it is given, at the loop's learning rate", "[minibatch][optimiser]") {
+  const nn::Dataset data = training_data::four_corners(10);
+  nn::Rng rng_a(3), rng_b(3);
+  nn::Network a = nn::make_mlp({4, 5, 10}, nn::ActivationKind::relu, nn::Init::he, rng_a);
+  nn::Network b = nn::make_mlp({4, 5, 10}, nn::ActivationKind::relu, nn::Init::he, rng_b);
+  CountingRule rule;
+  nn::train_mini_batch(a, data, data, {.epochs = 2, .batch_size = 4, .learning_rate = 0.1f, .seed = 1, .decay = 0.5f, .rule = &rule});
+  nn::train_mini_batch(b, data, data, {.epochs = 2, .batch_size = 4, .learning_rate = 0.1f, .seed = 1, .decay = 0.5f});
+  CHECK(rule.rates == std::vector<float>{0.1f, 0.1f, 0.1f, 0.05f, 0.05f, 0.05f});  // three batches an epoch, η halved
+  CHECK(parameters_of(a) == parameters_of(b));  // the default rule is this same plain descent
+}
+
+TEST_CASE("a batch transform sees every batch before the step, and leaves the order alone", "[minibatch][optimiser]") {
+  const nn::Dataset data = training_data::four_corners(10);
+  nn::Rng rng_a(3), rng_b(3);
+  nn::Network a = nn::make_mlp({4, 5, 10}, nn::ActivationKind::relu, nn::Init::he, rng_a);
+  nn::Network b = nn::make_mlp({4, 5, 10}, nn::ActivationKind::relu, nn::Init::he, rng_b);
+  std::vector<std::size_t> batch_rows;
+  const nn::BatchTransform identity = [&](nn::TensorView images, nn::Rng& rng) {
+    batch_rows.push_back(images.rows());
+    (void)rng();  // draws from its own generator: the shuffling must not change
+  };
+  nn::train_mini_batch(a, data, data, {.epochs = 2, .batch_size = 4, .learning_rate = 0.1f, .seed = 1, .transform = identity});
+  nn::train_mini_batch(b, data, data, {.epochs = 2, .batch_size = 4, .learning_rate = 0.1f, .seed = 1});
+  CHECK(batch_rows == std::vector<std::size_t>{4, 4, 2, 4, 4, 2});
+  CHECK(parameters_of(a) == parameters_of(b));
+
+  // A transform that blanks the images leaves the first layer's weights where
+  // they were: its gradient xᵀ dz is zero when x is.
+  nn::Rng rng_c(3);
+  nn::Network c = nn::make_mlp({4, 5, 10}, nn::ActivationKind::relu, nn::Init::he, rng_c);
+  const Tensor before = std::get<nn::Dense>(c.layers[0]).weight;
+  const nn::BatchTransform blank = [](nn::TensorView images, nn::Rng&) { nn::fill(images, 0.0f); };
+  nn::train_mini_batch(c, data, data, {.epochs = 1, .batch_size = 4, .learning_rate = 0.1f, .seed = 1, .transform = blank});
+  const Tensor& after = std::get<nn::Dense>(c.layers[0]).weight;
+  CHECK(std::equal(after.values().begin(), after.values().end(), before.values().begin()));
 }

@@ -54,3 +54,20 @@ TEST_CASE("in file order, stochastic descent visits the images as they come", "[
   const auto& wb = std::get<nn::Dense>(b.layers[0]).weight;
   CHECK(std::equal(wa.values().begin(), wa.values().end(), wb.values().begin()));
 }
+
+TEST_CASE("given a rule, stochastic descent takes the general path, which plain descent makes identical",
+          "[stochastic][optimiser]") {
+  const nn::Dataset data = training_data::four_corners(12);
+  nn::Rng rng_a(8), rng_b(8);
+  nn::Network fused = nn::make_mlp({4, 5, 10}, nn::ActivationKind::tanh, nn::Init::xavier, rng_a);
+  nn::Network general = nn::make_mlp({4, 5, 10}, nn::ActivationKind::tanh, nn::Init::xavier, rng_b);
+  nn::GradientDescent plain;
+  const nn::History a = nn::train_stochastic(fused, data, data, {.epochs = 2, .learning_rate = 0.1f, .seed = 4});
+  const nn::History b = nn::train_stochastic(general, data, data, {.epochs = 2, .learning_rate = 0.1f, .seed = 4, .rule = &plain});
+  CHECK(a.back().train_loss == b.back().train_loss);
+  for (std::size_t l : {0, 2}) {
+    const auto& wa = std::get<nn::Dense>(fused.layers[l]).weight;
+    const auto& wb = std::get<nn::Dense>(general.layers[l]).weight;
+    CHECK(std::equal(wa.values().begin(), wa.values().end(), wb.values().begin()));
+  }
+}

@@ -9,15 +9,22 @@
 namespace exercises {
 
 //! [ch07-declarations]
-/// Exercise 7.1: gradient descent with momentum. One velocity tensor per
-/// parameter tensor, in for_each_parameter's order, zero before the first step
-/// (an empty `velocities` is sized and zeroed on the first call). Then, for
-/// every parameter θ with gradient ∇ (the dweight or dbias the last backward
-/// left): v ← μ v − η ∇, then θ ← θ + v.
-struct Momentum {
-  std::vector<nn::Tensor> velocities;
+/// Exercise 7.1: gradient descent with momentum, as an update rule that the
+/// training loops accept (settings.rule). One velocity tensor per parameter
+/// tensor, in for_each_parameter's order, zero before the first update (an
+/// empty `velocities` is sized and zeroed on the first call). Then, for every
+/// parameter θ with gradient ∇ (the dweight or dbias the last backward left):
+/// v ← μ v − η ∇, then θ ← θ + v.
+class Momentum final : public nn::Optimiser {
+ public:
+  explicit Momentum(float momentum) : momentum_(momentum) {}
+  void update(nn::Network& network, float learning_rate) override;
+  const std::vector<nn::Tensor>& velocities() const { return velocities_; }
+
+ private:
+  float momentum_;                     // μ
+  std::vector<nn::Tensor> velocities_;  // v, one per parameter tensor
 };
-void momentum_update(nn::Network& network, Momentum& state, float learning_rate, float momentum);
 
 /// Exercise 7.2: L2 weight decay. Training then minimises L + (λ/2) Σ W² over
 /// the weights W of every dense layer (not the biases); add that term's

@@ -33,20 +33,20 @@ nn::History history_of(std::initializer_list<double> validation_losses) {
 TEST_CASE("exercise 7.1: momentum accumulates a velocity", "[exercise][ch07]") {
   INFO("hint: per parameter, first v = μ·v − η·∇, then θ = θ + v; the velocities start at zero, one tensor per parameter tensor in for_each_parameter's order");
   nn::Network network = tiny_network();
-  exercises::Momentum state;
-  exercises::momentum_update(network, state, 0.1f, 0.9f);
+  exercises::Momentum rule(0.9f);
+  rule.update(network, 0.1f);
   // v = −0.1 ∇ = (−0.05, 0.1), vb = −0.2; θ + v:
   const auto& dense = std::get<nn::Dense>(network.layers[0]);
   CHECK(dense.weight(0, 0) == Approx(0.95));
   CHECK(dense.weight(1, 0) == Approx(2.1));
   CHECK(dense.bias(0, 0) == Approx(0.3));
-  REQUIRE(state.velocities.size() == 2);
-  exercises::momentum_update(network, state, 0.1f, 0.9f);
+  REQUIRE(rule.velocities().size() == 2);
+  rule.update(network, 0.1f);
   // The same gradient again: v = 0.9 (−0.05, 0.1) − 0.1 (0.5, −1) = (−0.095, 0.19), vb = −0.38.
   CHECK(dense.weight(0, 0) == Approx(0.855));
   CHECK(dense.weight(1, 0) == Approx(2.29));
   CHECK(dense.bias(0, 0) == Approx(-0.08).margin(1e-6));
-  CHECK(state.velocities[0](1, 0) == Approx(0.19));
+  CHECK(rule.velocities()[0](1, 0) == Approx(0.19));
 }
 
 TEST_CASE("exercise 7.1: momentum 0 is plain gradient descent", "[exercise][ch07]") {
@@ -57,8 +57,8 @@ TEST_CASE("exercise 7.1: momentum 0 is plain gradient descent", "[exercise][ch07
     for (float& g : gradient.values()) g = std::uniform_real_distribution<float>(-1, 1)(rng);
   });
   nn::Network reference = network;
-  exercises::Momentum state;
-  exercises::momentum_update(network, state, 0.05f, 0.0f);
+  exercises::Momentum rule(0.0f);
+  rule.update(network, 0.05f);
   nn::gradient_descent_update(reference, 0.05f);
   std::vector<float> ours, theirs;
   network.for_each_parameter([&](nn::Tensor& p, nn::Tensor&) { ours.insert(ours.end(), p.data(), p.data() + p.size()); });

@@ -7,22 +7,22 @@
 namespace exercises {
 
 //! [ch07-momentum]
-void momentum_update(nn::Network& network, Momentum& state, float learning_rate, float momentum) {
-  if (state.velocities.empty())  // first call: one zero velocity per parameter tensor
+void Momentum::update(nn::Network& network, float learning_rate) {
+  if (velocities_.empty())  // first call: one zero velocity per parameter tensor
     network.for_each_parameter([&](nn::Tensor& parameter, nn::Tensor&) {
-      state.velocities.emplace_back(parameter.rows(), parameter.cols());
+      velocities_.emplace_back(parameter.rows(), parameter.cols());
     });
   std::size_t k = 0;
   network.for_each_parameter([&](nn::Tensor& parameter, nn::Tensor& gradient) {
-    nn::Tensor& velocity = state.velocities.at(k++);
+    nn::Tensor& velocity = velocities_.at(k++);
     if (velocity.rows() != parameter.rows() || velocity.cols() != parameter.cols())
-      throw nn::ShapeError("momentum_update: velocity " + nn::shape_string(velocity.view()) + " for a parameter " +
+      throw nn::ShapeError("Momentum: velocity " + nn::shape_string(velocity.view()) + " for a parameter " +
                            nn::shape_string(parameter.view()));
     float* v = velocity.data();
     float* theta = parameter.data();
     const float* dtheta = gradient.data();
     for (std::size_t i = 0; i < parameter.size(); ++i) {
-      v[i] = momentum * v[i] - learning_rate * dtheta[i];
+      v[i] = momentum_ * v[i] - learning_rate * dtheta[i];
       theta[i] += v[i];
     }
   });

@@ -9,7 +9,7 @@
 
 namespace exercises {
 
-void momentum_update(nn::Network&, Momentum&, float, float) { throw NotImplemented(7, 1, "momentum_update"); }
+void Momentum::update(nn::Network&, float) { throw NotImplemented(7, 1, "Momentum::update"); }
 
 void add_weight_decay(nn::Network&, float) { throw NotImplemented(7, 2, "add_weight_decay"); }
 
