@@ -270,3 +270,33 @@ TEST_CASE("a gathered, augmented batch keeps every image with its label", "[ch14
     CHECK(x(n, 14 * kSide + 14) == Approx((label + 1) / 10.0f).margin(1e-5));
   }
 }
+
+TEST_CASE("training with augmentation as the batch transform learns: labels stayed with their images", "[ch14]") {
+  // Class 0 lights the top half of the image, class 1 the bottom half, with
+  // some noise; a distortion moves the edge a little but keeps the halves. Had
+  // augmentation moved an image to another row of the batch, its label would
+  // no longer match and the network could not learn the rule.
+  nn::Dataset data;
+  data.image_rows = data.image_cols = kSide;
+  data.images = random_images(200, 8);
+  for (std::size_t n = 0; n < 200; ++n) {
+    data.labels.push_back(static_cast<std::uint8_t>(n % 2));
+    for (std::size_t r = 0; r < kSide; ++r)
+      for (std::size_t c = 0; c < kSide; ++c) {
+        const bool lit = (r < kSide / 2) == (n % 2 == 0);
+        data.images(n, r * kSide + c) = lit ? 0.9f : 0.1f * data.images(n, r * kSide + c);
+      }
+  }
+  nn::Rng rng(1);
+  nn::Network network = nn::make_mlp({nn::kImagePixels, 10}, nn::ActivationKind::relu, nn::Init::he, rng);
+  std::size_t batches = 0;
+  const nn::AugmentSettings settings{.max_shift = 2, .max_rotation = 10, .elastic_alpha = 34};
+  const nn::BatchTransform distort = [&](nn::TensorView images, nn::Rng& transform_rng) {
+    ++batches;
+    nn::augment(images, settings, transform_rng);
+  };
+  const nn::History history = nn::train_mini_batch(
+      network, data, data, {.epochs = 5, .batch_size = 20, .learning_rate = 0.05f, .seed = 2, .transform = distort});
+  CHECK(batches == 50);
+  CHECK(history.back().validation.accuracy == 1.0);
+}
