@@ -95,13 +95,27 @@ void smooth_field(std::span<float> out, std::span<const float> noise, std::span<
 
 //! [warp-code]
 void warp(std::span<float> out, std::span<const float> in, const InverseMap& map, const DisplacementField* field) {
+  // The input inside a border of zeros two pixels wide: every sample then reads
+  // four pixels of this buffer with no test of whether they are inside. A point
+  // more than a pixel outside the image is moved to one pixel outside, where
+  // its four pixels are all border zeros, so its value stays 0, as bilinear() gives.
+  constexpr int kBorder = 2, kPadded = kSide + 2 * kBorder;
+  std::array<float, kPadded * kPadded> padded{};
+  for (int r = 0; r < kSide; ++r) std::copy_n(in.begin() + r * kSide, kSide, padded.begin() + (r + kBorder) * kPadded + kBorder);
   for (std::size_t r = 0; r < kImageSide; ++r)
     for (std::size_t c = 0; c < kImageSide; ++c) {
       const std::size_t i = r * kImageSide + c;
       // The output point q = (c, r) + d(r, c), relative to the centre and the shift.
       float qx = static_cast<float>(c) - kCentre - map.shift_x, qy = static_cast<float>(r) - kCentre - map.shift_y;
       if (field) qx += field->dx[i], qy += field->dy[i];
-      out[i] = bilinear(in, map.xx * qx + map.xy * qy + kCentre, map.yx * qx + map.yy * qy + kCentre);
+      // p = A⁻¹ q + m, then the same arithmetic as bilinear(), on the padded buffer.
+      const float x = std::clamp(map.xx * qx + map.xy * qy + kCentre, -1.0f, static_cast<float>(kSide));
+      const float y = std::clamp(map.yx * qx + map.yy * qy + kCentre, -1.0f, static_cast<float>(kSide));
+      const float x0 = std::floor(x), y0 = std::floor(y);
+      const float fx = x - x0, fy = y - y0;
+      const float* p = padded.data() + (static_cast<int>(y0) + kBorder) * kPadded + static_cast<int>(x0) + kBorder;
+      const float value = (1 - fy) * ((1 - fx) * p[0] + fx * p[1]) + fy * ((1 - fx) * p[kPadded] + fx * p[kPadded + 1]);
+      out[i] = std::min(value, 1.0f);
     }
 }
 //! [warp-code]

@@ -300,3 +300,35 @@ TEST_CASE("training with augmentation as the batch transform learns: labels stay
   CHECK(batches == 50);
   CHECK(history.back().validation.accuracy == 1.0);
 }
+
+TEST_CASE("warp samples exactly as bilinear does, at the point the maps give", "[ch14]") {
+  // warp reads a zero-bordered copy without bounds checks; bilinear checks every
+  // pixel. They must agree, far outside the image included (to the last bits
+  // only: the compiler may fuse the map's multiply-adds differently in each).
+  const Tensor images = random_images(1, 4);
+  const std::span<const float> in = images.row(0);
+  nn::ImageRng rng{5};
+  const std::vector<float> kernel = nn::gaussian_kernel(3);
+  nn::SmoothingBuffers buffers;
+  std::array<float, nn::kImagePixels> noise, out;
+  for (const nn::AffineDistortion& d : {nn::AffineDistortion{.shift_x = 0.3f, .shift_y = -1.7f, .rotation = 0.4f},
+                                        nn::AffineDistortion{.shift_x = 20, .scale = 0.5f, .shear = 0.6f},
+                                        nn::AffineDistortion{.rotation = 2.5f, .scale = 1.7f}}) {
+    nn::DisplacementField field;
+    for (float& v : noise) v = rng.symmetric();
+    nn::smooth_field(field.dx, noise, kernel, 60, buffers);
+    for (float& v : noise) v = rng.symmetric();
+    nn::smooth_field(field.dy, noise, kernel, 60, buffers);
+    const nn::InverseMap map = nn::inverse_map(d);
+    nn::warp(out, in, map, &field);
+    for (std::size_t r = 0; r < kSide; ++r)
+      for (std::size_t c = 0; c < kSide; ++c) {
+        const std::size_t i = r * kSide + c;
+        const float qx = static_cast<float>(c) - 13.5f - map.shift_x + field.dx[i];
+        const float qy = static_cast<float>(r) - 13.5f - map.shift_y + field.dy[i];
+        const float x = map.xx * qx + map.xy * qy + 13.5f, y = map.yx * qx + map.yy * qy + 13.5f;
+        INFO("pixel (" << r << ", " << c << ") samples (" << x << ", " << y << ")");
+        REQUIRE(out[i] == Approx(nn::bilinear(in, x, y)).margin(1e-6));
+      }
+  }
+}
