@@ -18,12 +18,13 @@ constexpr int kSide = static_cast<int>(kImageSide);
 InverseMap inverse_map(const AffineDistortion& d) {
   // A = s R(θ) H with R(θ) = [[cos θ, −sin θ], [sin θ, cos θ]] and H = [[1, h], [0, 1]]:
   //   A = s [[cos θ, h cos θ − sin θ], [sin θ, h sin θ + cos θ]],  det A = s².
-  // The inverse of [[a, b], [c, e]] is [[e, −b], [−c, a]] / (a e − b c).
+  // The inverse of [[a11, a12], [a21, a22]] is [[a22, −a12], [−a21, a11]] / (a11 a22 − a12 a21).
   const float cos_t = std::cos(d.rotation), sin_t = std::sin(d.rotation);
-  const float a = d.scale * cos_t, b = d.scale * (d.shear * cos_t - sin_t);
-  const float c = d.scale * sin_t, e = d.scale * (d.shear * sin_t + cos_t);
-  const float det = a * e - b * c;
-  return {.xx = e / det, .xy = -b / det, .yx = -c / det, .yy = a / det, .shift_x = d.shift_x, .shift_y = d.shift_y};
+  const float a11 = d.scale * cos_t, a12 = d.scale * (d.shear * cos_t - sin_t);
+  const float a21 = d.scale * sin_t, a22 = d.scale * (d.shear * sin_t + cos_t);
+  const float det = a11 * a22 - a12 * a21;
+  return {.xx = a22 / det, .xy = -a12 / det, .yx = -a21 / det, .yy = a11 / det,
+          .shift_x = d.shift_x, .shift_y = d.shift_y};
 }
 //! [inverse-map]
 
@@ -105,9 +106,9 @@ void warp(std::span<float> out, std::span<const float> in, const InverseMap& map
   for (std::size_t r = 0; r < kImageSide; ++r)
     for (std::size_t c = 0; c < kImageSide; ++c) {
       const std::size_t i = r * kImageSide + c;
-      // The output point q = (c, r) + d(r, c), relative to the centre and the shift.
+      // The output point q = (c, r) + δ(r, c), relative to the centre and the shift.
       float qx = static_cast<float>(c) - kCentre - map.shift_x, qy = static_cast<float>(r) - kCentre - map.shift_y;
-      if (field) qx += field->dx[i], qy += field->dy[i];
+      if (field) qx += field->along_x[i], qy += field->along_y[i];
       // p = A⁻¹ q + m, then the same arithmetic as bilinear(), on the padded buffer.
       const float x = std::clamp(map.xx * qx + map.xy * qy + kCentre, -1.0f, static_cast<float>(kSide));
       const float y = std::clamp(map.yx * qx + map.yy * qy + kCentre, -1.0f, static_cast<float>(kSide));
@@ -152,9 +153,9 @@ void augment(TensorView images, const AugmentSettings& settings, Rng& rng) {
       if (elastic) {
         // Two fields of uniform noise in [−1, 1], each smoothed and scaled by α.
         for (float& v : noise) v = image_rng.symmetric();
-        smooth_field(field.dx, noise, kernel, settings.elastic_alpha, buffers);
+        smooth_field(field.along_x, noise, kernel, settings.elastic_alpha, buffers);
         for (float& v : noise) v = image_rng.symmetric();
-        smooth_field(field.dy, noise, kernel, settings.elastic_alpha, buffers);
+        smooth_field(field.along_y, noise, kernel, settings.elastic_alpha, buffers);
       }
       const std::span<float> image = images.row(n);
       std::ranges::copy(image, original.begin());

@@ -34,20 +34,20 @@ struct AugmentSettings {
 
 //! [affine]
 /// One draw of the affine part: the map from an input point p to an output point
-/// q = A (p − m) + m + t, with m the image's centre, t = (shift_x, shift_y) and
+/// q = A (p − m) + m + Δ, with m the image's centre, Δ = (shift_x, shift_y) and
 /// A = s · R(θ) · [[1, h], [0, 1]] (shear first, then rotation, then scale).
 struct AffineDistortion {
-  float shift_x = 0, shift_y = 0;  // t, pixels
+  float shift_x = 0, shift_y = 0;  // Δ, pixels
   float rotation = 0;              // θ, radians, clockwise on the screen (y runs down)
   float scale = 1;                 // s
   float shear = 0;                 // h
 };
 
 /// The 2×2 inverse of A and the offset, so that the input point that lands on
-/// output point q is p = A⁻¹ (q − m − t) + m: what the sampler needs per pixel.
+/// output point q is p = A⁻¹ (q − m − Δ) + m: what the sampler needs per pixel.
 struct InverseMap {
   float xx = 1, xy = 0, yx = 0, yy = 1;  // A⁻¹ = [[xx, xy], [yx, yy]]
-  float shift_x = 0, shift_y = 0;        // t
+  float shift_x = 0, shift_y = 0;        // Δ
 };
 InverseMap inverse_map(const AffineDistortion& distortion);
 //! [affine]
@@ -61,9 +61,10 @@ float bilinear(std::span<const float> image, float x, float y);
 //! [bilinear]
 
 //! [field]
-/// A displacement per output pixel, dx and dy, row-major like the images.
+/// The elastic displacement δ(r, c) = (δx, δy) of every output pixel, in
+/// pixels, row-major like the images. (Not a gradient: no d-name here.)
 struct DisplacementField {
-  std::array<float, kImagePixels> dx{}, dy{};
+  std::array<float, kImagePixels> along_x{}, along_y{};  // δx and δy
 };
 
 /// The taps g₋R … g_R of a Gaussian of standard deviation σ, cut at R = ⌈3σ⌉ and
@@ -85,8 +86,8 @@ void smooth_field(std::span<float> out, std::span<const float> noise, std::span<
 //! [field]
 
 //! [warp]
-/// out(r, c) = in sampled at the point p = A⁻¹ ((c, r) + d(r, c) − m − t) + m,
-/// bilinearly: the output pixel first moves by the elastic displacement d (none
+/// out(r, c) = in sampled at the point p = A⁻¹ ((c, r) + δ(r, c) − m − Δ) + m,
+/// bilinearly: the output pixel first moves by the elastic displacement δ (none
 /// when `field` is null), then back through the affine map. in and out are
 /// distinct 784-pixel rows.
 void warp(std::span<float> out, std::span<const float> in, const InverseMap& map, const DisplacementField* field);

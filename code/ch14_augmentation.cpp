@@ -80,7 +80,7 @@ void draw_distortions(const figures::Report& report, std::span<const float> digi
 
 //! [field-figure]
 // One elastic displacement field, drawn as arrows over the digit, beside the
-// digit it makes. The arrow at output pixel p runs to p + d(p), the point the
+// digit it makes. The arrow at output pixel p runs to p + δ(p), the point the
 // pixel takes its ink from (before the affine part, which is left out here).
 // Returns the mean and the largest length of the field's displacements, in pixels.
 std::pair<double, double> draw_field(const figures::Report& report, std::span<const float> digit,
@@ -91,9 +91,9 @@ std::pair<double, double> draw_field(const figures::Report& report, std::span<co
   nn::SmoothingBuffers buffers;
   const std::vector<float> kernel = nn::gaussian_kernel(elastic.elastic_sigma);
   for (float& v : noise) v = rng.symmetric();
-  nn::smooth_field(field.dx, noise, kernel, elastic.elastic_alpha, buffers);
+  nn::smooth_field(field.along_x, noise, kernel, elastic.elastic_alpha, buffers);
   for (float& v : noise) v = rng.symmetric();
-  nn::smooth_field(field.dy, noise, kernel, elastic.elastic_alpha, buffers);
+  nn::smooth_field(field.along_y, noise, kernel, elastic.elastic_alpha, buffers);
   Tensor distorted(1, nn::kImagePixels);
   nn::warp(distorted.row(0), digit, nn::InverseMap{}, &field);
 
@@ -117,7 +117,7 @@ std::pair<double, double> draw_field(const figures::Report& report, std::span<co
   for (std::size_t r = 0; r < kSide; r += 2)
     for (std::size_t c = 0; c < kSide; c += 2) {
       const std::size_t i = r * kSide + c;  // gnuplot's y runs up, the image's rows down
-      arrows.emplace_back(c, kSide - 1 - r, field.dx[i], -field.dy[i]);
+      arrows.emplace_back(c, kSide - 1 - r, field.along_x[i], -field.along_y[i]);
     }
   gp.send1d(arrows);
   gp << "set cbrange [0:1]\nset title 'the digit it makes'\nplot '-' using 1:2:3 with image\n";
@@ -126,7 +126,7 @@ std::pair<double, double> draw_field(const figures::Report& report, std::span<co
   figure.finish();
   double sum = 0, largest = 0;
   for (std::size_t i = 0; i < nn::kImagePixels; ++i) {
-    const double length = std::hypot(field.dx[i], field.dy[i]);
+    const double length = std::hypot(field.along_x[i], field.along_y[i]);
     sum += length;
     largest = std::max(largest, length);
   }
@@ -313,7 +313,9 @@ int main(int argc, char** argv) {
     std::vector<Result> results;
     for (const Variant& variant : variants) {
       results.push_back(train_variant(variant, start, train, data, budget, rates));
-      if (nn::stop_requested()) throw nn::Interrupted("stopped during the " + variant.name + " runs; nothing kept");
+      if (nn::stop_requested())
+        throw nn::Interrupted("stopped during the " + variant.name + " runs; the figures and the cost table are in " +
+                              flags.out_dir.string() + ", the experiment's tables are not");
     }
     std::vector<std::vector<std::string>> rows;
     for (std::size_t v = 0; v < variants.size(); ++v) {

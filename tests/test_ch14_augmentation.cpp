@@ -316,16 +316,16 @@ TEST_CASE("warp samples exactly as bilinear does, at the point the maps give", "
                                         nn::AffineDistortion{.rotation = 2.5f, .scale = 1.7f}}) {
     nn::DisplacementField field;
     for (float& v : noise) v = rng.symmetric();
-    nn::smooth_field(field.dx, noise, kernel, 60, buffers);
+    nn::smooth_field(field.along_x, noise, kernel, 60, buffers);
     for (float& v : noise) v = rng.symmetric();
-    nn::smooth_field(field.dy, noise, kernel, 60, buffers);
+    nn::smooth_field(field.along_y, noise, kernel, 60, buffers);
     const nn::InverseMap map = nn::inverse_map(d);
     nn::warp(out, in, map, &field);
     for (std::size_t r = 0; r < kSide; ++r)
       for (std::size_t c = 0; c < kSide; ++c) {
         const std::size_t i = r * kSide + c;
-        const float qx = static_cast<float>(c) - 13.5f - map.shift_x + field.dx[i];
-        const float qy = static_cast<float>(r) - 13.5f - map.shift_y + field.dy[i];
+        const float qx = static_cast<float>(c) - 13.5f - map.shift_x + field.along_x[i];
+        const float qy = static_cast<float>(r) - 13.5f - map.shift_y + field.along_y[i];
         const float x = map.xx * qx + map.xy * qy + 13.5f, y = map.yx * qx + map.yy * qy + 13.5f;
         INFO("pixel (" << r << ", " << c << ") samples (" << x << ", " << y << ")");
         REQUIRE(out[i] == Approx(nn::bilinear(in, x, y)).margin(1e-6));

@@ -9,10 +9,11 @@
 namespace exercises {
 
 //! [ch14-declarations]
-/// Exercise 14.1: shift a 28×28 image by whole pixels, dx to the right and dy
-/// down (either may be negative): out(r, c) = in(r − dy, c − dx), and 0 where
-/// that pixel lies outside the image. in and out are distinct 784-pixel rows.
-void shift_image(std::span<float> out, std::span<const float> in, int dx, int dy);
+/// Exercise 14.1: shift a 28×28 image by whole pixels, shift_x to the right
+/// and shift_y down (either may be negative): out(r, c) = in(r − shift_y,
+/// c − shift_x), and 0 where that pixel lies outside the image. in and out are
+/// distinct 784-pixel rows.
+void shift_image(std::span<float> out, std::span<const float> in, int shift_x, int shift_y);
 
 /// Exercise 14.2: the bilinear sample of a 28×28 image at the point (x, y), x
 /// along a row and y down the columns, pixels outside the image counting as 0.

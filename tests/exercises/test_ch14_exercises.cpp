@@ -33,7 +33,7 @@ std::vector<float> ring_and_stem(double ring_r, double ring_c, std::size_t stem_
 }  // namespace
 
 TEST_CASE("exercise 14.1: a whole-pixel shift moves every pixel and fills with 0", "[exercise][ch14]") {
-  INFO("hint: out(r, c) = in(r − dy, c − dx) when that pixel is inside the 28×28 image, else 0");
+  INFO("hint: out(r, c) = in(r − shift_y, c − shift_x) when that pixel is inside the 28×28 image, else 0");
   const std::vector<float> in = test_image();
   std::vector<float> out(nn::kImagePixels, -1.0f);
   exercises::shift_image(out, in, 1, 0);  // one pixel right

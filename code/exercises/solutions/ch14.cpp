@@ -10,10 +10,10 @@ constexpr int kSide = static_cast<int>(nn::kImageSide);
 }  // namespace
 
 //! [ch14-shift]
-void shift_image(std::span<float> out, std::span<const float> in, int dx, int dy) {
+void shift_image(std::span<float> out, std::span<const float> in, int shift_x, int shift_y) {
   for (int r = 0; r < kSide; ++r)
     for (int c = 0; c < kSide; ++c) {
-      const int from_r = r - dy, from_c = c - dx;  // where this output pixel comes from
+      const int from_r = r - shift_y, from_c = c - shift_x;  // where this output pixel comes from
       const bool inside = from_r >= 0 && from_r < kSide && from_c >= 0 && from_c < kSide;
       out[r * kSide + c] = inside ? in[from_r * kSide + from_c] : 0.0f;
     }
