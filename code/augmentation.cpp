@@ -39,8 +39,9 @@ float bilinear(std::span<const float> image, float x, float y) {
   };
   const float value = (1 - fy) * ((1 - fx) * pixel(r, c) + fx * pixel(r, c + 1)) +
                       fy * ((1 - fx) * pixel(r + 1, c) + fx * pixel(r + 1, c + 1));
-  // The weights sum to 1, so the value lies between the four pixels, but
-  // rounding can carry four ones a hair past 1: keep the pixel range exact.
+  // The weights sum to 1, so in exact arithmetic the value lies between the
+  // four pixels; each product and sum here rounds, and the min makes sure no
+  // rounding ever carries a pixel past 1.
   return std::min(value, 1.0f);
 }
 //! [bilinear-code]
