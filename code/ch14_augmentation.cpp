@@ -109,7 +109,7 @@ std::pair<double, double> draw_field(const figures::Report& report, std::span<co
   gp << "set multiplot layout 1,2 margins 0.02,0.98,0.02,0.9 spacing 0.04,0\n"
      << "unset border\nunset tics\nunset colorbox\nset size ratio -1\nset palette gray negative\n"
      << "set cbrange [0:2.5]\nset xrange [-0.5:27.5]\nset yrange [-0.5:27.5]\nunset key\n"
-     << "set title 'the field d, every second pixel, over the digit'\n"
+     << "set title 'the field δ, every second pixel, over the digit'\n"
      << "plot '-' using 1:2:3 with image, '-' with vectors head filled size 0.5,20 linecolor rgb '"
      << figures::kPalette[0] << "' linewidth 1.6\n";
   gp.send1d(points(digit));  // pale: the colour range runs to 2.5, the ink to 1
@@ -376,6 +376,12 @@ int main(int argc, char** argv) {
                  smallest_augmented_loss > 2 * results[0].history.back().train_loss,
                  "training loss " + figures::fixed(results[0].history.back().train_loss, 3) + " without; at least " +
                      figures::fixed(smallest_augmented_loss, 3) + " with");
+    const nn::EpochRecord& plain_end = results[0].history.back();
+    report.number("validation_loss_none", figures::fixed(plain_end.validation.loss, 3));
+    report.claim("without augmentation, the training loss ends far below the validation loss: under half of it",
+                 plain_end.train_loss < 0.5 * plain_end.validation.loss,
+                 "training loss " + figures::fixed(plain_end.train_loss, 3) + ", validation loss " +
+                     figures::fixed(plain_end.validation.loss, 3));
     const double epoch_ratio = seconds_per_epoch(results[3]) / seconds_per_epoch(results[0]);
     report.number("epoch_ratio_both", figures::fixed(epoch_ratio, 1));
     report.number("epoch_time_verdict", epoch_ratio > 1.1 ? "rises" : epoch_ratio < 0.9 ? "falls" : "hardly changes");
