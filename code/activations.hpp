@@ -56,8 +56,22 @@ struct BasicActivation {
 
   /// The forward computed a = f(z); the chain rule through an element-wise
   /// function multiplies element by element: dz = da ⊙ f′(z), with f′
-  /// computed from a. din (dz), dout (da) and out (a) are all B×O.
-  void backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> out) const;
+  /// computed from a. din (dz), dout (da) and out (a) are all B×O; `in` is not
+  /// needed, but every kind of layer takes the same four views (chapter 6).
+  /// An empty din means nobody wants dz (the layer is the network's first,
+  /// its input the data): then there is nothing to do, and it returns.
+  void backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> in,
+                BasicView<const Real> out) const;
+
+  /// The rest of the interface every kind of layer has (chapter 6).
+  /// Any input width is fine (0), and the output has the same width.
+  std::size_t input_width() const { return 0; }
+  std::size_t output_width(std::size_t input_width) const { return input_width; }
+  /// There are no parameters to visit.
+  template <typename Visit>
+  void for_each_parameter(Visit&&) const {}
+  /// The same layer in double precision, for gradient checks.
+  BasicActivation<double> to_double() const { return {kind}; }
 };
 
 using Activation = BasicActivation<float>;

@@ -31,6 +31,28 @@ DoubleTensor to_double(nn::ConstTensorView t) {
 }
 
 
+// How the graph draws one layer: its label, its colours (Graphviz attributes;
+// empty: the default blue) and the name of the tensor it outputs. One function
+// per kind of layer, so a new kind does not compile until it has a drawing.
+struct Node {
+  std::string label, colours, output;
+};
+
+Node node_of(const nn::Dense& dense, std::size_t& dense_index) {
+  ++dense_index;
+  return {.label = "Dense " + std::to_string(dense_index) + "\\nW " + nn::shape_string(dense.weight.view()) +
+                   ", b 1×" + std::to_string(dense.outputs()) + "\\n" +
+                   figures::with_thousands(dense.weight.size() + dense.bias.size()) + " parameters",
+          .colours = "",
+          .output = "z" + std::to_string(dense_index)};
+}
+
+Node node_of(const nn::Activation& activation, const std::size_t& dense_index) {
+  return {.label = nn::activation_name(activation.kind),
+          .colours = "fillcolor=\"#fbe3cf\", color=\"#e3761c\", fontcolor=\"#7a3a05\"",
+          .output = "a" + std::to_string(dense_index)};
+}
+
 // The network as Graphviz draws it: solid arrows carry the forward pass, each
 // labelled with the tensor and its shape; dashed arrows carry its gradient back.
 std::string network_dot(const nn::Network& network) {
@@ -43,28 +65,16 @@ std::string network_dot(const nn::Network& network) {
   std::string previous = "x", tensor = "x";
   std::size_t width = network.inputs(), dense_index = 0;
   for (std::size_t l = 0; l < network.layers.size(); ++l) {
-    const std::string node = "layer" + std::to_string(l);
-    std::string label;
-    if (const auto* dense = std::get_if<nn::Dense>(&network.layers[l])) {
-      ++dense_index;
-      label = "Dense " + std::to_string(dense_index) + "\\nW " + nn::shape_string(dense->weight.view()) + ", b 1×" +
-              std::to_string(dense->outputs()) + "\\n" +
-              figures::with_thousands(dense->weight.size() + dense->bias.size()) + " parameters";
-    } else {
-      label = nn::activation_name(std::get<nn::Activation>(network.layers[l]).kind);
-      dot << "  " << node << " [fillcolor=\"#fbe3cf\", color=\"#e3761c\", fontcolor=\"#7a3a05\"];\n";
-    }
-    dot << "  " << node << " [label=\"" << label << "\"];\n"
-        << "  " << previous << " -> " << node << " [label=\"" << tensor << "  B×" << width << "\"];\n";
-    if (previous != "x") dot << "  " << node << " -> " << previous << " [style=dashed, color=\"#c23b3b\", "
+    const std::string name = "layer" + std::to_string(l);
+    const Node node = std::visit([&](const auto& kind) { return node_of(kind, dense_index); }, network.layers[l]);
+    if (!node.colours.empty()) dot << "  " << name << " [" << node.colours << "];\n";
+    dot << "  " << name << " [label=\"" << node.label << "\"];\n"
+        << "  " << previous << " -> " << name << " [label=\"" << tensor << "  B×" << width << "\"];\n";
+    if (previous != "x") dot << "  " << name << " -> " << previous << " [style=dashed, color=\"#c23b3b\", "
                               << "fontcolor=\"#c23b3b\", label=\"    d" << tensor << "\", constraint=false];\n";
-    if (const auto* dense = std::get_if<nn::Dense>(&network.layers[l])) {
-      width = dense->outputs();
-      tensor = "z" + std::to_string(dense_index);
-    } else {
-      tensor = "a" + std::to_string(dense_index);
-    }
-    previous = node;
+    width = std::visit([&](const auto& kind) { return kind.output_width(width); }, network.layers[l]);
+    tensor = node.output;
+    previous = name;
   }
   dot << "  loss [label=\"softmax +\\ncross-entropy\", fillcolor=\"#dff0e1\", color=\"#2a9d3a\", "
       << "fontcolor=\"#155020\"];\n"

@@ -270,7 +270,7 @@ struct Profile {
 };
 
 Profile profile_step(const nn::Dataset& data) {
-  nn::kernels::set_stage(Stage::reference);
+  const nn::kernels::ScopedStage chapter_1_loops(Stage::reference);
   nn::Network net = fresh_network();
   const nn::ConstTensorView x = data.images.view().rows_slice(0, 64);
   const nn::Tensor y = nn::one_hot(std::vector<std::uint8_t>(data.labels.begin(), data.labels.begin() + 64));
@@ -304,7 +304,7 @@ Profile profile_step(const nn::Dataset& data) {
          nn::softmax_cross_entropy_backward(dz, p, y);
          net.zero_gradients();
          nn::add_column_sums(dense2.dbias, dz);
-         relu.backward(dz1, da, a);
+         relu.backward(dz1, da, z1, a);
          nn::add_column_sums(dense1.dbias, dz1);
          nn::gradient_descent_update(net, 0.0f);
        }},
@@ -321,7 +321,6 @@ Profile profile_step(const nn::Dataset& data) {
   for (std::size_t part = 0; part + 1 < work.size(); ++part)
     profile.parts.emplace_back(work[part].first, median(times[part]));
   profile.whole_step = median(times.back());
-  nn::kernels::set_stage(Stage::threads);
   return profile;
 }
 //! [profile]
@@ -617,10 +616,9 @@ int main(int argc, char** argv) {
     std::vector<std::vector<Workloads>> runs(std::size(kStages));
     for (int round = 0; round < kRounds; ++round)
       for (std::size_t s = 0; s < std::size(kStages); ++s) {
-        nn::kernels::set_stage(kStages[s]);
+        const nn::kernels::ScopedStage installed(kStages[s]);
         runs[s].push_back(time_workloads(five_thousand, two_thousand, five_thousand_targets));
       }
-    nn::kernels::set_stage(Stage::threads);
     std::vector<Workloads> times;
     std::vector<std::vector<std::string>> stage_rows;
     for (std::size_t s = 0; s < std::size(kStages); ++s) {
@@ -725,12 +723,11 @@ int main(int argc, char** argv) {
     std::vector<std::vector<double>> forward_times(std::size(kStages));
     for (int round = 0; round < kRounds; ++round)
       for (std::size_t s = 0; s < std::size(kStages); ++s) {
-        nn::kernels::set_stage(kStages[s]);
+        const nn::kernels::ScopedStage installed(kStages[s]);
         const auto start = Clock::now();
         nn::matmul(a, five_thousand.images, dense1.weight);
         forward_times[s].push_back(nn::seconds_since(start));
       }
-    nn::kernels::set_stage(Stage::threads);
     std::vector<std::vector<std::string>> gflops_rows;
     for (std::size_t s = 0; s < std::size(kStages); ++s) {
       const double seconds = median(forward_times[s]);

@@ -1,6 +1,7 @@
 // Chapter 3: the dense layer; chapter 6: its backward.
 #include "dense.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace nn {
@@ -15,12 +16,21 @@ void BasicDense<Real>::forward(BasicView<Real> out, BasicView<const Real> in) co
 
 //! [dense-backward]
 template <typename Real>
-void BasicDense<Real>::backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> in) {
+void BasicDense<Real>::backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> in,
+                                BasicView<const Real> /*out: not needed*/) {
   matmul_at_b(dweight, in, dout, Write::accumulate);   // dW(i, o) += Σ_n x(n, i) dz(n, o)
   add_column_sums(dbias, dout);                        // db(o)    += Σ_n dz(n, o)
   if (din.size() != 0) matmul_a_bt(din, dout, weight);  // dx(n, i)  = Σ_o dz(n, o) W(i, o)
 }
 //! [dense-backward]
+
+template <typename Real>
+BasicDense<double> BasicDense<Real>::to_double() const {
+  BasicDense<double> copy(inputs(), outputs());
+  std::copy(weight.values().begin(), weight.values().end(), copy.weight.values().begin());
+  std::copy(bias.values().begin(), bias.values().end(), copy.bias.values().begin());
+  return copy;
+}
 
 double init_variance(Init init, std::size_t inputs, std::size_t outputs) {
   return init == Init::he ? 2.0 / static_cast<double>(inputs) : 2.0 / static_cast<double>(inputs + outputs);

@@ -39,8 +39,33 @@ struct BasicDense {
   /// The forward computed out = in W + b. Given dout = ∂L/∂out (B×O), the chain
   /// rule gives dW += inᵀ dout (I×O), db += the column sums of dout and
   /// din = dout Wᵀ (B×I). Gradients add up; din is overwritten, or skipped when
-  /// empty (the first layer, whose input is the data, needs no din).
-  void backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> in);
+  /// empty (the first layer, whose input is the data, needs no din). `out` is
+  /// not needed: every kind of layer takes the same four views (chapter 6).
+  void backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> in,
+                BasicView<const Real> out);
+
+  /// The members below are the rest of the interface every kind of layer has,
+  /// so that the network handles each kind alike (chapter 6).
+
+  /// The input width the layer requires (I); 0 would mean "any width".
+  std::size_t input_width() const { return inputs(); }
+  /// The output width for an input of the given width: O, whatever it is.
+  std::size_t output_width(std::size_t) const { return outputs(); }
+
+  /// Calls visit(parameter, gradient) for W and then b.
+  template <typename Visit>
+  void for_each_parameter(Visit&& visit) {
+    visit(weight, dweight);
+    visit(bias, dbias);
+  }
+  template <typename Visit>
+  void for_each_parameter(Visit&& visit) const {
+    visit(weight, dweight);
+    visit(bias, dbias);
+  }
+
+  /// The same layer in double precision, for gradient checks.
+  BasicDense<double> to_double() const;
 };
 
 using Dense = BasicDense<float>;

@@ -10,15 +10,12 @@
 namespace nn::kernels {
 
 namespace {
-Stage current_stage = Stage::threads;
+Stage current_stage = Stage::reference;  // what chapter 1 installs at start
 
 void prepare(TensorView out, Write mode) {
   if (mode == Write::overwrite) std::fill_n(out.data(), out.size(), 0.0f);
 }
 }  // namespace
-
-void set_stage(Stage stage) { current_stage = stage; }
-Stage stage() { return current_stage; }
 
 namespace stages {
 
@@ -274,33 +271,52 @@ void share_rows(Blocked blocked, TensorView out, ConstTensorView a, ConstTensorV
 
 }  // namespace
 
-//! [dispatch]
-void matmul(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
-  switch (current_stage) {
-    case Stage::reference: return nn::reference::matmul(out, a, b, mode);
-    case Stage::skip_zeros: return stages::matmul_skip_zeros(out, a, b, mode);
-    case Stage::blocked: return stages::matmul_blocked(out, a, b, mode, 0, out.rows());
-    case Stage::threads: return share_rows(stages::matmul_blocked, out, a, b, mode, a.size() * b.cols());
-  }
-}
-//! [dispatch]
+namespace {
 
-void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
-  switch (current_stage) {
-    case Stage::reference:
-    case Stage::skip_zeros: return nn::reference::matmul_a_bt(out, a, b, mode);
-    case Stage::blocked: return stages::matmul_a_bt_blocked(out, a, b, mode, 0, out.rows());
-    case Stage::threads: return share_rows(stages::matmul_a_bt_blocked, out, a, b, mode, a.size() * b.rows());
-  }
+// A blocked kernel, which computes rows [first, last) of out.
+using RowsKernel = void (*)(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
+                            std::size_t last);
+
+// The blocked kernel on all rows, on the calling thread: the `blocked` stage.
+template <RowsKernel blocked>
+void all_rows(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
+  blocked(out, a, b, mode, 0, out.rows());
 }
 
-void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
-  switch (current_stage) {
-    case Stage::reference: return nn::reference::matmul_at_b(out, a, b, mode);
-    case Stage::skip_zeros: return stages::matmul_at_b_skip_zeros(out, a, b, mode);
-    case Stage::blocked: return stages::matmul_at_b_blocked(out, a, b, mode, 0, out.rows());
-    case Stage::threads: return share_rows(stages::matmul_at_b_blocked, out, a, b, mode, a.size() * b.cols());
-  }
+// The blocked kernel with the rows shared among the threads: the `threads`
+// stage. Each of the three products does M·K·N multiply-adds (as if no zero
+// were skipped); a holds M·K numbers and out has N columns.
+template <RowsKernel blocked>
+void shared_rows(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
+  share_rows(blocked, out, a, b, mode, a.size() * out.cols());
 }
+
+}  // namespace
+
+//! [install]
+// Each stage is a table of three kernels for chapter 1's seam. Setting a stage
+// installs its table; nn::matmul and the others check the shapes and call it.
+// The skip-zeros stage has no a bᵀ kernel of its own, so it keeps chapter 1's.
+ProductKernels products_of(Stage stage) {
+  switch (stage) {
+    case Stage::reference: return reference_products();
+    case Stage::skip_zeros:
+      return {stages::matmul_skip_zeros, nn::reference::matmul_a_bt, stages::matmul_at_b_skip_zeros};
+    case Stage::blocked:
+      return {all_rows<stages::matmul_blocked>, all_rows<stages::matmul_a_bt_blocked>,
+              all_rows<stages::matmul_at_b_blocked>};
+    case Stage::threads:
+      return {shared_rows<stages::matmul_blocked>, shared_rows<stages::matmul_a_bt_blocked>,
+              shared_rows<stages::matmul_at_b_blocked>};
+  }
+  throw std::invalid_argument("products_of: not a stage");
+}
+
+void set_stage(Stage stage) {
+  install_products(products_of(stage));
+  current_stage = stage;
+}
+Stage stage() { return current_stage; }
+//! [install]
 
 }  // namespace nn::kernels

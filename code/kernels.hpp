@@ -5,15 +5,9 @@
 
 namespace nn::kernels {
 
-// The same contracts as the products in tensor.hpp, whose shape checks have
-// already run when these are called. out is M×N throughout.
-
-/// out = a b (a is M×K, b is K×N), skipping the zero elements of a.
-void matmul(TensorView out, ConstTensorView a, ConstTensorView b, Write mode);
-/// out = a bᵀ (a is M×K, b is N×K), skipping the zero elements of a.
-void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mode);
-/// out = aᵀ b (a is K×M, b is K×N), skipping the zero elements of a.
-void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mode);
+// Chapter 1 owns the products and checks their shapes; this chapter's kernels
+// run behind them once installed through chapter 1's seam (install_products in
+// tensor.hpp), one stage at a time: set_stage below.
 
 /// A product is shared among the threads only from this many multiply-adds
 /// (counted as if no zero were skipped): below it, waking a second thread costs
@@ -37,11 +31,34 @@ enum class Stage {
   blocked,     ///< each output row held in registers across the sum, the sum cut into cache-sized blocks
   threads,     ///< the blocked kernels with the output rows shared out among the cores
 };
-/// Which stage the products above run; `threads` unless changed. Like the
-/// thread count, a setting of the whole process: change it between products.
-void set_stage(Stage stage);
-Stage stage();
 //! [stages]
+
+//! [install]
+/// The stage's three kernels, in the form chapter 1's seam takes them.
+ProductKernels products_of(Stage stage);
+/// Installs the stage's kernels behind nn::matmul, nn::matmul_a_bt and
+/// nn::matmul_at_b (install_products). Like the thread count, a setting of the
+/// whole process: change it between products. The chapter programs run
+/// `threads`, which nn::run_program installs when the build has chapter 11;
+/// code that calls no set_stage (the tests of chapters 1–10) runs chapter 1's loops.
+void set_stage(Stage stage);
+/// The stage set_stage installed last; `reference` before any.
+Stage stage();
+
+/// Installs a stage for as long as it lives, and the stage before it again
+/// when it dies, however the scope is left: an exception thrown in a timed
+/// run cannot leave the rest of the program on a slow stage.
+class ScopedStage {
+ public:
+  explicit ScopedStage(Stage stage) : previous_(kernels::stage()) { set_stage(stage); }
+  ~ScopedStage() { set_stage(previous_); }
+  ScopedStage(const ScopedStage&) = delete;
+  ScopedStage& operator=(const ScopedStage&) = delete;
+
+ private:
+  Stage previous_;
+};
+//! [install]
 
 /// The kernels of each stage, callable directly (the tests and the chapter's
 /// program do). The `threads` stage is the `blocked` one run by the pool.

@@ -93,6 +93,21 @@ LayerKind kind_of(ActivationKind kind) {
   return kRelu;
 }
 
+//! [write-layer]
+// One writer per kind of layer: save_model visits each layer with these, so a
+// new kind does not compile until it has its own (and its tag, and a case in
+// parse_model).
+void write_layer(Writer& out, const Dense& dense) {
+  out.u32(kDense);
+  out.u32(static_cast<std::uint32_t>(dense.inputs()));
+  out.u32(static_cast<std::uint32_t>(dense.outputs()));
+  out.floats(dense.weight.values());
+  out.floats(dense.bias.values());
+}
+
+void write_layer(Writer& out, const Activation& activation) { out.u32(kind_of(activation.kind)); }
+//! [write-layer]
+
 }  // namespace
 
 void check_model_destination(const fs::path& path) {
@@ -126,17 +141,8 @@ void save_model(const Network& network, const fs::path& path) {
   out.raw(kModelMagic, sizeof kModelMagic);
   out.u32(kModelVersion);
   out.u32(static_cast<std::uint32_t>(network.layers.size()));
-  for (const Layer& layer : network.layers) {
-    if (const auto* dense = std::get_if<Dense>(&layer)) {
-      out.u32(kDense);
-      out.u32(static_cast<std::uint32_t>(dense->inputs()));
-      out.u32(static_cast<std::uint32_t>(dense->outputs()));
-      out.floats(dense->weight.values());
-      out.floats(dense->bias.values());
-    } else {
-      out.u32(kind_of(std::get<Activation>(layer).kind));
-    }
-  }
+  for (const Layer& layer : network.layers)
+    std::visit([&](const auto& kind) { write_layer(out, kind); }, layer);
   out.u32(crc32(out.bytes().data(), out.bytes().size()));
 
   // Write beside the target, then rename: rename replaces a file atomically.

@@ -1,6 +1,9 @@
 #include "program.hpp"
 
 #include "interrupt.hpp"
+#ifdef BOOK_CHAPTER_11
+#include "kernels.hpp"
+#endif
 
 #include <algorithm>
 #include <charconv>
@@ -244,6 +247,17 @@ void check_numbers(const po::options_description& options, const po::parsed_opti
   }
 }
 
+//! [install-fastest]
+// The products every program runs: in a build with chapter 11 (CMake defines
+// BOOK_CHAPTER_11 then), its fastest kernels, installed behind chapter 1's
+// nn::matmul and the others; without it, chapter 1's loops.
+void install_fastest_products() {
+#ifdef BOOK_CHAPTER_11
+  kernels::set_stage(kernels::Stage::threads);
+#endif
+}
+//! [install-fastest]
+
 }  // namespace
 
 //! [run-program]
@@ -268,6 +282,7 @@ int run_program(int argc, char** argv, const std::string& summary, po::options_d
     }
     check_numbers(options, parsed, flags);
     po::notify(flags);
+    install_fastest_products();
     const StopOnSignal stop_on_signal;
     body();
     return kExitSuccess;

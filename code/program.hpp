@@ -100,7 +100,8 @@ void require_writable_folder(const std::filesystem::path& folder, const std::str
 /// Parses the command line against `options` (plus --help), then runs `body`
 /// with Ctrl-C and SIGTERM turned into a request to stop (interrupt.hpp).
 /// Every exception becomes one line on stderr, "<program>: <message>", and the
-/// exit status above; nothing escapes as a crash.
+/// exit status above; nothing escapes as a crash. In a build with chapter 11
+/// (BOOK_CHAPTER_11), the products run its fastest kernels from the start.
 int run_program(int argc, char** argv, const std::string& summary, po::options_description& options,
                 const std::function<void()>& body);
 

@@ -31,12 +31,27 @@ void dense_step(Dense& dense, TensorView din, ConstTensorView dout, ConstTensorV
 }
 //! [fused-dense]
 
+//! [fused-kinds]
+// The fused step at each kind of layer: a dense layer updates itself at once;
+// an activation has no parameters and passes the gradient back as in chapter 6.
+// One function per kind, so a new kind does not compile here until it has its
+// own: its plain backward would be right only if it had no parameters.
+void sample_step(Dense& dense, TensorView din, ConstTensorView dout, ConstTensorView in, ConstTensorView,
+                 float learning_rate) {
+  dense_step(dense, din, dout, in, learning_rate);
+}
+void sample_step(const Activation& activation, TensorView din, ConstTensorView dout, ConstTensorView in,
+                 ConstTensorView out, float) {
+  activation.backward(din, dout, in, out);
+}
+//! [fused-kinds]
+
 }  // namespace
 
 float stochastic_step(Network& network, ConstTensorView image, std::uint8_t label, float learning_rate,
                       SampleBuffers& buffers) {
   const ConstTensorView logits = network.forward(image);
-  const std::size_t classes = logits.cols(), layers = network.layers.size();
+  const std::size_t classes = logits.cols();
   buffers.target.resize(1, classes);
   buffers.probabilities.resize(1, classes);
   buffers.dlogits.resize(1, classes);
@@ -44,22 +59,14 @@ float stochastic_step(Network& network, ConstTensorView image, std::uint8_t labe
   buffers.target(0, label) = 1.0f;
   const float loss = softmax_cross_entropy_forward(buffers.probabilities, logits, buffers.target);
   softmax_cross_entropy_backward(buffers.dlogits, buffers.probabilities, buffers.target);
-  buffers.doutputs.resize(layers);
 
-  ConstTensorView dout = buffers.dlogits;
-  for (std::size_t l = layers; l-- > 0;) {
-    const ConstTensorView in = l == 0 ? image : network.output(l - 1);
-    TensorView din;
-    if (l > 0) {
-      buffers.doutputs[l - 1].resize(1, in.cols());
-      din = buffers.doutputs[l - 1];
-    }
-    if (auto* dense = std::get_if<Dense>(&network.layers[l]))
-      dense_step(*dense, din, dout, in, learning_rate);
-    else if (l > 0)
-      std::get<Activation>(network.layers[l]).backward(din, dout, network.output(l));
-    dout = din;
-  }
+  //! [fused-walk]
+  // Chapter 6's backward walk, with the fused step at each layer.
+  network.backward_walk(image, buffers.dlogits, [&](Layer& layer, TensorView din, ConstTensorView dout,
+                                                    ConstTensorView in, ConstTensorView out) {
+    std::visit([&](auto& kind) { sample_step(kind, din, dout, in, out, learning_rate); }, layer);
+  });
+  //! [fused-walk]
   return loss;
 }
 

@@ -18,8 +18,7 @@ struct StochasticSettings {
 
 /// Buffers of one per-sample step, sized on first use and reused after.
 struct SampleBuffers {
-  Tensor target, probabilities, dlogits;  // 1×K
-  std::vector<Tensor> doutputs;           // ∂L/∂(output of layer l), 1×width
+  Tensor target, probabilities, dlogits;  // 1×K; the layers' gradients live in the network, as in backward
 };
 
 //! [sample-step]

@@ -1,8 +1,6 @@
 // Chapter 1: the Tensor.
 #include "tensor.hpp"
 
-#include "kernels.hpp"
-
 #include <algorithm>
 #include <ostream>
 
@@ -134,22 +132,41 @@ void add_column_sums_kernel(BasicView<Real> out, BasicView<const Real> in) {
   }
 }
 
-// The public overloads, for float and for double.
-// Float products, the ones training runs, go to chapter 11's fast kernels once
-// their shapes are checked; double products, used for gradient checks, take
-// the reference loops above.
+//! [install-products]
+// The installed float kernels: chapter 1's loops until a later chapter installs
+// its own. Function pointers are constants, so this table is filled before any
+// code runs, whatever order the program's files are initialised in.
+namespace {
+constexpr ProductKernels kReference = {reference::matmul, reference::matmul_a_bt, reference::matmul_at_b};
+constinit ProductKernels installed = kReference;
+}  // namespace
+
+ProductKernels reference_products() { return kReference; }
+
+void install_products(const ProductKernels& kernels) {
+  if (!kernels.matmul || !kernels.matmul_a_bt || !kernels.matmul_at_b)
+    throw std::invalid_argument("install_products: every one of the three kernels must be given");
+  installed = kernels;
+}
+const ProductKernels& installed_products() { return installed; }
+
+// The public overloads. Float products, the ones training runs, check the
+// shapes here, so every installed kernel gets checked arguments, and then run
+// the installed kernel; double products, used for gradient checks, always
+// take the reference loops.
 void matmul(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
   check_product("matmul", out, a.rows(), a.cols(), b.rows(), b.cols(), a, b);
-  kernels::matmul(out, a, b, mode);
+  installed.matmul(out, a, b, mode);
 }
 void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
   check_product("matmul_a_bt", out, a.rows(), a.cols(), b.cols(), b.rows(), a, b);
-  kernels::matmul_a_bt(out, a, b, mode);
+  installed.matmul_a_bt(out, a, b, mode);
 }
 void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
   check_product("matmul_at_b", out, a.cols(), a.rows(), b.rows(), b.cols(), a, b);
-  kernels::matmul_at_b(out, a, b, mode);
+  installed.matmul_at_b(out, a, b, mode);
 }
+//! [install-products]
 void matmul(DoubleView out, ConstDoubleView a, ConstDoubleView b, Write mode) {
   reference::matmul<double>(out, a, b, mode);
 }

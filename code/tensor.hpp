@@ -141,10 +141,10 @@ std::string shape_string(BasicView<Element> v) { return shape_string(v.rows(), v
 enum class Write { overwrite, accumulate };
 
 // Matrix products. Each checks the shapes and throws ShapeError naming them.
-// out is M×N throughout. The float versions run chapter 11's fast kernels; the
-// tests hold those to the simple loops of nn::reference below.
-
-// Each comes for float and for double tensors.
+// out is M×N throughout. Each comes for float and for double tensors. The
+// double ones run the loops of nn::reference below; the float ones run the
+// installed product kernels (below), which are those same loops unless a later
+// chapter installs faster ones.
 
 /// out = a b, where a is M×K and b is K×N.
 void matmul(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
@@ -170,6 +170,27 @@ void matmul(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = W
 void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
 void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
 }  // namespace reference
+
+//! [product-kernels]
+/// The seam behind the float products: nn::matmul, nn::matmul_a_bt and
+/// nn::matmul_at_b check the shapes and then call the installed kernels, which
+/// start as chapter 1's loops (nn::reference). A later chapter installs faster
+/// ones without this chapter knowing them. A kernel gets checked shapes and
+/// must honour `mode`; it need not round as the loops do, but the tests hold
+/// it to them within float rounding.
+using ProductKernel = void (*)(TensorView out, ConstTensorView a, ConstTensorView b, Write mode);
+struct ProductKernels {
+  ProductKernel matmul;       ///< out = a b
+  ProductKernel matmul_a_bt;  ///< out = a bᵀ
+  ProductKernel matmul_at_b;  ///< out = aᵀ b
+};
+/// Chapter 1's loops, the kernels installed at start.
+ProductKernels reference_products();
+/// Makes the float products run `kernels` from now on. A setting of the whole
+/// process: change it between products, never while one runs.
+void install_products(const ProductKernels& kernels);
+const ProductKernels& installed_products();
+//! [product-kernels]
 
 /// Writes "name (R×C):" and then the tensor row by row, for the chapter programs.
 void print(std::ostream& out, const std::string& name, ConstTensorView tensor);

@@ -17,11 +17,12 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-std::vector<std::uint8_t> predict(Network& network, ConstTensorView images, std::size_t chunk) {
+std::vector<std::uint8_t> predict(const Network& network, ConstTensorView images, std::size_t chunk) {
   std::vector<std::uint8_t> predictions(images.rows());
+  std::vector<Tensor> outputs;  // every layer's output, for one chunk at a time
   for (std::size_t first = 0; first < images.rows(); first += chunk) {
     const std::size_t count = std::min(chunk, images.rows() - first);
-    const ConstTensorView logits = network.forward(images.rows_slice(first, count));
+    const ConstTensorView logits = network.forward(images.rows_slice(first, count), outputs);
     for (std::size_t n = 0; n < count; ++n) {
       const auto row = logits.row(n);
       predictions[first + n] = static_cast<std::uint8_t>(std::max_element(row.begin(), row.end()) - row.begin());
@@ -31,13 +32,14 @@ std::vector<std::uint8_t> predict(Network& network, ConstTensorView images, std:
 }
 
 //! [evaluate]
-Evaluation evaluate(Network& network, const Dataset& data, std::size_t chunk) {
+Evaluation evaluate(const Network& network, const Dataset& data, std::size_t chunk) {
+  std::vector<Tensor> outputs;  // every layer's output, for one chunk at a time
   Tensor probabilities, targets;
   double loss_sum = 0;
   std::size_t correct = 0;
   for (std::size_t first = 0; first < data.size(); first += chunk) {
     const std::size_t count = std::min(chunk, data.size() - first);
-    const ConstTensorView logits = network.forward(data.images.view().rows_slice(first, count));
+    const ConstTensorView logits = network.forward(data.images.view().rows_slice(first, count), outputs);
     probabilities.resize(count, logits.cols());
     targets.resize(count, logits.cols());
     fill(targets, 0.0f);
@@ -116,9 +118,9 @@ void check_loss_finite(float loss, std::size_t epoch, std::size_t step, float le
                           as_written(learning_rate) + kDivergenceHint);
 }
 
-void check_parameters_finite(Network& network, const std::string& where, float learning_rate) {
+void check_parameters_finite(const Network& network, const std::string& where, float learning_rate) {
   bool finite = true;
-  network.for_each_parameter([&](Tensor& parameter, Tensor&) {
+  network.for_each_parameter([&](const Tensor& parameter, const Tensor&) {
     for (float v : parameter.values()) finite = finite && std::isfinite(v);
   });
   if (!finite)
@@ -162,7 +164,7 @@ bool warn_if_not_learned(const History& history, float learning_rate, std::size_
   return true;
 }
 
-void finish_epoch(Network& network, const Dataset& validation, EpochRecord record, float learning_rate,
+void finish_epoch(const Network& network, const Dataset& validation, EpochRecord record, float learning_rate,
                   std::size_t samples_per_epoch, History& history, Progress* progress) {
   check_parameters_finite(network, "after epoch " + std::to_string(record.epoch), learning_rate);
   record.validation = evaluate(network, validation);

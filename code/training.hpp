@@ -28,10 +28,11 @@ struct Evaluation {
 };
 
 /// Evaluates in chunks of `chunk` images, so memory stays bounded whatever the set's size.
-Evaluation evaluate(Network& network, const Dataset& data, std::size_t chunk = 2000);
+/// The network is only read: the layers' outputs go to buffers of evaluate's own.
+Evaluation evaluate(const Network& network, const Dataset& data, std::size_t chunk = 2000);
 
 /// The predicted digit of every image: the index of its largest logit.
-std::vector<std::uint8_t> predict(Network& network, ConstTensorView images, std::size_t chunk = 2000);
+std::vector<std::uint8_t> predict(const Network& network, ConstTensorView images, std::size_t chunk = 2000);
 //! [evaluation]
 
 //! [optimiser]
@@ -85,7 +86,7 @@ float train_step(Network& network, ConstTensorView inputs, ConstTensorView targe
 //! [divergence]
 /// Throws DivergenceError unless every parameter is finite. `where` says when
 /// the check ran ("after epoch 3"); the message adds a hint.
-void check_parameters_finite(Network& network, const std::string& where, float learning_rate);
+void check_parameters_finite(const Network& network, const std::string& where, float learning_rate);
 /// Throws DivergenceError with epoch, step, learning rate and a hint if loss is not finite.
 void check_loss_finite(float loss, std::size_t epoch, std::size_t step, float learning_rate);
 //! [divergence]
@@ -110,7 +111,7 @@ class Progress;
 /// parameter is still finite, evaluates on the validation set, appends the
 /// record (epoch, updates, seconds and training loss filled in by the caller)
 /// to the history, and reports it if there is a progress display.
-void finish_epoch(Network& network, const Dataset& validation, EpochRecord record, float learning_rate,
+void finish_epoch(const Network& network, const Dataset& validation, EpochRecord record, float learning_rate,
                   std::size_t samples_per_epoch, History& history, Progress* progress);
 
 /// Reports training as it goes: on a terminal one line rewritten in place

@@ -1,6 +1,7 @@
 // Chapter 1: the Tensor. Expected values are products worked by hand.
 #include <catch2/catch.hpp>
 
+#include <stdexcept>
 #include <type_traits>
 
 #include "tensor.hpp"
@@ -132,4 +133,59 @@ TEST_CASE("map applies a function to every element, in place too", "[tensor]") {
   CHECK(values_of(t) == std::vector<float>{1, 4, 9, 16});
   Tensor other(1, 4);
   CHECK_THROWS_AS(nn::map(other.view(), t, [](float v) { return v; }), nn::ShapeError);
+}
+
+namespace {
+// Kernels that count their calls and write a mark in place of the product.
+int calls_ab = 0, calls_a_bt = 0, calls_at_b = 0;
+void mark_ab(nn::TensorView out, nn::ConstTensorView, nn::ConstTensorView, Write) {
+  ++calls_ab;
+  out(0, 0) = -1;
+}
+void mark_a_bt(nn::TensorView out, nn::ConstTensorView, nn::ConstTensorView, Write) {
+  ++calls_a_bt;
+  out(0, 0) = -2;
+}
+void mark_at_b(nn::TensorView out, nn::ConstTensorView, nn::ConstTensorView, Write) {
+  ++calls_at_b;
+  out(0, 0) = -3;
+}
+}  // namespace
+
+TEST_CASE("the float products run the installed kernels, after chapter 1 has checked the shapes", "[tensor]") {
+  // Chapter 1's loops are installed at start.
+  CHECK(nn::installed_products().matmul == nn::reference_products().matmul);
+  CHECK(nn::installed_products().matmul_a_bt == nn::reference_products().matmul_a_bt);
+  CHECK(nn::installed_products().matmul_at_b == nn::reference_products().matmul_at_b);
+
+  nn::install_products({mark_ab, mark_a_bt, mark_at_b});
+  Tensor a(2, 3), b(3, 2), out(2, 2), at(3, 2), bt(2, 3);
+  nn::matmul(out, a, b);
+  CHECK(out(0, 0) == -1);
+  nn::matmul_a_bt(out, a, bt);
+  CHECK(out(0, 0) == -2);
+  nn::matmul_at_b(out, at, b);
+  CHECK(out(0, 0) == -3);
+  CHECK((calls_ab == 1 && calls_a_bt == 1 && calls_at_b == 1));
+  // Shapes that do not multiply never reach a kernel.
+  CHECK_THROWS_AS(nn::matmul(out, a, a), nn::ShapeError);
+  CHECK_THROWS_AS(nn::matmul_a_bt(out, a, b), nn::ShapeError);
+  CHECK_THROWS_AS(nn::matmul_at_b(out, a, b), nn::ShapeError);
+  CHECK((calls_ab == 1 && calls_a_bt == 1 && calls_at_b == 1));
+  // Double products keep chapter 1's loops whatever is installed.
+  nn::DoubleTensor da(1, 1, {2}), db(1, 1, {3}), dout(1, 1);
+  nn::matmul(dout, da, db);
+  CHECK(dout(0, 0) == 6);
+  CHECK(calls_ab == 1);
+
+  nn::install_products(nn::reference_products());
+  const Tensor column(2, 1, {1, 2}), row(1, 2, {3, 4});
+  nn::matmul(out, column, row);
+  CHECK(values_of(out) == std::vector<float>{3, 4, 6, 8});
+  CHECK(calls_ab == 1);
+}
+
+TEST_CASE("installing a table with a kernel missing is refused", "[tensor]") {
+  CHECK_THROWS_AS(nn::install_products({nullptr, mark_a_bt, mark_at_b}), std::invalid_argument);
+  CHECK(nn::installed_products().matmul == nn::reference_products().matmul);
 }

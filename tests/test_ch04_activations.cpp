@@ -62,7 +62,7 @@ TEST_CASE("each activation's backward matches finite differences", "[activations
     const nn::DoubleTensor g = pattern(3, 5, 1.0, 0.7);
     nn::DoubleTensor out(3, 5), din(3, 5);
     layer.forward(out, in);
-    layer.backward(din, g, out);
+    layer.backward(din, g, in, out);
     auto loss = [&] {
       layer.forward(out, in);
       return weighted_sum(g, out);

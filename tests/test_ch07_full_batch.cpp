@@ -98,3 +98,18 @@ TEST_CASE("evaluate counts the images whose largest logit is the label", "[train
   CHECK(nn::predict(network, data.images) == std::vector<std::uint8_t>{3, 5, 3, 5});
   CHECK(result.loss > 0);
 }
+
+TEST_CASE("evaluating a const network leaves the outputs its last forward kept for backward", "[training]") {
+  const nn::Dataset batch = training_data::four_corners(4), other = training_data::four_corners(30);
+  nn::Rng rng(6);
+  nn::Network network = nn::make_mlp({4, 8, 10}, nn::ActivationKind::tanh, nn::Init::xavier, rng);
+  network.forward(batch.images);
+  const auto kept = network.output(1).values();
+  const std::vector<float> hidden_before(kept.begin(), kept.end());
+  const nn::Network& read_only = network;
+  const nn::Evaluation result = nn::evaluate(read_only, other, 7);
+  nn::Network copy = network;
+  CHECK(nn::evaluate(copy, other).loss == Approx(result.loss));
+  REQUIRE(network.output(1).rows() == batch.size());  // still the batch's, not evaluate's last chunk
+  for (std::size_t i = 0; i < hidden_before.size(); ++i) CHECK(network.output(1).data()[i] == hidden_before[i]);
+}

@@ -71,3 +71,23 @@ TEST_CASE("given a rule, stochastic descent takes the general path, which plain 
     CHECK(std::equal(wa.values().begin(), wa.values().end(), wb.values().begin()));
   }
 }
+
+TEST_CASE("the fused step handles an activation as layer 0 as a batch step does", "[stochastic]") {
+  const nn::Dataset data = training_data::four_corners(6);
+  nn::Rng rng(8);
+  nn::Dense dense(4, 10);
+  nn::initialise(dense, nn::Init::xavier, rng);
+  nn::Network fused({nn::Activation{nn::ActivationKind::sigmoid}, dense});
+  nn::Network general = fused;
+  nn::SampleBuffers sample_buffers;
+  nn::StepBuffers step_buffers;
+  const Tensor targets = nn::one_hot(data.labels);
+  for (std::size_t n = 0; n < data.size(); ++n) {
+    const nn::ConstTensorView x = data.images.view().rows_slice(n, 1);
+    CHECK(nn::stochastic_step(fused, x, data.labels[n], 0.3f, sample_buffers) ==
+          nn::train_step(general, x, targets.view().rows_slice(n, 1), 0.3f, step_buffers));
+  }
+  const auto& a = std::get<nn::Dense>(fused.layers[1]).weight;
+  const auto& b = std::get<nn::Dense>(general.layers[1]).weight;
+  for (std::size_t i = 0; i < a.size(); ++i) CHECK(a.data()[i] == Approx(b.data()[i]).margin(1e-6));
+}

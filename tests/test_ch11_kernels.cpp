@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "kernels.hpp"
@@ -87,9 +88,10 @@ TEST_CASE("every stage's products agree with the reference within float rounding
             const Tensor start = random_tensor(s.m, s.n, 0.0, rng);
             Tensor expected = start, got = start;
             multiply(product, expected, a, b, mode, true);
-            nn::kernels::set_stage(stage);
-            multiply(product, got, a, b, mode, false);
-            nn::kernels::set_stage(Stage::threads);
+            {
+              const nn::kernels::ScopedStage installed(stage);
+              multiply(product, got, a, b, mode, false);
+            }
             const Tensor bound = magnitudes(product, a, b, s.m, s.k, s.n);
             INFO(name(product) << " " << s.m << "×" << s.k << "×" << s.n << " zeros " << zeros << " stage "
                                << static_cast<int>(stage) << (mode == Write::overwrite ? " overwrite" : " accumulate"));
@@ -105,6 +107,7 @@ TEST_CASE("the products give the same bits with one thread and with two", "[ch11
   // Large enough to be shared out, with row counts that do not split evenly.
   const Shape shapes[] = {{301, 784, 128}, {784, 301, 128}, {13333, 10, 128}, {1029, 200, 130}};
   for (const Shape& s : shapes) REQUIRE(s.m * s.k * s.n >= nn::kernels::kWorthSharing);
+  const nn::kernels::ScopedStage fastest(Stage::threads);
   for (Product product : {Product::ab, Product::a_bt, Product::at_b})
     for (const Shape& s : shapes)
       for (Write mode : {Write::overwrite, Write::accumulate}) {
@@ -134,4 +137,25 @@ TEST_CASE("the thread pool covers every index once, in contiguous aligned ranges
       for (std::size_t i = 0; i < count; ++i)
         if (firsts[i]) REQUIRE(i % 8 == 0);
     }
+}
+
+TEST_CASE("a scoped stage installs its kernels, and the stage before it again when it ends", "[ch11]") {
+  const auto installed = [](Stage stage) {
+    const nn::ProductKernels expected = nn::kernels::products_of(stage), got = nn::installed_products();
+    return nn::kernels::stage() == stage && got.matmul == expected.matmul &&
+           got.matmul_a_bt == expected.matmul_a_bt && got.matmul_at_b == expected.matmul_at_b;
+  };
+  const nn::kernels::ScopedStage outer(Stage::blocked);
+  CHECK(installed(Stage::blocked));
+  {
+    const nn::kernels::ScopedStage inner(Stage::skip_zeros);
+    CHECK(installed(Stage::skip_zeros));
+  }
+  CHECK(installed(Stage::blocked));
+  try {
+    const nn::kernels::ScopedStage failing(Stage::threads);
+    throw std::runtime_error("a timed run that fails");
+  } catch (const std::runtime_error&) {
+  }
+  CHECK(installed(Stage::blocked));
 }

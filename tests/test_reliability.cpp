@@ -1,5 +1,6 @@
 // Training that diverges stops with where and why; the same seed gives the same
-// run, bit for bit, on one thread or two.
+// run, bit for bit, and, in a build with chapter 11, through its kernels on one
+// thread or two.
 #include <catch2/catch.hpp>
 
 #include <charconv>
@@ -11,12 +12,14 @@
 #include <string>
 
 #include "idx_files.hpp"
-#include "kernels.hpp"
 #include "minibatch.hpp"
 #include "model_file.hpp"
-#include "parallel.hpp"
 #include "stochastic.hpp"
 #include "training.hpp"
+#ifdef BOOK_CHAPTER_11
+#include "kernels.hpp"
+#include "parallel.hpp"
+#endif
 
 using Catch::Contains;
 
@@ -166,10 +169,16 @@ std::vector<std::uint8_t> model_bytes(const nn::Network& net) {
 enum class Method { full_batch, mini_batch, stochastic };
 
 Run train(Method method, std::uint64_t seed, std::size_t threads) {
-  nn::parallel::set_threads(threads);
-  // Enough images that a full-batch product is shared among threads (kernels::kWorthSharing).
   const nn::Dataset data = synthetic(1536, 11), validation = synthetic(128, 12);
+#ifdef BOOK_CHAPTER_11
+  // Chapter 11's fastest kernels on `threads` threads, with enough images that
+  // a full-batch product is shared among them (kernels::kWorthSharing).
+  const nn::kernels::ScopedStage fastest(nn::kernels::Stage::threads);
+  nn::parallel::set_threads(threads);
   REQUIRE(data.images.size() * 64 >= nn::kernels::kWorthSharing);  // the first layer's forward, 256 → 64
+#else
+  (void)threads;  // chapter 1's loops run on the calling thread alone
+#endif
   nn::Network net = network(seed);
   Run run;
   nn::History history;
@@ -193,7 +202,9 @@ Run train(Method method, std::uint64_t seed, std::size_t threads) {
   }
   run.losses.insert(run.losses.end(), sample_losses.begin(), sample_losses.end());
   run.model = model_bytes(net);
+#ifdef BOOK_CHAPTER_11
   nn::parallel::set_threads(std::max(1u, std::thread::hardware_concurrency()));
+#endif
   return run;
 }
 
