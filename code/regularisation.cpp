@@ -65,6 +65,18 @@ void DecoupledWeightDecay::update(Network& network, float learning_rate) {
 }
 //! [decoupled-code]
 
+void insert_dropout(Network& network, DropoutSettings hidden, double input_rate) {
+  std::vector<Layer> layers;
+  std::uint64_t inserted = 0;
+  if (input_rate > 0) layers.emplace_back(Dropout({.rate = input_rate, .seed = hidden.seed + inserted++}));
+  for (Layer& layer : network.layers) {
+    const bool activation = std::holds_alternative<Activation>(layer);
+    layers.push_back(std::move(layer));
+    if (activation) layers.emplace_back(Dropout({.rate = hidden.rate, .seed = hidden.seed + inserted++}));
+  }
+  network = Network(std::move(layers));
+}
+
 //! [early-stopping-code]
 bool EarlyStopping::better(const EpochRecord& record) const {
   if (seen_ == 0) return true;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 
+#include "dropout.hpp"
 #include "training.hpp"
 
 namespace nn {
@@ -56,6 +57,14 @@ class DecoupledWeightDecay final : public Optimiser {
 /// W ← W − factor · W for the weights of every dense layer (factor = η λ).
 void shrink_weights(Network& network, float factor);
 //! [decoupled]
+
+//! [insert-dropout]
+/// Puts a dropout layer of rate r = hidden.rate after every activation of the
+/// network (on the hidden layers' outputs) and, if input_rate > 0, one of that
+/// rate before the first layer (on the pixels), the l-th layer inserted seeded
+/// with hidden.seed + l, so that no two draw the same masks.
+void insert_dropout(Network& network, DropoutSettings hidden, double input_rate = 0);
+//! [insert-dropout]
 
 //! [early-stopping]
 /// Which number of the validation split early stopping watches.

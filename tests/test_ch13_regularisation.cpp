@@ -7,7 +7,11 @@
 
 #include "dropout.hpp"
 #include "gradient_testing.hpp"
+#include "idx_files.hpp"
+#include "minibatch.hpp"
+#include "model_file.hpp"
 #include "regularisation.hpp"
+#include "training_data.hpp"
 
 using nn::Tensor;
 
@@ -26,14 +30,14 @@ bool same_bits(nn::ConstTensorView a, nn::ConstTensorView b) {
 }  // namespace
 
 TEST_CASE("dropout's mean output is its input, within the binomial spread", "[dropout]") {
-  // With every x = c, the mean output over N elements is c · K / (N (1 − p)),
-  // K ~ Binomial(N, 1 − p) the kept count: its standard deviation is
-  // c · √(p / (N (1 − p))). Five of those is the tolerance (a fixed seed, so
+  // With every x = c, the mean output over N elements is c · K / (N (1 − r)),
+  // K ~ Binomial(N, 1 − r) the kept count: its standard deviation is
+  // c · √(r / (N (1 − r))). Five of those is the tolerance (a fixed seed, so
   // the test is deterministic; the bound says it is not tuned to one draw).
   const float c = 2.0f;
   const std::size_t rows = 400, cols = 250, count = rows * cols;
-  for (double p : {0.1, 0.5, 0.8}) {
-    nn::Dropout dropout({.rate = p, .seed = 11});
+  for (double r : {0.1, 0.5, 0.8}) {
+    nn::Dropout dropout({.rate = r, .seed = 11});
     const Tensor in = constant(rows, cols, c);
     Tensor out(rows, cols);
     dropout.forward(out, in);
@@ -44,13 +48,13 @@ TEST_CASE("dropout's mean output is its input, within the binomial spread", "[dr
       kept += a != 0;
     }
     const double mean = sum / static_cast<double>(count);
-    const double spread = c * std::sqrt(p / (static_cast<double>(count) * (1 - p)));
-    INFO("p = " << p << ": mean output " << mean << " for input " << c << ", standard deviation " << spread);
+    const double spread = c * std::sqrt(r / (static_cast<double>(count) * (1 - r)));
+    INFO("r = " << r << ": mean output " << mean << " for input " << c << ", standard deviation " << spread);
     CHECK(std::abs(mean - c) < 5 * spread);
-    // Every kept element is scaled by exactly 1 / (1 − p), and the kept fraction is 1 − p.
+    // Every kept element is scaled by exactly 1 / (1 − r), and the kept fraction is 1 − r.
     const double kept_fraction = static_cast<double>(kept) / static_cast<double>(count);
-    CHECK(std::abs(kept_fraction - (1 - p)) < 5 * std::sqrt(p * (1 - p) / static_cast<double>(count)));
-    const float kept_value = c * (1.0f / (1.0f - static_cast<float>(p)));
+    CHECK(std::abs(kept_fraction - (1 - r)) < 5 * std::sqrt(r * (1 - r) / static_cast<double>(count)));
+    const float kept_value = c * (1.0f / (1.0f - static_cast<float>(r)));
     CHECK(std::count_if(out.values().begin(), out.values().end(), [&](float a) { return a != 0 && a != kept_value; }) ==
           0);
   }
@@ -71,7 +75,7 @@ TEST_CASE("in evaluation dropout is the identity, bit for bit", "[dropout]") {
   CHECK(std::signbit(out(0, 0)));
 }
 
-TEST_CASE("with p = 0, dropout is the identity in training too", "[dropout]") {
+TEST_CASE("with r = 0, dropout is the identity in training too", "[dropout]") {
   nn::Dropout dropout({.rate = 0.0, .seed = 5});
   const nn::DoubleTensor pattern = gradient_testing::pattern(9, 31, 2.0);
   Tensor in(9, 31), out(9, 31);
@@ -98,7 +102,7 @@ TEST_CASE("dropout's masks are reproducible from the seed", "[dropout]") {
   CHECK(same_bits(second, again));   // and the same sequence of masks after it
 }
 
-TEST_CASE("dropout refuses a rate outside [0, 1)", "[dropout]") {
+TEST_CASE("dropout refuses a rate below 0, of 1 or above, or NaN", "[dropout]") {
   CHECK_THROWS_AS(nn::Dropout({.rate = 1.0}), std::invalid_argument);
   CHECK_THROWS_AS(nn::Dropout({.rate = -0.1}), std::invalid_argument);
   CHECK_THROWS_AS(nn::Dropout({.rate = std::nan("")}), std::invalid_argument);
@@ -112,7 +116,7 @@ TEST_CASE("dropout's gradient agrees with finite differences, the mask held fixe
   nn::DoubleTensor out(5, 8), din(5, 8);
   dropout.apply_mask(out, x);
   dropout.backward(din, g, x, out);
-  // The "loss" Σ g ⊙ (m ⊙ x), with m fixed: its gradient with respect to x is m ⊙ g.
+  // The "loss" Σ g ⊙ (q ⊙ x), with the mask q fixed: its gradient with respect to x is q ⊙ g.
   const double error = gradient_testing::max_error_against_differences(x, din, [&] {
     dropout.apply_mask(out, x);
     return gradient_testing::weighted_sum(g, out);
@@ -257,4 +261,87 @@ TEST_CASE("early stopping can watch the validation accuracy instead", "[early-st
   CHECK(!stopping.should_stop(network, record(3, 0.4, 0.95)));  // a tie: no new best
   CHECK(stopping.should_stop(network, record(4, 0.3, 0.94)));
   CHECK(stopping.best_epoch() == 2);
+}
+
+namespace {
+// A 4→16→16→10 ReLU network with dropout after each hidden activation, and
+// the same network without its dropout layers.
+nn::Network network_with_dropout(double rate) {
+  nn::Rng rng(5);
+  nn::Network network = nn::make_mlp({4, 16, 16, 10}, nn::ActivationKind::relu, nn::Init::he, rng);
+  nn::insert_dropout(network, {.rate = rate, .seed = 21});
+  return network;
+}
+
+nn::Network without_dropout(const nn::Network& network) {
+  nn::Network plain;
+  for (const nn::Layer& layer : network.layers)
+    if (!std::holds_alternative<nn::Dropout>(layer)) plain.layers.push_back(layer);
+  return plain;
+}
+
+std::size_t dropout_layers(const nn::Network& network) {
+  return static_cast<std::size_t>(std::count_if(network.layers.begin(), network.layers.end(), [](const nn::Layer& l) {
+    return std::holds_alternative<nn::Dropout>(l);
+  }));
+}
+}  // namespace
+
+TEST_CASE("insert_dropout puts a dropout layer after every activation, and one on the pixels if asked", "[dropout]") {
+  const nn::Network network = network_with_dropout(0.5);
+  REQUIRE(network.layers.size() == 7);  // dense, relu, dropout, dense, relu, dropout, dense
+  CHECK(std::holds_alternative<nn::Dropout>(network.layers[2]));
+  CHECK(std::holds_alternative<nn::Dropout>(network.layers[5]));
+  CHECK(network.outputs() == 10);
+  // Each layer its own seed: their first masks differ.
+  nn::Dropout first = std::get<nn::Dropout>(network.layers[2]), second = std::get<nn::Dropout>(network.layers[5]);
+  first.draw_mask(8, 16);
+  second.draw_mask(8, 16);
+  CHECK(!same_bits(first.mask, second.mask));
+}
+
+TEST_CASE("evaluate and predict see dropout as the identity, bit for bit", "[dropout]") {
+  const nn::Dataset set = training_data::four_corners(64);
+  nn::Network network = network_with_dropout(0.5);
+  const nn::Network plain = without_dropout(network);
+  const nn::Evaluation with = nn::evaluate(network, set), without = nn::evaluate(plain, set);
+  CHECK(with.loss == without.loss);
+  CHECK(with.accuracy == without.accuracy);
+  CHECK(nn::predict(network, set.images) == nn::predict(plain, set.images));
+  // The training forward of the same network does draw masks: its logits differ.
+  const nn::ConstTensorView logits_training = network.forward(set.images);  // in the network's buffers
+  std::vector<Tensor> buffers;
+  const nn::Network& evaluating = network;
+  const nn::ConstTensorView logits_evaluation = evaluating.forward(set.images, buffers);  // in ours
+  CHECK(!same_bits(logits_training, logits_evaluation));
+}
+
+TEST_CASE("a training step is in training mode: with r = 0 it is the step without dropout, bit for bit",
+          "[dropout]") {
+  const nn::Dataset set = training_data::four_corners(64);
+  const Tensor targets = nn::one_hot(set.labels);
+  auto step_of = [&](nn::Network network) {
+    nn::StepBuffers buffers;
+    nn::train_step(network, set.images, targets, 0.1f, buffers);
+    return without_dropout(network);
+  };
+  const nn::Network plain = step_of(without_dropout(network_with_dropout(0.0)));
+  const nn::Network zero_rate = step_of(network_with_dropout(0.0));
+  const nn::Network half_rate = step_of(network_with_dropout(0.5));
+  const auto& plain_weight = std::get<nn::Dense>(plain.layers[2]).weight;
+  CHECK(same_bits(std::get<nn::Dense>(zero_rate.layers[2]).weight, plain_weight));
+  CHECK(!same_bits(std::get<nn::Dense>(half_rate.layers[2]).weight, plain_weight));  // masks were drawn
+}
+
+TEST_CASE("a network with dropout saved and loaded back gives the same test predictions", "[dropout][model-file]") {
+  const nn::Dataset set = training_data::four_corners(64);
+  nn::Network network = network_with_dropout(0.3);
+  nn::train_mini_batch(network, set, set, {.epochs = 3, .batch_size = 8, .learning_rate = 0.1f});
+  test_files::TemporaryFolder dir;
+  nn::save_model(network, dir.path() / "dropout.nnsc");
+  const nn::Network loaded = nn::load_model(dir.path() / "dropout.nnsc");
+  CHECK(dropout_layers(loaded) == 0);  // not stored: the identity at evaluation
+  CHECK(loaded.layers.size() == network.layers.size() - 2);
+  CHECK(nn::predict(loaded, set.images) == nn::predict(network, set.images));
+  CHECK(nn::evaluate(loaded, set).loss == nn::evaluate(network, set).loss);
 }
