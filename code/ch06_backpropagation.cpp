@@ -53,6 +53,12 @@ Node node_of(const nn::Activation& activation, const std::size_t& dense_index) {
           .output = "a" + std::to_string(dense_index)};
 }
 
+Node node_of(const nn::Dropout& dropout, const std::size_t& dense_index) {
+  return {.label = "dropout r = " + figures::fixed(dropout.rate, 2),
+          .colours = "fillcolor=\"#e0e0e0\", color=\"#555555\", fontcolor=\"#222222\"",
+          .output = "a" + std::to_string(dense_index)};
+}
+
 // The network as Graphviz draws it: solid arrows carry the forward pass, each
 // labelled with the tensor and its shape; dashed arrows carry its gradient back.
 std::string network_dot(const nn::Network& network) {

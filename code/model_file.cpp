@@ -96,16 +96,24 @@ LayerKind kind_of(ActivationKind kind) {
 //! [write-layer]
 // One writer per kind of layer: save_model visits each layer with these, so a
 // new kind does not compile until it has its own (and its tag, and a case in
-// parse_model).
-void write_layer(Writer& out, const Dense& dense) {
+// parse_model). Each returns the number of layer records it wrote.
+std::uint32_t write_layer(Writer& out, const Dense& dense) {
   out.u32(kDense);
   out.u32(static_cast<std::uint32_t>(dense.inputs()));
   out.u32(static_cast<std::uint32_t>(dense.outputs()));
   out.floats(dense.weight.values());
   out.floats(dense.bias.values());
+  return 1;
 }
 
-void write_layer(Writer& out, const Activation& activation) { out.u32(kind_of(activation.kind)); }
+std::uint32_t write_layer(Writer& out, const Activation& activation) {
+  out.u32(kind_of(activation.kind));
+  return 1;
+}
+
+// Dropout is the identity at evaluation, and a model file holds what
+// evaluation computes: it writes nothing (model_file.hpp says why).
+std::uint32_t write_layer(Writer&, const Dropout&) { return 0; }
 //! [write-layer]
 
 }  // namespace
@@ -140,9 +148,12 @@ void save_model(const Network& network, const fs::path& path) {
   Writer out;
   out.raw(kModelMagic, sizeof kModelMagic);
   out.u32(kModelVersion);
-  out.u32(static_cast<std::uint32_t>(network.layers.size()));
+  Writer layers;  // the layer records apart: the count before them counts records, not layers
+  std::uint32_t records = 0;
   for (const Layer& layer : network.layers)
-    std::visit([&](const auto& kind) { write_layer(out, kind); }, layer);
+    records += std::visit([&](const auto& kind) { return write_layer(layers, kind); }, layer);
+  out.u32(records);
+  out.raw(layers.bytes().data(), layers.bytes().size());
   out.u32(crc32(out.bytes().data(), out.bytes().size()));
 
   // Write beside the target, then rename: rename replaces a file atomically.

@@ -34,6 +34,13 @@ class ModelFileError : public std::runtime_error {
 ///   last:      4  CRC-32 (the zip/PNG polynomial) of every byte before it
 ///
 /// A dense layer's I must equal the previous dense layer's O.
+///
+/// Dropout layers (chapter 13) are not stored, and the layer count does not
+/// count them: dropout is the identity at evaluation, so the network the file
+/// holds computes the same logits, and the format, and every reader of it
+/// (the try-it page's included), stays as it was. A model file is what a
+/// trained network computes, not a checkpoint to resume training from: it
+/// keeps neither an optimiser's memory nor a dropout layer's generator.
 inline constexpr char kModelMagic[8] = {'N', 'N', 'S', 'C', 'R', 'A', 'T', 'C'};
 inline constexpr std::uint32_t kModelVersion = 1;
 //! [format]

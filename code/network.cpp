@@ -10,12 +10,14 @@ template <typename Real>
 std::size_t width_of(const BasicLayer<Real>& layer, std::size_t input_width) {
   return std::visit([&](const auto& kind) { return kind.output_width(input_width); }, layer);
 }
-}  // namespace
 
 //! [forward]
-template <typename Real>
-BasicView<const Real> BasicNetwork<Real>::forward(BasicView<const Real> input,
-                                                  std::vector<BasicTensor<Real>>& outputs) const {
+// The forward walk over the layers of a const network (evaluation) or of one
+// that training changes: std::visit hands every layer over as `Layers` holds
+// it, const or not, and only a non-const dropout layer draws a mask (chapter 13).
+template <typename Real, typename Layers>
+BasicView<const Real> forward_walk(Layers& layers, BasicView<const Real> input,
+                                   std::vector<BasicTensor<Real>>& outputs) {
   if (layers.empty()) throw std::logic_error("forward: the network has no layers");
   outputs.resize(layers.size());
   BasicView<const Real> in = input;
@@ -23,10 +25,22 @@ BasicView<const Real> BasicNetwork<Real>::forward(BasicView<const Real> input,
   for (std::size_t l = 0; l < layers.size(); ++l) {
     width = width_of(layers[l], width);
     outputs[l].resize(input.rows(), width);
-    std::visit([&](const auto& layer) { layer.forward(outputs[l], in); }, layers[l]);
+    std::visit([&](auto& layer) { layer.forward(outputs[l], in); }, layers[l]);
     in = outputs[l];
   }
   return in;
+}
+}  // namespace
+
+template <typename Real>
+BasicView<const Real> BasicNetwork<Real>::forward(BasicView<const Real> input,
+                                                  std::vector<BasicTensor<Real>>& outputs) const {
+  return forward_walk(layers, input, outputs);  // const layers: evaluation
+}
+
+template <typename Real>
+BasicView<const Real> BasicNetwork<Real>::forward(BasicView<const Real> input) {
+  return forward_walk(layers, input, outputs_);  // layers that may change: training
 }
 //! [forward]
 

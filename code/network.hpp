@@ -7,6 +7,7 @@
 
 #include "activations.hpp"
 #include "dense.hpp"
+#include "dropout.hpp"
 
 namespace nn {
 
@@ -16,7 +17,7 @@ namespace nn {
 /// each layer with std::visit and one generic lambda; a new kind is added here,
 /// and the compiler points at every place that needs something from it.
 template <typename Real>
-using BasicLayer = std::variant<BasicDense<Real>, BasicActivation<Real>>;
+using BasicLayer = std::variant<BasicDense<Real>, BasicActivation<Real>, BasicDropout<Real>>;
 
 template <typename Real>
 class BasicNetwork {
@@ -28,11 +29,14 @@ class BasicNetwork {
 
   /// The logits (B×K) of a batch of inputs (B×I). Every layer's output is kept,
   /// in buffers that are reallocated only when the batch size grows, for backward.
-  BasicView<const Real> forward(BasicView<const Real> input) { return forward(input, outputs_); }
+  /// This is the training forward: it hands every layer over non-const, and a
+  /// dropout layer (chapter 13) draws a new mask.
+  BasicView<const Real> forward(BasicView<const Real> input);
 
   /// The same, keeping the layers' outputs in `outputs` (one tensor per layer,
   /// resized here) instead of in the network: a network that is only read, as
-  /// evaluation reads it, stays const.
+  /// evaluation reads it, stays const, and so does every layer, which puts a
+  /// dropout layer in evaluation mode (the identity).
   BasicView<const Real> forward(BasicView<const Real> input, std::vector<BasicTensor<Real>>& outputs) const;
 
   /// Backpropagates dlogits = ∂L/∂logits (B×K) of the batch that the last

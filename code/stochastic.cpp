@@ -44,6 +44,10 @@ void sample_step(const Activation& activation, TensorView din, ConstTensorView d
                  ConstTensorView out, float) {
   activation.backward(din, dout, in, out);
 }
+void sample_step(const Dropout& dropout, TensorView din, ConstTensorView dout, ConstTensorView in,
+                 ConstTensorView out, float) {
+  dropout.backward(din, dout, in, out);  // no parameters: the gradient through the training forward's mask
+}
 //! [fused-kinds]
 
 }  // namespace

@@ -39,6 +39,7 @@ void decay(nn::Dense& dense, float lambda) {
   for (std::size_t i = 0; i < dense.weight.size(); ++i) dw[i] += lambda * w[i];  // ∂/∂W of (λ/2) W²
 }
 void decay(nn::Activation&, float) {}  // no parameters
+void decay(nn::Dropout&, float) {}     // no parameters
 }  // namespace
 
 void add_weight_decay(nn::Network& network, float lambda) {
