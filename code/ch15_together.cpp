@@ -28,7 +28,7 @@ using nn::Tensor;
 // Everything that decides a run, besides the data.
 struct Recipe {
   std::string name;
-  std::vector<std::size_t> hidden = {800, 800};  // widths of the hidden layers, each followed by a ReLU
+  std::vector<std::size_t> hidden = {1024, 1024};  // widths of the hidden layers, each followed by a ReLU
   std::size_t epochs = 10;
   std::size_t batch_size = 128;
   float learning_rate = 0.05f;     // η: constant for plain descent, the schedule's peak otherwise
@@ -151,6 +151,7 @@ void draw_learning_curves(const figures::Report& report, const nn::History& hist
 int main(int argc, char** argv) {
   nn::CommonFlags flags;
   std::uint64_t epochs = 60, ladder_epochs = 6, fashion_epochs = 15, seed = 1;
+  std::vector<std::uint64_t> hidden = {1024, 1024};
   std::filesystem::path model_path, fashion_dir = "/usr/share/datasets/fashion-mnist";
   nn::po::options_description options("Options");
   nn::Flags(options)
@@ -159,6 +160,7 @@ int main(int argc, char** argv) {
       .count("epochs", epochs, 1, 10'000, "epochs of the headline run")
       .count("ladder-epochs", ladder_epochs, 1, 10'000, "epochs of every run of the ladder")
       .count("fashion-epochs", fashion_epochs, 0, 10'000, "epochs of the Fashion-MNIST run (0: none)")
+      .counts("hidden", hidden, 1, 65'536, "widths of the hidden layers (default 1024 1024)")
       .count("seed", seed, 0, UINT64_MAX, "seed of the initial weights, the order, the masks and the distortions")
       .path("model", model_path, "where to save the headline model (default: OUT/ch15_model.nnsc)")
       .path("fashion-data", fashion_dir, "Fashion-MNIST's IDX files (default: Debian's dataset-fashion-mnist)");
@@ -171,7 +173,8 @@ int main(int argc, char** argv) {
     //! [rungs]
     // The ladder: each rung adds one component to the one before, on the same
     // short budget from the same start.
-    Recipe plain{.name = "plain descent", .epochs = ladder_epochs, .seed = seed};
+    Recipe plain{.name = "plain descent", .hidden = {hidden.begin(), hidden.end()}, .epochs = ladder_epochs,
+                 .seed = seed};
     Rung rung1 = climb(plain, {0.05f, 0.1f}, data);
     Recipe optimised = plain;
     optimised.name = "+ Nesterov momentum, warm-up and cosine";
@@ -183,7 +186,7 @@ int main(int argc, char** argv) {
     Rung rung3 = climb(regularised, {regularised.learning_rate}, data);
     Recipe augmented = rung3.recipe;
     augmented.name = "+ augmentation";
-    augmented.augment = {.max_shift = 1.5f, .max_rotation = 8, .max_scale = 0.08f, .max_shear = 0.1f};
+    augmented.augment = {.max_shift = 1.5f, .max_rotation = 6, .max_scale = 0.06f, .elastic_alpha = 20, .elastic_sigma = 4};
     Rung rung4 = climb(augmented, {augmented.learning_rate}, data);
     //! [rungs]
     const std::vector<const Rung*> rungs = {&rung1, &rung2, &rung3, &rung4};
@@ -235,7 +238,8 @@ int main(int argc, char** argv) {
     report.number("max_shift", figures::fixed(best.augment.max_shift, 1));
     report.number("max_rotation", figures::fixed(best.augment.max_rotation, 0));
     report.number("max_scale", figures::fixed(100 * best.augment.max_scale, 0));
-    report.number("max_shear", figures::fixed(best.augment.max_shear, 2));
+    report.number("elastic_alpha", figures::fixed(best.augment.elastic_alpha, 0));
+    report.number("elastic_sigma", figures::fixed(best.augment.elastic_sigma, 0));
     report.number("test_accuracy", percent(test.accuracy));
     report.number("test_error", percent(1 - test.accuracy));
     report.number("validation_accuracy", percent(history.back().validation.accuracy));
