@@ -4,6 +4,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <vector>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "parallel.hpp"
 
@@ -59,67 +64,80 @@ void matmul_at_b_skip_zeros(TensorView out, ConstTensorView a, ConstTensorView b
 
 namespace {
 
+//! [floats]
+// kVectorFloats floats in one vector register, by GCC's and Clang's vector
+// extension: arithmetic on it is one vector instruction (16 floats with
+// AVX-512, 8 with AVX2; kernels.hpp chooses). Written as plain loops, the
+// panel below was vectorised by GCC 12 the wrong way round, across k with
+// gather instructions, and ran slower than the loops it replaced; the assembly
+// showed it, and this type says what we mean.
+constexpr std::size_t V = kVectorFloats;
+using Floats = float __attribute__((vector_size(sizeof(float) * V)));
+Floats load(const float* from) {
+  Floats v;
+  std::memcpy(&v, from, sizeof v);  // an unaligned load: vmovups
+  return v;
+}
+void store(float* to, Floats v) { std::memcpy(to, &v, sizeof v); }
+//! [floats]
+
 //! [nonzeros]
-// The elements of a[k·a_step] for k < depth that are not zero, as (k, value)
-// pairs in the order of k. Testing each element with an `if` costs a
-// mispredicted branch whenever the pattern of zeros surprises the processor,
-// which on an image is often; so every element is written, and the count moves
-// on only past the ones that are not zero: no branch at all.
-std::size_t gather_nonzeros(const float* a, std::size_t a_step, std::size_t depth, std::uint32_t* ks,
-                            float* values) {
-  std::size_t count = 0;
-  for (std::size_t k = 0; k < depth; ++k) {
-    const float value = a[k * a_step];
+// The elements of a[0 .. depth) that are not zero, as (k, value) pairs in the
+// order of k; ks and values need room for depth + V entries. Testing each
+// element with an `if` costs a mispredicted branch whenever the pattern of
+// zeros surprises the processor, which on an image is often. With AVX-512 one
+// instruction compares V elements with zero into a mask of V bits, and
+// another (vcompressps) packs the elements whose bit is set to the front of a
+// register: V elements a step, no branch. Without it, every element is written
+// and the count moves on only past the ones that are not zero: still no branch.
+std::size_t gather_nonzeros(const float* a, std::size_t depth, std::uint32_t* ks, float* values) {
+  std::size_t count = 0, k = 0;
+#if defined(__AVX512F__)
+  __m512i index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  for (; k + 16 <= depth; k += 16, index = _mm512_add_epi32(index, _mm512_set1_epi32(16))) {
+    const __m512 a_k = _mm512_loadu_ps(a + k);
+    const __mmask16 nonzero = _mm512_cmp_ps_mask(a_k, _mm512_setzero_ps(), _CMP_NEQ_UQ);  // NaN counts
+    _mm512_storeu_ps(values + count, _mm512_maskz_compress_ps(nonzero, a_k));
+    _mm512_storeu_si512(ks + count, _mm512_maskz_compress_epi32(nonzero, index));
+    count += static_cast<std::size_t>(__builtin_popcount(nonzero));
+  }
+#endif
+  for (; k < depth; ++k) {
     ks[count] = static_cast<std::uint32_t>(k);
-    values[count] = value;
-    count += value != 0.0f;
+    values[count] = a[k];
+    count += a[k] != 0.0f;
   }
   return count;
 }
 //! [nonzeros]
 
-//! [floats8]
-// Eight floats in one 256-bit AVX register, by GCC's and Clang's vector
-// extension: arithmetic on it is one vector instruction. (Written as plain
-// loops, the panel below was vectorised by GCC 12 the wrong way round, across
-// k with gather instructions, and ran slower than the loops it replaced; the
-// assembly showed it, and this type says what we mean.)
-using Floats8 = float __attribute__((vector_size(32)));
-Floats8 load8(const float* from) {
-  Floats8 v;
-  std::memcpy(&v, from, sizeof v);  // an unaligned load: vmovups
-  return v;
-}
-void store8(float* to, Floats8 v) { std::memcpy(to, &v, sizeof v); }
-//! [floats8]
-
 //! [panel]
-// The one inner kernel of every blocked product. For j < W:
+// The one inner kernel of the blocked products a b and a bᵀ. For j < W:
 //   out[j] = (accumulate ? out[j] : 0) + Σ_c values[c] · b[ks[c]·b_step + j],
 // the sum over the nonzero elements c of a in the order of k. The W running
-// sums live in W/8 vector registers for the whole sum (W = 64: eight of the
-// 16 an AVX2 core has, or of the 32 with AVX-512): out is read once and
-// written once, instead of once for every k, and every k costs one broadcast
-// and W/8 fused multiply-adds.
+// sums live in W/V vector registers for the whole sum (W = kPanelWidth: 8 of
+// the 32 registers of AVX-512): out is read once and written once, instead of
+// once for every k, and every k costs one broadcast and W/V fused
+// multiply-adds, each with its load of b.
 template <std::size_t W>
 void panel(float* out, const std::uint32_t* ks, const float* values, std::size_t count, const float* b,
            std::size_t b_step, bool accumulate) {
-  static_assert(W % 8 == 0);
-  Floats8 sum[W / 8];
-  for (std::size_t v = 0; v < W / 8; ++v) sum[v] = accumulate ? load8(out + 8 * v) : Floats8{};
+  static_assert(W % V == 0);
+  Floats sum[W / V];
+  for (std::size_t v = 0; v < W / V; ++v) sum[v] = accumulate ? load(out + V * v) : Floats{};
   for (std::size_t c = 0; c < count; ++c) {
-    const Floats8 a_k = Floats8{} + values[c];  // values[c] in all eight lanes
+    const Floats a_k = Floats{} + values[c];  // values[c] in every lane
     const float* b_k = b + ks[c] * b_step;
-    for (std::size_t v = 0; v < W / 8; ++v) sum[v] += a_k * load8(b_k + 8 * v);
+    for (std::size_t v = 0; v < W / V; ++v) sum[v] += a_k * load(b_k + V * v);
   }
-  for (std::size_t v = 0; v < W / 8; ++v) store8(out + 8 * v, sum[v]);
+  for (std::size_t v = 0; v < W / V; ++v) store(out + V * v, sum[v]);
 }
 //! [panel]
 
-// The same for a narrow tail of W < 8 columns, such as the last 2 of 10
-// classes: W scalar sums, which the compiler keeps in registers because W is
-// known. (With the width a run-time number the sums lived in memory, and every
-// k waited for the previous k's store: eight times slower.)
+// The same for a narrow tail of W < V columns, such as the 10 classes: W
+// scalar sums, which the compiler keeps in registers because W is known.
+// (With the width a run-time number the sums lived in memory, and every k
+// waited for the previous k's store: eight times slower.)
 template <std::size_t W>
 void panel_narrow(float* out, const std::uint32_t* ks, const float* values, std::size_t count, const float* b,
                   std::size_t b_step, bool accumulate) {
@@ -134,7 +152,7 @@ void panel_narrow(float* out, const std::uint32_t* ks, const float* values, std:
 }
 
 // panel_narrow<width> for a width known only at run time, 1 ≤ width ≤ W.
-template <std::size_t W = 7>
+template <std::size_t W = V - 1>
 void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const float* values, std::size_t count,
                 const float* b, std::size_t b_step, bool accumulate) {
   if (width == W) return panel_narrow<W>(out, ks, values, count, b, b_step, accumulate);
@@ -142,80 +160,135 @@ void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const fl
 }
 
 //! [row]
-// One output row of n columns: out = (accumulate ? out : 0) + a b, where a is
-// depth numbers a[k·a_step] and b is depth rows b[k·b_step + j]. The nonzeros
-// of a are gathered once per block of 1024 and shared by every panel of 64,
-// 32, 16, 8 columns and the tail. Each element gets the same operations in
-// the same order whichever panel it falls in, so the cut changes no result.
-void row(float* out, std::size_t n, const float* a, std::size_t a_step, const float* b, std::size_t b_step,
-         std::size_t depth, bool accumulate) {
-  constexpr std::size_t kBlock = 1024;
-  std::uint32_t ks[kBlock];
-  float values[kBlock];
-  for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kBlock) {
-    const std::size_t count = gather_nonzeros(a + k0 * a_step, a_step, std::min(kBlock, depth - k0), ks, values);
-    const bool add = accumulate || k0 > 0;
-    if (count == 0 && add) continue;  // nothing to add to this row
-    const float* b_block = b + k0 * b_step;
-    std::size_t j = 0;
-    for (; j + 64 <= n; j += 64) panel<64>(out + j, ks, values, count, b_block + j, b_step, add);
-    if (j + 32 <= n) panel<32>(out + j, ks, values, count, b_block + j, b_step, add), j += 32;
-    if (j + 16 <= n) panel<16>(out + j, ks, values, count, b_block + j, b_step, add), j += 16;
-    if (j + 8 <= n) panel<8>(out + j, ks, values, count, b_block + j, b_step, add), j += 8;
-    if (j < n) panel_tail(n - j, out + j, ks, values, count, b_block + j, b_step, add);
-  }
+// One output row of n columns: out = (accumulate ? out : 0) + Σ_c values[c] ·
+// b[ks[c]·b_step + :], for a list of nonzeros gathered by gather_nonzeros. The
+// panels of kPanelWidth, half, a quarter … of it and the tail share the list.
+// Each element gets the same operations in the same order whichever panel it
+// falls in, so the cut changes no result.
+void row(float* out, std::size_t n, const std::uint32_t* ks, const float* values, std::size_t count,
+         const float* b, std::size_t b_step, bool accumulate) {
+  if (count == 0 && accumulate) return;  // nothing to add to this row
+  std::size_t j = 0;
+  for (; j + kPanelWidth <= n; j += kPanelWidth) panel<kPanelWidth>(out + j, ks, values, count, b + j, b_step, accumulate);
+  if constexpr (kPanelWidth / 2 >= V)
+    if (j + kPanelWidth / 2 <= n) panel<kPanelWidth / 2>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 2;
+  if constexpr (kPanelWidth / 4 >= V)
+    if (j + kPanelWidth / 4 <= n) panel<kPanelWidth / 4>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 4;
+  if constexpr (kPanelWidth / 8 >= V)
+    if (j + kPanelWidth / 8 <= n) panel<kPanelWidth / 8>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 8;
+  if (j < n) panel_tail(n - j, out + j, ks, values, count, b + j, b_step, accumulate);
 }
 //! [row]
+
+// Room for the nonzeros of `rows` rows of `depth` elements each, per thread:
+// kept from product to product, so that only the first product allocates.
+struct Nonzeros {
+  std::vector<std::uint32_t> ks;
+  std::vector<float> values;
+  std::vector<std::size_t> counts;
+  void reserve(std::size_t rows, std::size_t depth) {
+    if (ks.size() < rows * depth + V) ks.resize(rows * depth + V), values.resize(rows * depth + V);
+    if (counts.size() < rows) counts.resize(rows);
+  }
+};
+thread_local Nonzeros scratch;
 
 }  // namespace
 
 //! [matmul-blocked]
-// out = a b, rows [first, last): row i of out is row i of a times b. Each row
-// walks b from top to bottom; for the first layer b is 784×128 floats, 392 KiB,
-// more than an L1 data cache holds, so it would come from the L2 cache every
-// time. So b is taken in blocks of kTile rows (32 KiB for 128 columns) and
-// kTile rows of the batch take their share of one block while it is in L1;
-// their kTile rows of out (as many bytes again) hold the partial sums from
-// block to block. (Chapter 11 prints the L1 size of the machine it ran on.)
+// out = a b, rows [first, last): row i of out is row i of a times b. The
+// nonzeros of each row of a are gathered once, for the whole sum. Each row
+// then walks b from top to bottom; for the first layer b is 784×128 floats,
+// 392 KiB, more than an L1 data cache holds, so it would come from the L2
+// cache every time. So b is taken in blocks of kTile rows (32 KiB for 128
+// columns), and kRows rows of the batch take their share of one block while it
+// is in L1; their rows of out hold the partial sums from block to block, and
+// each row's list of nonzeros is cut where k reaches the block's end.
 void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                     std::size_t last) {
+  constexpr std::size_t kRows = 16, kBlockDepth = 128;
   const std::size_t depth = a.cols(), n = b.cols();
-  for (std::size_t i0 = first; i0 < last; i0 += kTile) {
-    const std::size_t i1 = std::min(last, i0 + kTile);
-    for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kTile) {
-      const std::size_t block = std::min(kTile, depth - k0);
+  scratch.reserve(kRows, depth);
+  std::size_t begin[kRows];  // where row r's nonzeros of the current block start
+  for (std::size_t i0 = first; i0 < last; i0 += kRows) {
+    const std::size_t rows = std::min(kRows, last - i0);
+    for (std::size_t r = 0; r < rows; ++r) {
+      scratch.counts[r] = gather_nonzeros(a.row(i0 + r).data(), depth, &scratch.ks[r * depth], &scratch.values[r * depth]);
+      begin[r] = 0;
+    }
+    for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kBlockDepth) {
+      const std::size_t k1 = std::min(depth, k0 + kBlockDepth);
       const bool accumulate = mode == Write::accumulate || k0 > 0;
-      for (std::size_t i = i0; i < i1; ++i)
-        row(out.row(i).data(), n, a.row(i).data() + k0, 1, b.data() + k0 * n, n, block, accumulate);
+      for (std::size_t r = 0; r < rows; ++r) {
+        const std::uint32_t* ks = &scratch.ks[r * depth];
+        std::size_t end = begin[r];
+        while (end < scratch.counts[r] && ks[end] < k1) ++end;
+        row(out.row(i0 + r).data(), n, ks + begin[r], &scratch.values[r * depth] + begin[r], end - begin[r], b.data(), n,
+            accumulate);
+        begin[r] = end;
+      }
     }
   }
 }
 //! [matmul-blocked]
 
+namespace {
+//! [scatter]
+// out[is[c]·out_step + j] += values[c] · b[j] for every c and j < W: one row
+// of b, held in W/V registers, added into the rows of out that the nonzeros
+// of a pick. Each row of out is loaded, added to and stored: memory traffic
+// that the panel avoids, and which is why the caller keeps those rows in L1.
+template <std::size_t W>
+void scatter(float* out, std::size_t out_step, const std::uint32_t* is, const float* values, std::size_t count,
+             const float* b) {
+  Floats b_row[W / V];
+  for (std::size_t v = 0; v < W / V; ++v) b_row[v] = load(b + V * v);
+  for (std::size_t c = 0; c < count; ++c) {
+    const Floats a_ki = Floats{} + values[c];
+    float* out_i = out + is[c] * out_step;
+    for (std::size_t v = 0; v < W / V; ++v) store(out_i + V * v, load(out_i + V * v) + a_ki * b_row[v]);
+  }
+}
+//! [scatter]
+
+// The same for a tail of width < V columns, one float at a time.
+void scatter_tail(std::size_t width, float* out, std::size_t out_step, const std::uint32_t* is, const float* values,
+                  std::size_t count, const float* b) {
+  for (std::size_t c = 0; c < count; ++c) {
+    float* out_i = out + is[c] * out_step;
+    for (std::size_t j = 0; j < width; ++j) out_i[j] += values[c] * b[j];
+  }
+}
+}  // namespace
+
 //! [matmul-at-b-blocked]
-// out = aᵀ b, rows [first, last): out(i, :) = Σ_k a(k, i) b(k, :). Two things
-// stand in the way of the inner kernel. Row i of out needs column i of a, whose
-// elements lie a whole row of a apart (3 kB for an image), each on its own
-// cache line and, 64 rows on, its own page; and for a full batch of 50,000
-// images k runs over 50,000 rows of b, 24 MiB for 128 columns, more than a
-// core's caches hold. So the sum is cut into blocks of kTile rows of b (32 KiB
-// for 128 columns), and within a block, kTile columns of a at a time are
-// copied transposed into a tile on the stack, where column i of a is a
-// contiguous row. The partial sums wait in out between blocks: the order of
-// the additions, and so the result, is the same as without blocks.
+// out = aᵀ b, rows [first, last): out(i, :) = Σ_k a(k, i) b(k, :). Row i of
+// out needs column i of a, whose elements lie a whole row of a apart (3 kB for
+// an image). So the sum is turned inside out: for each k in order, the
+// nonzeros a(k, i) of row k of a are gathered (contiguous, and fast), and row k
+// of b, times each, is added into row i of out. The rows of out are taken
+// kTile at a time (32 KiB for 128 columns), so that they stay in the L1 cache
+// while every k passes. Each out(i, j) still receives its terms in the order
+// of k, as in chapter 1's loops, so the result does not change.
 void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                          std::size_t last) {
-  float tile[kTile * kTile];  // tile[r · kTile + k] = a(k0 + k, i0 + r)
   const std::size_t depth = a.rows(), n = b.cols();
-  for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kTile) {
-    const std::size_t block = std::min(kTile, depth - k0);
-    const bool accumulate = mode == Write::accumulate || k0 > 0;
-    for (std::size_t i0 = first; i0 < last; i0 += kTile) {
-      const std::size_t rows = std::min(kTile, last - i0);
-      for (std::size_t k = 0; k < block; ++k)
-        for (std::size_t r = 0; r < rows; ++r) tile[r * kTile + k] = a(k0 + k, i0 + r);
-      for (std::size_t r = 0; r < rows; ++r)
-        row(out.row(i0 + r).data(), n, tile + r * kTile, 1, b.data() + k0 * n, n, block, accumulate);
+  if (mode == Write::overwrite)
+    for (std::size_t i = first; i < last; ++i) std::fill_n(out.row(i).data(), n, 0.0f);
+  scratch.reserve(1, kTile);
+  std::uint32_t* is = scratch.ks.data();
+  float* values = scratch.values.data();
+  for (std::size_t i0 = first; i0 < last; i0 += kTile) {
+    const std::size_t width = std::min(kTile, last - i0);
+    float* out_tile = out.row(i0).data();
+    for (std::size_t k = 0; k < depth; ++k) {
+      const std::size_t count = gather_nonzeros(a.row(k).data() + i0, width, is, values);
+      if (count == 0) continue;
+      const float* b_k = b.row(k).data();
+      std::size_t j = 0;
+      for (; j + kPanelWidth <= n; j += kPanelWidth) scatter<kPanelWidth>(out_tile + j, n, is, values, count, b_k + j);
+      for (; j + V <= n; j += V) scatter<V>(out_tile + j, n, is, values, count, b_k + j);
+      if (j < n) scatter_tail(n - j, out_tile + j, n, is, values, count, b_k + j);
     }
   }
 }
@@ -231,6 +304,8 @@ void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
 void matmul_a_bt_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                          std::size_t last) {
   float tile[kTile * kTile];
+  std::uint32_t ks[kTile + V];
+  float values[kTile + V];
   const std::size_t depth = a.cols(), n = b.rows();
   for (std::size_t j0 = 0; j0 < n; j0 += kTile) {
     const std::size_t width = std::min(kTile, n - j0);
@@ -239,8 +314,10 @@ void matmul_a_bt_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
       for (std::size_t k = 0; k < block; ++k)
         for (std::size_t j = 0; j < width; ++j) tile[k * width + j] = b(j0 + j, k0 + k);
       const bool accumulate = mode == Write::accumulate || k0 > 0;
-      for (std::size_t i = first; i < last; ++i)
-        row(out.row(i).data() + j0, width, a.row(i).data() + k0, 1, tile, width, block, accumulate);
+      for (std::size_t i = first; i < last; ++i) {
+        const std::size_t count = gather_nonzeros(a.row(i).data() + k0, block, ks, values);
+        row(out.row(i).data() + j0, width, ks, values, count, tile, width, accumulate);
+      }
     }
   }
 }
