@@ -134,37 +134,18 @@ void panel(float* out, const std::uint32_t* ks, const float* values, std::size_t
 }
 //! [panel]
 
-// The same for a narrow tail of W < V columns, such as the 10 classes: W
-// scalar sums, which the compiler keeps in registers because W is known.
-// (With the width a run-time number the sums lived in memory, and every k
-// waited for the previous k's store: eight times slower.)
-template <std::size_t W>
-void panel_narrow(float* out, const std::uint32_t* ks, const float* values, std::size_t count, const float* b,
-                  std::size_t b_step, bool accumulate) {
-  float sum[W];
-  for (std::size_t j = 0; j < W; ++j) sum[j] = accumulate ? out[j] : 0.0f;
-  for (std::size_t c = 0; c < count; ++c) {
-    const float a_k = values[c];
-    const float* b_k = b + ks[c] * b_step;
-    for (std::size_t j = 0; j < W; ++j) sum[j] += a_k * b_k[j];
-  }
-  for (std::size_t j = 0; j < W; ++j) out[j] = sum[j];
-}
-
-// panel_narrow<width> for a width known only at run time, 1 ≤ width ≤ W.
-template <std::size_t W = V - 1>
-void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const float* values, std::size_t count,
-                const float* b, std::size_t b_step, bool accumulate) {
-  if (width == W) return panel_narrow<W>(out, ks, values, count, b, b_step, accumulate);
-  if constexpr (W > 1) panel_tail<W - 1>(width, out, ks, values, count, b, b_step, accumulate);
-}
+constexpr std::size_t round_up(std::size_t n) { return (n + V - 1) / V * V; }
 
 //! [row]
 // One output row of n columns: out = (accumulate ? out : 0) + Σ_c values[c] ·
 // b[ks[c]·b_step + :], for a list of nonzeros gathered by gather_nonzeros. The
-// panels of kPanelWidth, half, a quarter … of it and the tail share the list.
-// Each element gets the same operations in the same order whichever panel it
-// falls in, so the cut changes no result.
+// panels of kPanelWidth, half, a quarter … of it share the list. The last
+// n mod V columns, such as the 10 classes, are one vector too: b's rows must
+// be readable up to round_up(n), with anything in the extra columns (the
+// callers pad b), and the panel's sums go to a vector on the stack, of which
+// only the real columns are copied to out. Each element gets the same
+// operations in the same order whichever panel it falls in, so the cut
+// changes no result.
 void row(float* out, std::size_t n, const std::uint32_t* ks, const float* values, std::size_t count,
          const float* b, std::size_t b_step, bool accumulate) {
   if (count == 0 && accumulate) return;  // nothing to add to this row
@@ -176,7 +157,12 @@ void row(float* out, std::size_t n, const std::uint32_t* ks, const float* values
     if (j + kPanelWidth / 4 <= n) panel<kPanelWidth / 4>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 4;
   if constexpr (kPanelWidth / 8 >= V)
     if (j + kPanelWidth / 8 <= n) panel<kPanelWidth / 8>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 8;
-  if (j < n) panel_tail(n - j, out + j, ks, values, count, b + j, b_step, accumulate);
+  if (j < n) {
+    float tail[V] = {};
+    if (accumulate) std::copy(out + j, out + n, tail);
+    panel<V>(tail, ks, values, count, b + j, b_step, true);
+    std::copy_n(tail, n - j, out + j);
+  }
 }
 //! [row]
 
@@ -186,6 +172,7 @@ struct Nonzeros {
   std::vector<std::uint32_t> ks;
   std::vector<float> values;
   std::vector<std::size_t> counts;
+  std::vector<float> padded;  // a copy of b with rows of round_up(n) floats
   void reserve(std::size_t rows, std::size_t depth) {
     if (ks.size() < rows * depth + V) ks.resize(rows * depth + V), values.resize(rows * depth + V);
     if (counts.size() < rows) counts.resize(rows);
@@ -209,6 +196,14 @@ void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write 
   constexpr std::size_t kRows = 16, kBlockDepth = 128;
   const std::size_t depth = a.cols(), n = b.cols();
   scratch.reserve(kRows, depth);
+  const float* b_rows = b.data();  // rows of b_step floats, readable up to round_up(n)
+  std::size_t b_step = n;
+  if (n % V != 0) {  // the ten classes: a copy of b with rows of 16 floats
+    b_step = round_up(n);
+    scratch.padded.assign(depth * b_step, 0.0f);
+    for (std::size_t k = 0; k < depth; ++k) std::copy_n(b.row(k).data(), n, &scratch.padded[k * b_step]);
+    b_rows = scratch.padded.data();
+  }
   std::size_t begin[kRows];  // where row r's nonzeros of the current block start
   for (std::size_t i0 = first; i0 < last; i0 += kRows) {
     const std::size_t rows = std::min(kRows, last - i0);
@@ -223,8 +218,8 @@ void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write 
         const std::uint32_t* ks = &scratch.ks[r * depth];
         std::size_t end = begin[r];
         while (end < scratch.counts[r] && ks[end] < k1) ++end;
-        row(out.row(i0 + r).data(), n, ks + begin[r], &scratch.values[r * depth] + begin[r], end - begin[r], b.data(), n,
-            accumulate);
+        row(out.row(i0 + r).data(), n, ks + begin[r], &scratch.values[r * depth] + begin[r], end - begin[r], b_rows,
+            b_step, accumulate);
         begin[r] = end;
       }
     }
@@ -251,46 +246,66 @@ void scatter(float* out, std::size_t out_step, const std::uint32_t* is, const fl
 }
 //! [scatter]
 
-// The same for a tail of width < V columns, one float at a time.
-void scatter_tail(std::size_t width, float* out, std::size_t out_step, const std::uint32_t* is, const float* values,
-                  std::size_t count, const float* b) {
-  for (std::size_t c = 0; c < count; ++c) {
-    float* out_i = out + is[c] * out_step;
-    for (std::size_t j = 0; j < width; ++j) out_i[j] += values[c] * b[j];
-  }
-}
 }  // namespace
 
 //! [matmul-at-b-blocked]
 // out = aᵀ b, rows [first, last): out(i, :) = Σ_k a(k, i) b(k, :). Row i of
 // out needs column i of a, whose elements lie a whole row of a apart (3 kB for
-// an image). So the sum is turned inside out: for each k in order, the
-// nonzeros a(k, i) of row k of a are gathered (contiguous, and fast), and row k
-// of b, times each, is added into row i of out. The rows of out are taken
-// kTile at a time (32 KiB for 128 columns), so that they stay in the L1 cache
-// while every k passes. Each out(i, j) still receives its terms in the order
-// of k, as in chapter 1's loops, so the result does not change.
+// an image). So the sum is turned inside out: the nonzeros a(k, i) of each row
+// k of a are gathered (contiguous, and fast), and row k of b, times each, is
+// added into row i of out. The rows of out are taken kTile at a time (32 KiB
+// for 128 columns), so that they stay in the L1 cache while every k passes;
+// and the rows of a and b are taken kDepthBlock at a time, their nonzeros
+// gathered once for all the tiles of out, so that a full batch's 50,000 rows
+// are read from memory once, not once per tile. Each out(i, j) still receives
+// its terms in the order of k, as in chapter 1's loops, so the result does not
+// change. The last n mod V columns (the ten classes) go through a copy with
+// rows of V floats, padded, so that they are one vector too.
 void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                          std::size_t last) {
-  const std::size_t depth = a.rows(), n = b.cols();
+  constexpr std::size_t kDepthBlock = 256;
+  const std::size_t depth = a.rows(), n = b.cols(), width = last - first;
+  const std::size_t wide = n / V * V, narrow = n - wide;  // columns in whole vectors, and the rest
   if (mode == Write::overwrite)
     for (std::size_t i = first; i < last; ++i) std::fill_n(out.row(i).data(), n, 0.0f);
-  scratch.reserve(1, kTile);
-  std::uint32_t* is = scratch.ks.data();
-  float* values = scratch.values.data();
-  for (std::size_t i0 = first; i0 < last; i0 += kTile) {
-    const std::size_t width = std::min(kTile, last - i0);
-    float* out_tile = out.row(i0).data();
-    for (std::size_t k = 0; k < depth; ++k) {
-      const std::size_t count = gather_nonzeros(a.row(k).data() + i0, width, is, values);
-      if (count == 0) continue;
-      const float* b_k = b.row(k).data();
-      std::size_t j = 0;
-      for (; j + kPanelWidth <= n; j += kPanelWidth) scatter<kPanelWidth>(out_tile + j, n, is, values, count, b_k + j);
-      for (; j + V <= n; j += V) scatter<V>(out_tile + j, n, is, values, count, b_k + j);
-      if (j < n) scatter_tail(n - j, out_tile + j, n, is, values, count, b_k + j);
+  scratch.reserve(kDepthBlock, width);
+  std::vector<float>& tail = scratch.padded;  // tail[i · V + j] = out(first + i, wide + j), padded with zeros
+  if (narrow) {
+    tail.assign(width * V, 0.0f);
+    for (std::size_t i = 0; i < width; ++i) std::copy_n(out.row(first + i).data() + wide, narrow, &tail[i * V]);
+  }
+  std::size_t begin[kDepthBlock];  // where row k's nonzeros of the current tile of out start
+  float* out_rows = out.data() + first * n;
+  for (std::size_t k0 = 0; k0 < depth; k0 += kDepthBlock) {
+    const std::size_t rows = std::min(kDepthBlock, depth - k0);
+    for (std::size_t k = 0; k < rows; ++k) {  // is: i − first for each nonzero a(k0 + k, i)
+      scratch.counts[k] = gather_nonzeros(a.row(k0 + k).data() + first, width, &scratch.ks[k * width],
+                                          &scratch.values[k * width]);
+      begin[k] = 0;
+    }
+    for (std::size_t i0 = 0; i0 < width; i0 += kTile) {
+      const std::size_t i1 = std::min(width, i0 + kTile);
+      for (std::size_t k = 0; k < rows; ++k) {
+        const std::uint32_t* is = &scratch.ks[k * width] + begin[k];
+        const float* values = &scratch.values[k * width] + begin[k];
+        std::size_t count = 0;
+        while (begin[k] + count < scratch.counts[k] && is[count] < i1) ++count;
+        begin[k] += count;
+        if (count == 0) continue;
+        const float* b_k = b.row(k0 + k).data();
+        std::size_t j = 0;
+        for (; j + kPanelWidth <= wide; j += kPanelWidth) scatter<kPanelWidth>(out_rows + j, n, is, values, count, b_k + j);
+        for (; j < wide; j += V) scatter<V>(out_rows + j, n, is, values, count, b_k + j);
+        if (narrow) {
+          float b_tail[V] = {};
+          std::copy_n(b_k + wide, narrow, b_tail);
+          scatter<V>(tail.data(), V, is, values, count, b_tail);
+        }
+      }
     }
   }
+  if (narrow)
+    for (std::size_t i = 0; i < width; ++i) std::copy_n(&tail[i * V], narrow, out.row(first + i).data() + wide);
 }
 //! [matmul-at-b-blocked]
 
@@ -308,15 +323,15 @@ void matmul_a_bt_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
   float values[kTile + V];
   const std::size_t depth = a.cols(), n = b.rows();
   for (std::size_t j0 = 0; j0 < n; j0 += kTile) {
-    const std::size_t width = std::min(kTile, n - j0);
+    const std::size_t width = std::min(kTile, n - j0), step = round_up(width);  // rows of the tile, padded
     for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kTile) {
       const std::size_t block = std::min(kTile, depth - k0);
       for (std::size_t k = 0; k < block; ++k)
-        for (std::size_t j = 0; j < width; ++j) tile[k * width + j] = b(j0 + j, k0 + k);
+        for (std::size_t j = 0; j < step; ++j) tile[k * step + j] = j < width ? b(j0 + j, k0 + k) : 0.0f;
       const bool accumulate = mode == Write::accumulate || k0 > 0;
       for (std::size_t i = first; i < last; ++i) {
         const std::size_t count = gather_nonzeros(a.row(i).data() + k0, block, ks, values);
-        row(out.row(i).data() + j0, width, ks, values, count, tile, width, accumulate);
+        row(out.row(i).data() + j0, width, ks, values, count, tile, step, accumulate);
       }
     }
   }
