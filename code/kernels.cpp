@@ -136,14 +136,39 @@ void panel(float* out, const std::uint32_t* ks, const float* values, std::size_t
 
 constexpr std::size_t round_up(std::size_t n) { return (n + V - 1) / V * V; }
 
+// The same for a narrow tail of W < V columns when b's rows are not padded:
+// W scalar sums, which the compiler keeps in registers because W is known.
+// (With the width a run-time number the sums lived in memory, and every k
+// waited for the previous k's store: eight times slower.)
+template <std::size_t W>
+void panel_narrow(float* out, const std::uint32_t* ks, const float* values, std::size_t count, const float* b,
+                  std::size_t b_step, bool accumulate) {
+  float sum[W];
+  for (std::size_t j = 0; j < W; ++j) sum[j] = accumulate ? out[j] : 0.0f;
+  for (std::size_t c = 0; c < count; ++c) {
+    const float a_k = values[c];
+    const float* b_k = b + ks[c] * b_step;
+    for (std::size_t j = 0; j < W; ++j) sum[j] += a_k * b_k[j];
+  }
+  for (std::size_t j = 0; j < W; ++j) out[j] = sum[j];
+}
+
+// panel_narrow<width> for a width known only at run time, 1 ≤ width ≤ W.
+template <std::size_t W = V - 1>
+void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const float* values, std::size_t count,
+                const float* b, std::size_t b_step, bool accumulate) {
+  if (width == W) return panel_narrow<W>(out, ks, values, count, b, b_step, accumulate);
+  if constexpr (W > 1) panel_tail<W - 1>(width, out, ks, values, count, b, b_step, accumulate);
+}
+
 //! [row]
 // One output row of n columns: out = (accumulate ? out : 0) + Σ_c values[c] ·
 // b[ks[c]·b_step + :], for a list of nonzeros gathered by gather_nonzeros. The
 // panels of kPanelWidth, half, a quarter … of it share the list. The last
-// n mod V columns, such as the 10 classes, are one vector too: b's rows must
-// be readable up to round_up(n), with anything in the extra columns (the
-// callers pad b), and the panel's sums go to a vector on the stack, of which
-// only the real columns are copied to out. Each element gets the same
+// n mod V columns, such as the 10 classes, are one vector too if b's rows are
+// padded (b_step ≥ round_up(n): the callers that copy b pad it with zeros):
+// the panel's sums go to a vector on the stack, of which only the real columns
+// are copied to out; else they are scalar sums. Each element gets the same
 // operations in the same order whichever panel it falls in, so the cut
 // changes no result.
 void row(float* out, std::size_t n, const std::uint32_t* ks, const float* values, std::size_t count,
@@ -157,6 +182,7 @@ void row(float* out, std::size_t n, const std::uint32_t* ks, const float* values
     if (j + kPanelWidth / 4 <= n) panel<kPanelWidth / 4>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 4;
   if constexpr (kPanelWidth / 8 >= V)
     if (j + kPanelWidth / 8 <= n) panel<kPanelWidth / 8>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 8;
+  if (j < n && b_step < round_up(n)) return panel_tail(n - j, out + j, ks, values, count, b + j, b_step, accumulate);
   if (j < n) {
     float tail[V] = {};
     if (accumulate) std::copy(out + j, out + n, tail);
@@ -172,13 +198,37 @@ struct Nonzeros {
   std::vector<std::uint32_t> ks;
   std::vector<float> values;
   std::vector<std::size_t> counts;
-  std::vector<float> padded;  // a copy of b with rows of round_up(n) floats
+  std::vector<float> copy;  // aligned_copy's storage
   void reserve(std::size_t rows, std::size_t depth) {
     if (ks.size() < rows * depth + V) ks.resize(rows * depth + V), values.resize(rows * depth + V);
     if (counts.size() < rows) counts.resize(rows);
   }
 };
 thread_local Nonzeros scratch;
+
+//! [aligned]
+// rows × n floats from `from` (rows `from_step` apart), copied to rows
+// [skip, skip + rows) of a buffer with rows of step = round_up(n) floats,
+// zero-padded, that starts at a multiple of 64 bytes; returns the buffer's
+// start. `storage` holds it, kept from product to product. A vector load
+// of 64 bytes that starts elsewhere straddles two cache lines and costs two
+// loads; tensors start where the allocator put them, 16 bytes past a line on
+// this machine, and so would every row of 128 floats.
+float* aligned_copy(std::vector<float>& storage, const float* from, std::size_t from_step, std::size_t rows,
+                    std::size_t n, std::size_t skip = 0) {
+  const std::size_t step = round_up(n);
+  if (storage.size() < (skip + rows) * step + 64 / sizeof(float)) storage.resize((skip + rows) * step + 64 / sizeof(float));
+  const auto misalignment = reinterpret_cast<std::uintptr_t>(storage.data()) % 64;
+  float* const start = storage.data() + (64 - misalignment) % 64 / sizeof(float);
+  for (std::size_t r = 0; r < rows; ++r) {
+    float* to = start + (skip + r) * step;
+    std::copy_n(from + r * from_step, n, to);
+    std::fill(to + n, to + step, 0.0f);
+  }
+  return start;
+}
+bool aligned(const float* p) { return reinterpret_cast<std::uintptr_t>(p) % 64 == 0; }
+//! [aligned]
 
 }  // namespace
 
@@ -193,16 +243,20 @@ thread_local Nonzeros scratch;
 // each row's list of nonzeros is cut where k reaches the block's end.
 void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                     std::size_t last) {
-  constexpr std::size_t kRows = 16, kBlockDepth = 128;
+  // kRows rows of out at a time, and b in blocks of kBlockDepth rows; from
+  // kCopyRows rows of out, an aligned copy of b pays for itself.
+  constexpr std::size_t kRows = 16, kBlockDepth = 128, kCopyRows = 1024;
   const std::size_t depth = a.cols(), n = b.cols();
   scratch.reserve(kRows, depth);
-  const float* b_rows = b.data();  // rows of b_step floats, readable up to round_up(n)
+  // b's rows as the panels want them, aligned and padded to whole vectors (the
+  // ten classes: rows of 16 floats); if they are not, and there are enough
+  // rows of out to pay for it, a copy.
+  const float* b_rows = b.data();
   std::size_t b_step = n;
-  if (n % V != 0) {  // the ten classes: a copy of b with rows of 16 floats
+  const bool b_as_wanted = aligned(b.data()) && (n * sizeof(float)) % 64 == 0;
+  if (!b_as_wanted && (last - first >= kCopyRows || (n % V != 0 && last - first >= kRows))) {
     b_step = round_up(n);
-    scratch.padded.assign(depth * b_step, 0.0f);
-    for (std::size_t k = 0; k < depth; ++k) std::copy_n(b.row(k).data(), n, &scratch.padded[k * b_step]);
-    b_rows = scratch.padded.data();
+    b_rows = aligned_copy(scratch.copy, b.data(), n, depth, n);
   }
   std::size_t begin[kRows];  // where row r's nonzeros of the current block start
   for (std::size_t i0 = first; i0 < last; i0 += kRows) {
@@ -265,17 +319,11 @@ void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
                          std::size_t last) {
   constexpr std::size_t kDepthBlock = 256;
   const std::size_t depth = a.rows(), n = b.cols(), width = last - first;
-  const std::size_t wide = n / V * V, narrow = n - wide;  // columns in whole vectors, and the rest
+  const std::size_t step = round_up(n), wide = n / V * V;  // columns in whole vectors
   if (mode == Write::overwrite)
     for (std::size_t i = first; i < last; ++i) std::fill_n(out.row(i).data(), n, 0.0f);
   scratch.reserve(kDepthBlock, width);
-  std::vector<float>& tail = scratch.padded;  // tail[i · V + j] = out(first + i, wide + j), padded with zeros
-  if (narrow) {
-    tail.assign(width * V, 0.0f);
-    for (std::size_t i = 0; i < width; ++i) std::copy_n(out.row(first + i).data() + wide, narrow, &tail[i * V]);
-  }
   std::size_t begin[kDepthBlock];  // where row k's nonzeros of the current tile of out start
-  float* out_rows = out.data() + first * n;
   for (std::size_t k0 = 0; k0 < depth; k0 += kDepthBlock) {
     const std::size_t rows = std::min(kDepthBlock, depth - k0);
     for (std::size_t k = 0; k < rows; ++k) {  // is: i − first for each nonzero a(k0 + k, i)
@@ -285,6 +333,13 @@ void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
     }
     for (std::size_t i0 = 0; i0 < width; i0 += kTile) {
       const std::size_t i1 = std::min(width, i0 + kTile);
+      // The tile of out, rows i0 … i1 − 1 (counted from first): in place, or,
+      // for a long sum or the ten classes, in an aligned copy with rows of
+      // step floats, padded to whole vectors.
+      const bool copy = n % V != 0 || depth >= kDepthBlock;
+      const std::size_t tile_step = copy ? step : n;
+      float* tile = copy ? aligned_copy(scratch.copy, out.row(first + i0).data(), n, i1 - i0, n, i0)
+                         : out.data() + first * n;
       for (std::size_t k = 0; k < rows; ++k) {
         const std::uint32_t* is = &scratch.ks[k * width] + begin[k];
         const float* values = &scratch.values[k * width] + begin[k];
@@ -294,18 +349,19 @@ void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
         if (count == 0) continue;
         const float* b_k = b.row(k0 + k).data();
         std::size_t j = 0;
-        for (; j + kPanelWidth <= wide; j += kPanelWidth) scatter<kPanelWidth>(out_rows + j, n, is, values, count, b_k + j);
-        for (; j < wide; j += V) scatter<V>(out_rows + j, n, is, values, count, b_k + j);
-        if (narrow) {
+        for (; j + kPanelWidth <= wide; j += kPanelWidth)
+          scatter<kPanelWidth>(tile + j, tile_step, is, values, count, b_k + j);
+        for (; j < wide; j += V) scatter<V>(tile + j, tile_step, is, values, count, b_k + j);
+        if (j < n) {  // the last n mod V columns, padded with zeros to one vector
           float b_tail[V] = {};
-          std::copy_n(b_k + wide, narrow, b_tail);
-          scatter<V>(tail.data(), V, is, values, count, b_tail);
+          std::copy(b_k + j, b_k + n, b_tail);
+          scatter<V>(tile + j, tile_step, is, values, count, b_tail);
         }
       }
+      if (copy)
+        for (std::size_t i = i0; i < i1; ++i) std::copy_n(tile + i * step, n, out.row(first + i).data());
     }
   }
-  if (narrow)
-    for (std::size_t i = 0; i < width; ++i) std::copy_n(&tail[i * V], narrow, out.row(first + i).data() + wide);
 }
 //! [matmul-at-b-blocked]
 
