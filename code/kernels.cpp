@@ -242,14 +242,13 @@ bool aligned(const float* p) { return reinterpret_cast<std::uintptr_t>(p) % 64 =
 // then walks b from top to bottom; for the first layer b is 784×128 floats,
 // 392 KiB, more than an L1 data cache holds, so it would come from the L2
 // cache every time. So b is taken in blocks of kTile rows (32 KiB for 128
-// columns), and kRows rows of the batch take their share of one block while it
-// is in L1; their rows of out hold the partial sums from block to block, and
-// each row's list of nonzeros is cut where k reaches the block's end.
+// columns), and kTileRows rows of a take their share of one block while it is
+// in L1; their rows of out hold the partial sums from block to block, and each
+// row's list of nonzeros is cut where k reaches the block's end. From
+// kCopyRows rows of out on, an aligned copy of b pays for itself.
 void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                     std::size_t last) {
-  // kRows rows of out at a time, and b in blocks of kBlockDepth rows; from
-  // kCopyRows rows of out, an aligned copy of b pays for itself.
-  constexpr std::size_t kRows = 16, kBlockDepth = 128, kCopyRows = 1024;
+  constexpr std::size_t kRows = kTileRows, kCopyRows = 1024;
   const std::size_t depth = a.cols(), n = b.cols();
   scratch.reserve(kRows, depth);
   // b's rows as the panels want them, aligned and padded to whole vectors (the
@@ -269,8 +268,8 @@ void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write 
       scratch.counts[r] = gather_nonzeros(a.row(i0 + r).data(), depth, &scratch.ks[r * depth], &scratch.values[r * depth]);
       begin[r] = 0;
     }
-    for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kBlockDepth) {
-      const std::size_t k1 = std::min(depth, k0 + kBlockDepth);
+    for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kTile) {
+      const std::size_t k1 = std::min(depth, k0 + kTile);
       const bool accumulate = mode == Write::accumulate || k0 > 0;
       for (std::size_t r = 0; r < rows; ++r) {
         const std::uint32_t* ks = &scratch.ks[r * depth];
@@ -419,14 +418,12 @@ namespace {
 
 //! [share-rows]
 // Runs blocked(out, a, b, mode, first, last) on all of out's rows: shared out
-// among the pool's threads when the product has enough work to pay for waking
-// them, on the calling thread alone otherwise. `work` counts multiply-adds as
-// if nothing were skipped; measured here, a mini-batch of 64 images (6.4
-// million of them, four in five skipped as zero pixels) ran slower on two
-// threads than on one, since waking a thread on this virtual machine costs tens
-// of microseconds. So only products from kWorthSharing up are shared.
-// Each output row is computed by the same code whoever computes it, so the
-// result does not depend on the thread count.
+// among the pool's threads when the product has enough work to pay for
+// handing half of it over, on the calling thread alone otherwise. `work`
+// counts multiply-adds as if nothing were skipped: a mini-batch's first-layer
+// products (6.4 million) are shared, the second layer's (82 thousand) and a
+// single image's are not. Each output row is computed by the same code
+// whoever computes it, so the result does not depend on the thread count.
 template <typename Blocked>
 void share_rows(Blocked blocked, TensorView out, ConstTensorView a, ConstTensorView b, Write mode,
                 std::size_t work) {
