@@ -268,8 +268,9 @@ void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write 
       scratch.counts[r] = gather_nonzeros(a.row(i0 + r).data(), depth, &scratch.ks[r * depth], &scratch.values[r * depth]);
       begin[r] = 0;
     }
-    for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kTile) {
-      const std::size_t k1 = std::min(depth, k0 + kTile);
+    const std::size_t block = rows > 1 ? kTile : depth;  // a block of b that serves one row saves nothing
+    for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += block) {
+      const std::size_t k1 = std::min(depth, k0 + block);
       const bool accumulate = mode == Write::accumulate || k0 > 0;
       for (std::size_t r = 0; r < rows; ++r) {
         const std::uint32_t* ks = &scratch.ks[r * depth];
