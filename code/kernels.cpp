@@ -201,11 +201,10 @@ void row(float* out, std::size_t n, const std::uint32_t* ks, const float* values
 struct Nonzeros {
   std::vector<std::uint32_t> ks;
   std::vector<float> values;
-  std::vector<std::size_t> counts;
+  std::vector<std::size_t> starts;  // where the nonzeros of each block of a row start
   std::vector<float> copy;  // aligned_copy's storage
   void reserve(std::size_t rows, std::size_t depth) {
     if (ks.size() < rows * depth + V) ks.resize(rows * depth + V), values.resize(rows * depth + V);
-    if (counts.size() < rows) counts.resize(rows);
   }
 };
 thread_local Nonzeros scratch;
@@ -261,24 +260,31 @@ void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write 
     b_step = round_up(n);
     b_rows = aligned_copy(scratch.copy, b.data(), n, depth, n);
   }
-  std::size_t begin[kRows];  // where row r's nonzeros of the current block start
+  // Row r's nonzeros in the block of b from k0 = kTile · t are entries
+  // starts[r][t] … starts[r][t + 1] − 1 of its list, k counted from k0.
+  const std::size_t blocks = std::max<std::size_t>(1, (depth + kTile - 1) / kTile);
+  scratch.starts.resize(kRows * (blocks + 1));
   for (std::size_t i0 = first; i0 < last; i0 += kRows) {
     const std::size_t rows = std::min(kRows, last - i0);
+    // A block of b that serves one row only saves nothing: then one block.
+    const std::size_t block = rows > 1 ? kTile : std::max<std::size_t>(depth, 1);
+    const std::size_t row_blocks = (depth + block - 1) / block;
     for (std::size_t r = 0; r < rows; ++r) {
-      scratch.counts[r] = gather_nonzeros(a.row(i0 + r).data(), depth, &scratch.ks[r * depth], &scratch.values[r * depth]);
-      begin[r] = 0;
+      std::size_t* starts = &scratch.starts[r * (blocks + 1)];
+      starts[0] = 0;
+      for (std::size_t t = 0; t < row_blocks; ++t) {
+        const std::size_t k0 = t * block, offset = r * depth + starts[t];
+        starts[t + 1] = starts[t] + gather_nonzeros(a.row(i0 + r).data() + k0, std::min(block, depth - k0),
+                                                    &scratch.ks[offset], &scratch.values[offset]);
+      }
     }
-    const std::size_t block = rows > 1 ? kTile : depth;  // a block of b that serves one row saves nothing
-    for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += block) {
-      const std::size_t k1 = std::min(depth, k0 + block);
-      const bool accumulate = mode == Write::accumulate || k0 > 0;
+    for (std::size_t t = 0; t == 0 || t < row_blocks; ++t) {
+      const bool accumulate = mode == Write::accumulate || t > 0;
       for (std::size_t r = 0; r < rows; ++r) {
-        const std::uint32_t* ks = &scratch.ks[r * depth];
-        std::size_t end = begin[r];
-        while (end < scratch.counts[r] && ks[end] < k1) ++end;
-        row(out.row(i0 + r).data(), n, ks + begin[r], &scratch.values[r * depth] + begin[r], end - begin[r], b_rows,
+        const std::size_t* starts = &scratch.starts[r * (blocks + 1)];
+        const std::size_t from = r * depth + starts[t], count = t < row_blocks ? starts[t + 1] - starts[t] : 0;
+        row(out.row(i0 + r).data(), n, &scratch.ks[from], &scratch.values[from], count, b_rows + t * block * b_step,
             b_step, accumulate);
-        begin[r] = end;
       }
     }
   }
