@@ -179,13 +179,17 @@ void row(float* out, std::size_t n, const std::uint32_t* ks, const float* values
          const float* b, std::size_t b_step, bool accumulate) {
   if (count == 0 && accumulate) return;  // nothing to add to this row
   std::size_t j = 0;
-  for (; j + kPanelWidth <= n; j += kPanelWidth) panel<kPanelWidth>(out + j, ks, values, count, b + j, b_step, accumulate);
+  for (; j + kPanelWidth <= n; j += kPanelWidth)
+    panel<kPanelWidth>(out + j, ks, values, count, b + j, b_step, accumulate);
   if constexpr (kPanelWidth / 2 >= V)
-    if (j + kPanelWidth / 2 <= n) panel<kPanelWidth / 2>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 2;
+    if (j + kPanelWidth / 2 <= n)
+      panel<kPanelWidth / 2>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 2;
   if constexpr (kPanelWidth / 4 >= V)
-    if (j + kPanelWidth / 4 <= n) panel<kPanelWidth / 4>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 4;
+    if (j + kPanelWidth / 4 <= n)
+      panel<kPanelWidth / 4>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 4;
   if constexpr (kPanelWidth / 8 >= V)
-    if (j + kPanelWidth / 8 <= n) panel<kPanelWidth / 8>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 8;
+    if (j + kPanelWidth / 8 <= n)
+      panel<kPanelWidth / 8>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 8;
   if (j < n && b_step < round_up(n)) return panel_tail(n - j, out + j, ks, values, count, b + j, b_step, accumulate);
   if (j < n) {
     float tail[V] = {};
@@ -220,7 +224,8 @@ thread_local Nonzeros scratch;
 float* aligned_copy(std::vector<float>& storage, const float* from, std::size_t from_step, std::size_t rows,
                     std::size_t n, std::size_t skip = 0) {
   const std::size_t step = round_up(n);
-  if (storage.size() < (skip + rows) * step + 64 / sizeof(float)) storage.resize((skip + rows) * step + 64 / sizeof(float));
+  const std::size_t size = (skip + rows) * step + 64 / sizeof(float);  // room to move the start to a line
+  if (storage.size() < size) storage.resize(size);
   const auto misalignment = reinterpret_cast<std::uintptr_t>(storage.data()) % 64;
   float* const start = storage.data() + (64 - misalignment) % 64 / sizeof(float);
   for (std::size_t r = 0; r < rows; ++r) {
@@ -292,25 +297,6 @@ void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write 
 //! [matmul-blocked]
 
 namespace {
-//! [scatter]
-// out[is[c]·out_step + j] += values[c] · b[j] for every c and j < W: one row
-// of b, held in W/V registers, added into the rows of out that the nonzeros
-// of a pick. Each row of out is loaded, added to and stored: memory traffic
-// that the panel avoids, and which is why the caller keeps those rows in L1.
-template <std::size_t W>
-void scatter(float* out, std::size_t out_step, const std::uint32_t* is, const float* values, std::size_t count,
-             const float* b) {
-  Floats b_row[W / V];
-  for (std::size_t v = 0; v < W / V; ++v) b_row[v] = load(b + V * v);
-  for (std::size_t c = 0; c < count; ++c) {
-    const Floats a_ki = Floats{} + values[c];
-    float* out_i = out + is[c] * out_step;
-    for (std::size_t v = 0; v < W / V; ++v) store(out_i + V * v, load(out_i + V * v) + a_ki * b_row[v]);
-  }
-}
-//! [scatter]
-
-}  // namespace
 
 //! [transpose]
 // to[c · to_step + r] = from[r · from_step + c] for r < rows, c < cols: a
@@ -339,9 +325,10 @@ void transpose(const float* from, std::size_t from_step, std::size_t rows, std::
         r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
       }
       for (int c = 0; c < 4; ++c) {  // the quarters moved across registers: column 4q + c whole
-        const __m512 low01 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x44), high01 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xEE);
-        const __m512 low23 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x44),
-                     high23 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xEE);
+        const __m512 low01 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x44);
+        const __m512 high01 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xEE);
+        const __m512 low23 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x44);
+        const __m512 high23 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xEE);
         _mm512_storeu_ps(to + (c0 + c) * to_step + r0, _mm512_shuffle_f32x4(low01, low23, 0x88));
         _mm512_storeu_ps(to + (c0 + 4 + c) * to_step + r0, _mm512_shuffle_f32x4(low01, low23, 0xDD));
         _mm512_storeu_ps(to + (c0 + 8 + c) * to_step + r0, _mm512_shuffle_f32x4(high01, high23, 0x88));
@@ -356,6 +343,8 @@ void transpose(const float* from, std::size_t from_step, std::size_t rows, std::
     for (std::size_t c = 0; c < cols; ++c) to[c * to_step + i] = from[i * from_step + c];
 }
 //! [transpose]
+
+}  // namespace
 
 //! [matmul-at-b-blocked]
 // out = aᵀ b, rows [first, last): out(i, :) = Σ_k a(k, i) b(k, :). Two things
