@@ -414,12 +414,15 @@ namespace {
 
 //! [share-rows]
 // Runs blocked(out, a, b, mode, first, last) on all of out's rows: shared out
-// among the pool's threads when the product has enough work to pay for
-// handing half of it over, on the calling thread alone otherwise. `work`
-// counts multiply-adds as if nothing were skipped: a mini-batch's first-layer
-// products (6.4 million) are shared, the second layer's (82 thousand) and a
-// single image's are not. Each output row is computed by the same code
-// whoever computes it, so the result does not depend on the thread count.
+// among the pool's threads when the product has enough work to pay for waking
+// them, on the calling thread alone otherwise. `work` counts multiply-adds as
+// if nothing were skipped. A mini-batch of 64 images (6.4 million of them,
+// four in five skipped as zero pixels) is below the threshold: waking a thread
+// on this virtual machine costs tens of microseconds, and when other programs
+// keep the cores busy, the wait for the second thread to be scheduled at all
+// can be milliseconds, far longer than the product. Each output row is
+// computed by the same code whoever computes it, so the result does not
+// depend on the thread count.
 template <typename Blocked>
 void share_rows(Blocked blocked, TensorView out, ConstTensorView a, ConstTensorView b, Write mode,
                 std::size_t work) {

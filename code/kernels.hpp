@@ -16,10 +16,9 @@ void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mod
 void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mode);
 
 /// A product is shared among the threads only from this many multiply-adds
-/// (counted as if no zero were skipped): below it, handing half of it to a
-/// second thread costs more than it saves. A mini-batch's first-layer products,
-/// 6.4 million, are above it; the second layer's, 82 thousand, below.
-inline constexpr std::size_t kWorthSharing = std::size_t{1} << 20;
+/// (counted as if no zero were skipped): below it, waking a second thread costs
+/// more than it saves on this book's machine (chapter 11 measures it).
+inline constexpr std::size_t kWorthSharing = std::size_t{1} << 24;
 
 /// The blocked products cut their sums into blocks of kTile rows, and copy
 /// tiles of kTile × kTile transposed (chapter 11 says what they hold in bytes);

@@ -33,51 +33,35 @@ std::pair<std::size_t, std::size_t> ThreadPool::range(std::size_t part) const {
 //! [ranges]
 
 //! [run]
-namespace {
-// Waits until ready() holds: first by watching it for kSpin, offering the
-// core to any other thread that wants it between two looks (yield), then
-// asleep on `signal`, which the other side notifies (under the mutex, so that
-// no notification falls between a look at ready() and going to sleep).
-template <typename Ready>
-void wait_for(Ready ready, std::mutex& mutex, std::condition_variable& signal) {
-  const auto until = std::chrono::steady_clock::now() + ThreadPool::kSpin;
-  while (!ready()) {
-    if (std::chrono::steady_clock::now() > until) {
-      std::unique_lock lock(mutex);
-      signal.wait(lock, ready);
-      return;
-    }
-    std::this_thread::yield();
-  }
-}
-void notify(std::mutex& mutex, std::condition_variable& signal) {
-  { std::lock_guard lock(mutex); }
-  signal.notify_all();
-}
-}  // namespace
-
 void ThreadPool::run(std::size_t count, std::size_t align, Task task, void* context) {
-  task_ = task;
-  context_ = context;
-  count_ = count;
-  align_ = std::max<std::size_t>(align, 1);
-  pending_.store(workers_.size());
-  generation_.fetch_add(1);  // publishes the job: the workers look for this change
-  notify(mutex_, wake_);     // and those asleep are woken
+  {
+    std::lock_guard lock(mutex_);
+    task_ = task;
+    context_ = context;
+    count_ = count;
+    align_ = std::max<std::size_t>(align, 1);
+    pending_ = workers_.size();
+    ++generation_;
+  }
+  wake_.notify_all();
   const auto [first, last] = range(0);
   if (first < last) task(context, first, last);  // the caller's own share
-  wait_for([this] { return pending_.load() == 0; }, mutex_, done_);
+  std::unique_lock lock(mutex_);
+  done_.wait(lock, [this] { return pending_ == 0; });
 }
 
 void ThreadPool::work(std::size_t index) {
   std::size_t seen = 0;
   for (;;) {
-    wait_for([&] { return stopping_.load() || generation_.load() != seen; }, mutex_, wake_);
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
     if (stopping_) return;
-    seen = generation_.load();
+    seen = generation_;
+    lock.unlock();
     const auto [first, last] = range(index);
     if (first < last) task_(context_, first, last);
-    if (pending_.fetch_sub(1) == 1) notify(mutex_, done_);
+    lock.lock();
+    if (--pending_ == 0) done_.notify_one();
   }
 }
 //! [run]

@@ -1,8 +1,6 @@
 // Chapter 11: a small pool of threads for the kernels, created once.
 #pragma once
 
-#include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
@@ -16,17 +14,8 @@ namespace nn::parallel {
 /// [0, count) into one contiguous range per thread, runs the first range itself
 /// and waits for the others. The threads are started by the constructor and
 /// live until the destructor, so a job costs a wake-up, not a thread creation.
-/// A wake-up through the operating system (a condition variable) costs tens of
-/// microseconds on a virtual machine, as long as a mini-batch's whole product;
-/// so after each job the workers watch for the next one for kSpin before they
-/// go to sleep, and a job that comes within that time starts at once.
 class ThreadPool {
  public:
-  /// How long an idle worker keeps a core, waiting for the next job, before it
-  /// sleeps: long enough to span the rest of a training step between two
-  /// products, short enough not to take a core from other work for long.
-  static constexpr std::chrono::microseconds kSpin{200};
-
   explicit ThreadPool(std::size_t threads);
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
@@ -53,13 +42,11 @@ class ThreadPool {
   std::pair<std::size_t, std::size_t> range(std::size_t part) const;
 
   std::vector<std::thread> workers_;
-  std::mutex mutex_;  // with the two condition variables: for threads that sleep
+  std::mutex mutex_;
   std::condition_variable wake_, done_;
-  std::atomic<std::size_t> generation_ = 0;  // counts jobs; a worker runs each new one once
-  std::atomic<std::size_t> pending_ = 0;     // workers still running the current job
-  std::atomic<bool> stopping_ = false;
-  // The job: written by run() before it counts the job in generation_, read
-  // by the workers after they see the new count.
+  std::size_t generation_ = 0;  // counts jobs; a worker runs each new one once
+  std::size_t pending_ = 0;     // workers still running the current job
+  bool stopping_ = false;
   Task task_ = nullptr;
   void* context_ = nullptr;
   std::size_t count_ = 0, align_ = 1;
