@@ -219,8 +219,9 @@ thread_local Nonzeros scratch;
 // zero-padded, that starts at a multiple of 64 bytes; returns the buffer's
 // start. `storage` holds it, kept from product to product. A vector load
 // of 64 bytes that starts elsewhere straddles two cache lines and costs two
-// loads; tensors start where the allocator put them, 16 bytes past a line on
-// this machine, and so would every row of 128 floats.
+// loads; a tensor starts wherever the allocator put it (glibc's malloc
+// promises 16 bytes), and if that is 16 bytes past a line, so is every row of
+// 128 floats.
 float* aligned_copy(std::vector<float>& storage, const float* from, std::size_t from_step, std::size_t rows,
                     std::size_t n, std::size_t skip = 0) {
   const std::size_t step = round_up(n);
