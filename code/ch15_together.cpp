@@ -28,7 +28,7 @@ using nn::Tensor;
 // Everything that decides a run, besides the data.
 struct Recipe {
   std::string name;
-  std::vector<std::size_t> hidden = {1024, 1024};  // widths of the hidden layers, each followed by a ReLU
+  std::vector<std::size_t> hidden = {800, 800};  // widths of the hidden layers, each followed by a ReLU
   std::size_t epochs = 10;
   std::size_t batch_size = 128;
   float learning_rate = 0.05f;     // η: constant for plain descent, the schedule's peak otherwise
@@ -150,8 +150,8 @@ void draw_learning_curves(const figures::Report& report, const nn::History& hist
 
 int main(int argc, char** argv) {
   nn::CommonFlags flags;
-  std::uint64_t epochs = 60, ladder_epochs = 6, fashion_epochs = 15, seed = 1;
-  std::vector<std::uint64_t> hidden = {1024, 1024};
+  std::uint64_t epochs = 40, ladder_epochs = 3, fashion_epochs = 10, seed = 1;
+  std::vector<std::uint64_t> hidden = {800, 800};
   std::filesystem::path model_path, fashion_dir = "/usr/share/datasets/fashion-mnist";
   nn::po::options_description options("Options");
   nn::Flags(options)
@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
       .count("epochs", epochs, 1, 10'000, "epochs of the headline run")
       .count("ladder-epochs", ladder_epochs, 1, 10'000, "epochs of every run of the ladder")
       .count("fashion-epochs", fashion_epochs, 0, 10'000, "epochs of the Fashion-MNIST run (0: none)")
-      .counts("hidden", hidden, 1, 65'536, "widths of the hidden layers (default 1024 1024)")
+      .counts("hidden", hidden, 1, 65'536, "widths of the hidden layers (default 800 800)")
       .count("seed", seed, 0, UINT64_MAX, "seed of the initial weights, the order, the masks and the distortions")
       .path("model", model_path, "where to save the headline model (default: OUT/ch15_model.nnsc)")
       .path("fashion-data", fashion_dir, "Fashion-MNIST's IDX files (default: Debian's dataset-fashion-mnist)");
