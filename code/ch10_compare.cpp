@@ -185,29 +185,6 @@ void draw_confusion(const figures::Report& report, const Tensor& counts, const s
   figure.finish();
 }
 
-// Copies side×side images (rows of `images`) into one picture of `per_row`
-// columns, with `gap` blank pixels right of each image and `below` under it.
-Tensor tile(ConstTensorView images, std::size_t side, std::size_t per_row, std::size_t gap = 2,
-            std::size_t below = 2) {
-  const std::size_t rows = (images.rows() + per_row - 1) / per_row;
-  Tensor picture(rows * (side + below), per_row * (side + gap));
-  for (std::size_t i = 0; i < images.rows(); ++i)
-    for (std::size_t r = 0; r < side; ++r)
-      for (std::size_t c = 0; c < side; ++c)
-        picture((i / per_row) * (side + below) + r, (i % per_row) * (side + gap) + c) = images(i, r * side + c);
-  return picture;
-}
-
-void draw_picture(const std::filesystem::path& file, const Tensor& picture, int width, int height,
-                  const std::string& palette, const std::string& range, const std::string& labels = "") {
-  figures::Figure figure(file, width, height);
-  figure.gnuplot() << "unset border\nunset tics\nunset grid\nunset colorbox\nset size ratio -1\n" << palette << '\n'
-                   << range << "\nset xrange [-0.5:" << picture.cols() - 0.5 << "]\nset yrange [-0.5:"
-                   << picture.rows() - 0.5 << "]\n" << labels << "plot '-' matrix with image\n";
-  figure.send_matrix(picture);
-  figure.finish();
-}
-
 // The share of the test images whose label is among the model's two largest
 // logits: how many of the mistakes had the right digit as second choice.
 double top2_accuracy(nn::Network& network, const nn::Dataset& test) {
@@ -226,55 +203,6 @@ double top2_accuracy(nn::Network& network, const nn::Dataset& test) {
   return static_cast<double>(right) / static_cast<double>(test.size());
 }
 
-//! [mistakes]
-struct Mistake {
-  std::size_t index = 0;
-  std::uint8_t label = 0, predicted = 0;
-  float confidence = 0;  // the probability the model gave its wrong answer
-};
-
-// The test images the model got wrong, most confident first.
-std::vector<Mistake> confident_mistakes(nn::Network& network, const nn::Dataset& test) {
-  std::vector<Mistake> mistakes;
-  Tensor probabilities;
-  for (std::size_t first = 0; first < test.size(); first += 1000) {
-    const std::size_t count = std::min<std::size_t>(1000, test.size() - first);
-    const ConstTensorView logits = network.forward(test.images.view().rows_slice(first, count));
-    probabilities.resize(count, logits.cols());
-    nn::softmax(probabilities, logits);
-    for (std::size_t n = 0; n < count; ++n) {
-      const auto p = probabilities.row(n);
-      const auto best = static_cast<std::uint8_t>(std::max_element(p.begin(), p.end()) - p.begin());
-      if (best != test.labels[first + n]) mistakes.push_back({first + n, test.labels[first + n], best, p[best]});
-    }
-  }
-  std::sort(mistakes.begin(), mistakes.end(), [](const Mistake& a, const Mistake& b) {
-    return a.confidence > b.confidence;
-  });
-  return mistakes;
-}
-//! [mistakes]
-
-void draw_mistakes(const figures::Report& report, const nn::Dataset& test, const std::vector<Mistake>& mistakes) {
-  const std::size_t shown = std::min<std::size_t>(16, mistakes.size()), per_row = 8, side = 28, gap = 6, below = 18;
-  const std::size_t rows = (shown + per_row - 1) / per_row, height = rows * (side + below);
-  Tensor images(shown, side * side);
-  std::string labels;
-  for (std::size_t i = 0; i < shown; ++i) {
-    std::ranges::copy(test.images.row(mistakes[i].index), images.row(i).begin());
-    // The picture's row 0 is drawn at the top, y = height − 1; the label, on two
-    // lines (true → predicted, then the probability), sits in the gap under its image.
-    const double x = static_cast<double>((i % per_row) * (side + gap)) + (side - 1) / 2.0;
-    const double y = static_cast<double>(height) - 1.0 - static_cast<double>((i / per_row) * (side + below)) -
-                     static_cast<double>(side) - static_cast<double>(below) / 2;
-    labels += "set label " + std::to_string(i + 1) + " \"" + std::to_string(mistakes[i].label) + " → " +
-              std::to_string(mistakes[i].predicted) + "\\n" + figures::fixed(100 * mistakes[i].confidence, 0) +
-              "%\" at " + std::to_string(x) + "," + std::to_string(y) + " center front font ',11'\n";
-  }
-  draw_picture(report.figure_path("mistakes.png"), tile(images, side, per_row, gap, below), 720, 270,
-               "set palette gray negative", "set cbrange [0:1]", labels);
-}
-
 // The weights into the first `count` hidden units, each a 28×28 picture: column
 // o of W (I×O) holds what every pixel contributes to unit o. Each picture is
 // scaled by its own largest |weight|, blue positive, red negative.
@@ -287,7 +215,7 @@ void draw_first_layer(const figures::Report& report, const nn::Network& network,
     for (std::size_t i = 0; i < first.inputs(); ++i) largest = std::max(largest, std::abs(first.weight(i, o)));
     for (std::size_t i = 0; i < first.inputs(); ++i) images(o, i) = first.weight(i, o) / largest;
   }
-  draw_picture(report.figure_path("weights.png"), tile(images, 28, 8), 800, 420,
+  nn::draw_picture(report.figure_path("weights.png"), nn::tile(images, 28, 8), 800, 420,
                "set palette defined (-1 '#c23b3b', 0 '#ffffff', 1 '#1f6fb4')", "set cbrange [-1:1]");
 }
 
@@ -400,8 +328,8 @@ int main(int argc, char** argv) {
     report.number("best_top2_gain", figures::fixed(100 * (top2 - best.test.accuracy), 2));
     report.number("best_top2_share_of_errors",
                   figures::fixed(100 * (top2 - best.test.accuracy) / std::max(1e-9, 1 - best.test.accuracy), 0));
-    const std::vector<Mistake> mistakes = confident_mistakes(best.network, data.test);
-    draw_mistakes(report, data.test, mistakes);
+    const std::vector<nn::Mistake> mistakes = nn::confident_mistakes(best.network, data.test);
+    nn::draw_mistakes(report, data.test, mistakes);
     draw_first_layer(report, best.network, 32);
 
     //! [save-load]

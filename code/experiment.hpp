@@ -40,6 +40,27 @@ void draw_history(const figures::Report& report, const std::string& name, const 
 /// and its evaluation on `validation`.
 EpochRecord initial_record(Network& network, const Dataset& train, const Dataset& validation);
 
+/// Copies side×side images (rows of `images`) into one picture of `per_row`
+/// columns, with `gap` blank pixels right of each image and `below` under it.
+Tensor tile(ConstTensorView images, std::size_t side, std::size_t per_row, std::size_t gap = 2,
+            std::size_t below = 2);
+/// Draws a picture (a matrix of shades, row 0 at the top) with the given
+/// gnuplot palette and colour range, and optional `set label` lines.
+void draw_picture(const std::filesystem::path& file, const Tensor& picture, int width, int height,
+                  const std::string& palette, const std::string& range, const std::string& labels = "");
+
+/// A test image the model got wrong.
+struct Mistake {
+  std::size_t index = 0;
+  std::uint8_t label = 0, predicted = 0;
+  float confidence = 0;  // the probability the model gave its wrong answer
+};
+/// The images of `data` the model gets wrong, most confident first.
+std::vector<Mistake> confident_mistakes(const Network& network, const Dataset& data);
+/// Draws the first 16 mistakes into the figure "mistakes.png" of the report,
+/// each with "true → predicted" and the probability under it.
+void draw_mistakes(const figures::Report& report, const Dataset& data, const std::vector<Mistake>& mistakes);
+
 /// The layer widths of a network, "784-128-10".
 std::string widths_string(const Network& network);
 
