@@ -308,6 +308,13 @@ int main(int argc, char** argv) {
     };
     report.number("strongest_l2", strongest_words(l2_runs, "the L2 penalty"));
     report.number("strongest_decay", strongest_words(decay_runs, "decoupled decay"));
+    auto below_on_both = [&](const Run& run) {
+      return run.kept.train < none.kept.train && run.kept.validation < none.kept.validation;
+    };
+    report.number("strongest_lesson", below_on_both(l2_runs.back()) && below_on_both(decay_runs.back())
+                                          ? ": a penalty strong enough to hold the training accuracy back can "
+                                            "hold the validation accuracy back with it"
+                                          : "");
     report.finish();
   });
 }
