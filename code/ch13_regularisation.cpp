@@ -67,8 +67,9 @@ const Run& best_by_validation(const std::vector<Run>& runs) {
 }
 
 // Training (top) and validation (bottom) accuracy against epochs, one colour
-// per variant; early stopping's kept epoch marked on the plain run's curve.
-void draw_curves(const figures::Report& report, const std::vector<const Run*>& runs, const Run& early) {
+// per variant; early stopping's kept epoch marked on the plain run's curve
+// (none is marked when `early` is null: a run stopped by Ctrl-C).
+void draw_curves(const figures::Report& report, const std::vector<const Run*>& runs, const Run* early) {
   figures::Figure figure(report.figure_path("curves.svg"), 720, 640);
   auto& gp = figure.gnuplot();
   gp << "set multiplot layout 2,1 spacing 0,0.1 margins 0.1,0.97,0.1,0.97\n"
@@ -82,16 +83,17 @@ void draw_curves(const figures::Report& report, const std::vector<const Run*>& r
          << figures::kPalette[r % figures::kPalette.size()] << "' "
          << (train ? "title \"" + runs[r]->variant + (runs[r]->strength.empty() ? "" : ", " + runs[r]->strength) + "\""
                    : std::string("notitle"));
-    if (!train)
+    if (!train && early)
       gp << ", '-' with points pointtype 6 pointsize 2.5 linewidth 2 linecolor rgb '#000000' title "
-         << "\"early stopping keeps epoch " << early.kept.epoch << "\"";
+         << "\"early stopping keeps epoch " << early->kept.epoch << "\"";
     gp << "\n";
     for (const Run* run : runs) {
       std::vector<std::pair<double, double>> points;
       for (const EpochAccuracy& e : run->curve) points.emplace_back(e.epoch, 100 * (train ? e.train : e.validation));
       gp.send1d(points);
     }
-    if (!train) gp.send1d(std::vector<std::pair<double, double>>{{early.kept.epoch, 100 * early.kept.validation}});
+    if (!train && early)
+      gp.send1d(std::vector<std::pair<double, double>>{{early->kept.epoch, 100 * early->kept.validation}});
     gp << "set key bottom right opaque\n";  // the bottom panel's key: the ring alone, below the curves' end
   }
   gp << "unset multiplot\n";
@@ -161,6 +163,7 @@ int main(int argc, char** argv) {
     // order; only the regulariser differs. `wrap` puts a rule around the run's
     // Adam (the L2 penalty, decoupled decay) or returns none.
     using Wrap = std::function<std::unique_ptr<nn::Optimiser>(nn::Optimiser& adam)>;
+    std::vector<Run> done;  // every run so far, for Ctrl-C to draw
     auto train_run = [&](const std::string& variant, const std::string& strength, float dropout_rate,
                          const Wrap& wrap, nn::EarlyStopping* stopping) {
       nn::Network network = nn::make_network(network_flags, train.images.cols());
@@ -184,14 +187,22 @@ int main(int argc, char** argv) {
         run.curve.push_back({epoch, nn::evaluate(network, train).accuracy, record.validation.accuracy});
         if (stopping && run.stopped_at == 0 && stopping->should_stop(network, record))
           run.stopped_at = epoch;  // where early stopping stops; this run goes on, for the "none" row
+        std::cout << variant << (strength.empty() ? "" : ", " + strength) << ", epoch " << epoch << '/'
+                  << epochs << ": training " << percent(run.curve.back().train) << "%, validation "
+                  << percent(run.curve.back().validation) << "%" << std::endl;
       }
-      if (run.curve.empty())
-        throw nn::Interrupted("stopped before the first epoch of a run; nothing to keep");
-      run.kept = run.curve.back();
-      run.epochs_trained = run.curve.size();
-      std::cout << variant << (strength.empty() ? "" : ", " + strength) << ": training "
-                << percent(run.kept.train) << "%, validation " << percent(run.kept.validation) << "% after "
-                << run.curve.size() << " epochs\n";
+      if (!run.curve.empty()) {
+        run.kept = run.curve.back();
+        run.epochs_trained = run.curve.size();
+        done.push_back(run);
+      }
+      if (nn::stop_requested()) {  // Ctrl-C: draw the epochs done, and stop
+        if (done.empty()) throw nn::Interrupted("stopped before the first epoch ended; nothing to keep");
+        std::vector<const Run*> drawn;
+        for (const Run& r : done) drawn.push_back(&r);
+        draw_curves(report, drawn, nullptr);
+        throw nn::Interrupted("the epochs done are drawn in " + report.figure_path("curves.svg").string());
+      }
       return run;
     };
     //! [run]
@@ -214,7 +225,6 @@ int main(int argc, char** argv) {
           "dropout", strength_text("r", rate) + ", pixels " + plain_decimal(input_dropout), rate, nullptr,
           nullptr));
     //! [variants]
-    if (nn::stop_requested()) throw nn::Interrupted("stopped before every run was done; nothing reported");
 
     // Early stopping is the plain run stopped: the epoch it stopped at, and the
     // model it kept (the best validation loss up to there), measured again.
@@ -244,7 +254,7 @@ int main(int argc, char** argv) {
     report.table("tuning", {"regulariser", "strength", "training accuracy (%)", "validation accuracy (%)",
                             "gap (points)", ""},
                  tuning);
-    draw_curves(report, {&none, &l2, &decay, &dropout}, early);
+    draw_curves(report, {&none, &l2, &decay, &dropout}, &early);
 
     report.number("train_size", figures::with_thousands(train_size));
     report.number("validation_size", figures::with_thousands(validation.size()));
