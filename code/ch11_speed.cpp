@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -419,8 +420,8 @@ struct RooflinePoint {
 
 // The roofline: a loop doing `intensity` operations per byte of memory traffic
 // can run no faster than min(peak, bandwidth × intensity).
-void roofline_figure(const figures::Report& report, double peak_core, double peak8_core, std::size_t cores,
-                     double bandwidth_gbs, const std::vector<RooflinePoint>& points) {
+void roofline_figure(const figures::Report& report, double peak_core, double peak8_core, bool kernels_wide,
+                     std::size_t cores, double bandwidth_gbs, const std::vector<RooflinePoint>& points) {
   figures::Figure figure(report.figure_path("roofline.svg"), 760, 520);
   auto& gp = figure.gnuplot();
   gp << "set logscale xy\nset xrange [0.03:300]\nset yrange [0.5:" << peak_core * cores * 6 << "]\n"
@@ -433,9 +434,9 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
      << figures::kPalette[0] << "' title 'roof, " << cores << " cores: " << grouped(peak_core * cores, 0)
      << " GFLOP/s, " << grouped(bandwidth_gbs, 1) << " GB/s', "
      << "roof(x, " << peak8_core * cores << ", " << bandwidth_gbs
-     << ") with lines dashtype 2 linewidth 2 linecolor rgb '" << figures::kPalette[0] << "' title \"roof with "
-     << nn::kernels::kVectorFloats << "-float vectors, the kernels' width: " << grouped(peak8_core * cores, 0)
-     << " GFLOP/s\", "
+     << ") with lines dashtype 2 linewidth 2 linecolor rgb '" << figures::kPalette[0]
+     << "' title \"roof with 8-float vectors" << (kernels_wide ? "" : ", the kernels' width") << ": "
+     << grouped(peak8_core * cores, 0) << " GFLOP/s\", "
      << "'-' using 1:2 with points pointtype 5 pointsize 1.5 linecolor rgb '" << figures::kPalette[2]
      << "' title 'the benchmark workloads, 2 threads', "
      << "'-' using 1:2:3 with labels right offset -1.5,0 font ',11' notitle";
@@ -552,6 +553,17 @@ int main(int argc, char** argv) {
     report.number("vector_floats", std::to_string(kVectorBits / 32));
     report.number("kernel_floats", std::to_string(nn::kernels::kVectorFloats));
     report.number("panel_registers", std::to_string(nn::kernels::kPanelWidth / nn::kernels::kVectorFloats));
+    report.number("panel_width", std::to_string(nn::kernels::kPanelWidth));
+    {  // Where this build's allocator puts a tensor the size of W₁: bytes past a 64-byte cache line.
+      const nn::Tensor w1(kInputs, kHidden);
+      const auto offset = reinterpret_cast<std::uintptr_t>(w1.data()) % 64;
+      report.number("w1_line_offset", std::to_string(offset));
+      report.number("w1_rows_aligned", offset == 0 ? "start on a cache line, as the vector loads want"
+                                                   : "start " + std::to_string(offset) +
+                                                         " bytes past a cache line, so every 64-byte vector load of "
+                                                         "them straddles two lines");
+    }
+    report.number("tile_rows", std::to_string(nn::kernels::kTileRows));
     report.number("cores", std::to_string(cores));
     report.number("l1d_kib", caches.l1d ? kib(caches.l1d) : "an unknown number of");
     report.number("l2_kib", caches.l2 ? kib(caches.l2) : "an unknown number of");
@@ -569,9 +581,11 @@ int main(int argc, char** argv) {
                                                       : "no more than");
     report.number("w_tile_l1_share", caches.l1d ? figures::fixed(100.0 * w_tile_bytes / caches.l1d, 0) + " % of this L1"
                                                 : "an unknown share of the L1");
-    report.number("tiles_vs_l1", caches.l1d == 0                  ? "may or may not fit in"
-                                 : 2 * w_tile_bytes <= caches.l1d ? "fit together in"
-                                                                  : "are together more than");
+    const std::size_t out_rows_bytes = nn::kernels::kTileRows * kHidden * sizeof(float);
+    report.number("out_rows_kib", kib(out_rows_bytes));
+    report.number("tiles_vs_l1", caches.l1d == 0                                ? "may or may not fit in"
+                                 : w_tile_bytes + out_rows_bytes <= caches.l1d ? "fit together in"
+                                                                                : "are together more than");
     // The full batch of chapter 7: 50,000 training images (the last 10,000 of
     // the file are its validation split); its dz₁ is 50,000 × 128 floats.
     const std::size_t full_batch = 50000, dz_bytes = full_batch * kHidden * sizeof(float);
@@ -689,14 +703,17 @@ int main(int argc, char** argv) {
     report.number("peak_gflops_widest", grouped(peak_widest, 0));
     report.number("peak_gflops_machine", grouped(peak * 2, 0));
     report.number("chains", std::to_string(kChains));
+    // The kernels' vectors are the widest the compiler was told of
+    // (kernels.hpp): 16 floats with AVX-512, else 8.
+    const bool kernels_wide = nn::kernels::kVectorFloats >= 16;
     report.number("wide_vectors",
-                  kVectorBits < 512 ? "The compiler has no wider vectors for this processor."
+                  kVectorBits < 512 ? "The compiler has no wider vectors for this processor, and the kernels use these."
                   : peak_widest > 1.3 * peak8
-                      ? "With 16 floats a core reached " + grouped(peak_widest, 0) +
-                            " GFLOP/s, so wider vectors would raise the ceiling of the kernels here."
-                      : "With 16 floats a core reached " + grouped(peak_widest, 0) +
-                            " GFLOP/s, no more: this processor does as many operations a cycle with either "
-                            "width, so wider vectors would not raise the ceiling of the kernels here.");
+                      ? "With 16 floats, the width of the kernels' vectors on this processor, a core reached " +
+                            grouped(peak_widest, 0) + " GFLOP/s: the wider vectors raise the ceiling."
+                      : "With 16 floats, the width of the kernels' vectors on this processor, a core reached " +
+                            grouped(peak_widest, 0) +
+                            " GFLOP/s, no more: this processor does as many operations a cycle with either width.");
     const std::size_t stream_bytes = std::max<std::size_t>(std::size_t{256} << 20, 8 * caches.l3);
     const std::vector<float> stream(stream_bytes / sizeof(float), 1.0f);
     const double bandwidth1 = best_rate(5, [&] { return read_bandwidth(stream, 1); }) / 1e9;
@@ -881,7 +898,7 @@ int main(int argc, char** argv) {
                  peak > 1.5 * dense_flops / median(forward_times[0]) / 1e9,
                  "peak " + grouped(peak, 0) + " GFLOP/s, chapter 1's loops " +
                      figures::fixed(dense_flops / median(forward_times[0]) / 1e9, 1) + " GFLOP/s");
-    roofline_figure(report, peak, peak8, 2, bandwidth, roofline);
+    roofline_figure(report, peak, peak8, kernels_wide, 2, bandwidth, roofline);
     report.finish();
   });
 }

@@ -4,6 +4,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <vector>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+// GCC 12's AVX-512 intrinsics start some results from _mm512_undefined_ps(),
+// which its own -Wmaybe-uninitialized then reports at every use: not ours.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include "parallel.hpp"
 
@@ -56,67 +64,83 @@ void matmul_at_b_skip_zeros(TensorView out, ConstTensorView a, ConstTensorView b
 
 namespace {
 
-//! [nonzeros]
-// The elements of a[k·a_step] for k < depth that are not zero, as (k, value)
-// pairs in the order of k. Testing each element with an `if` costs a
-// mispredicted branch whenever the pattern of zeros surprises the processor,
-// which on an image is often; so every element is written, and the count moves
-// on only past the ones that are not zero: no branch at all.
-std::size_t gather_nonzeros(const float* a, std::size_t a_step, std::size_t depth, std::uint32_t* ks,
-                            float* values) {
-  std::size_t count = 0;
-  for (std::size_t k = 0; k < depth; ++k) {
-    const float value = a[k * a_step];
-    ks[count] = static_cast<std::uint32_t>(k);
-    values[count] = value;
-    count += value != 0.0f;
-  }
-  return count;
-}
-//! [nonzeros]
-
-//! [floats8]
-// Eight floats in one 256-bit AVX register, by GCC's and Clang's vector
-// extension: arithmetic on it is one vector instruction. (Written as plain
-// loops, the panel below was vectorised by GCC 12 the wrong way round, across
-// k with gather instructions, and ran slower than the loops it replaced; the
-// assembly showed it, and this type says what we mean.)
-using Floats8 = float __attribute__((vector_size(32)));
-Floats8 load8(const float* from) {
-  Floats8 v;
+//! [floats]
+// kVectorFloats floats in one vector register, by GCC's and Clang's vector
+// extension: arithmetic on it is one vector instruction (16 floats with
+// AVX-512, 8 with AVX2; kernels.hpp chooses). Written as plain loops, the
+// panel below was vectorised by GCC 12 the wrong way round, across k with
+// gather instructions, and ran slower than the loops it replaced; the assembly
+// showed it, and this type says what we mean.
+constexpr std::size_t V = kVectorFloats;
+using Floats = float __attribute__((vector_size(sizeof(float) * V)));
+Floats load(const float* from) {
+  Floats v;
   std::memcpy(&v, from, sizeof v);  // an unaligned load: vmovups
   return v;
 }
-void store8(float* to, Floats8 v) { std::memcpy(to, &v, sizeof v); }
-//! [floats8]
+void store(float* to, Floats v) { std::memcpy(to, &v, sizeof v); }
+//! [floats]
+
+//! [nonzeros]
+// The elements of a[0 .. depth) that are not zero, as (k, value) pairs in the
+// order of k; ks and values need room for depth + V entries. Testing each
+// element with an `if` costs a mispredicted branch whenever the pattern of
+// zeros surprises the processor, which on an image is often. With AVX-512 one
+// instruction compares V elements with zero into a mask of V bits, and
+// another (vcompressps) packs the elements whose bit is set to the front of a
+// register: V elements a step, no branch. Without it, every element is written
+// and the count moves on only past the ones that are not zero: still no branch.
+std::size_t gather_nonzeros(const float* a, std::size_t depth, std::uint32_t* ks, float* values) {
+  std::size_t count = 0, k = 0;
+#if defined(__AVX512F__)
+  __m512i index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  for (; k + 16 <= depth; k += 16, index = _mm512_add_epi32(index, _mm512_set1_epi32(16))) {
+    const __m512 a_k = _mm512_loadu_ps(a + k);
+    const __mmask16 nonzero = _mm512_cmp_ps_mask(a_k, _mm512_setzero_ps(), _CMP_NEQ_UQ);  // NaN counts
+    _mm512_storeu_ps(values + count, _mm512_maskz_compress_ps(nonzero, a_k));
+    _mm512_storeu_si512(ks + count, _mm512_maskz_compress_epi32(nonzero, index));
+    count += static_cast<std::size_t>(__builtin_popcount(nonzero));
+  }
+#endif
+  for (; k < depth; ++k) {
+    ks[count] = static_cast<std::uint32_t>(k);
+    values[count] = a[k];
+    count += a[k] != 0.0f;
+  }
+  return count;
+}
+
+//! [nonzeros]
 
 //! [panel]
-// The one inner kernel of every blocked product. For j < W:
+// The one inner kernel of the blocked products a b and a bᵀ. For j < W:
 //   out[j] = (accumulate ? out[j] : 0) + Σ_c values[c] · b[ks[c]·b_step + j],
 // the sum over the nonzero elements c of a in the order of k. The W running
-// sums live in W/8 vector registers for the whole sum (W = 64: eight of the
-// 16 an AVX2 core has, or of the 32 with AVX-512): out is read once and
-// written once, instead of once for every k, and every k costs one broadcast
-// and W/8 fused multiply-adds.
+// sums live in W/V vector registers for the whole sum (W = kPanelWidth: 8 of
+// the 32 registers of AVX-512): out is read once and written once, instead of
+// once for every k, and every k costs one broadcast and W/V fused
+// multiply-adds, each with its load of b.
 template <std::size_t W>
 void panel(float* out, const std::uint32_t* ks, const float* values, std::size_t count, const float* b,
            std::size_t b_step, bool accumulate) {
-  static_assert(W % 8 == 0);
-  Floats8 sum[W / 8];
-  for (std::size_t v = 0; v < W / 8; ++v) sum[v] = accumulate ? load8(out + 8 * v) : Floats8{};
+  static_assert(W % V == 0);
+  Floats sum[W / V];
+  for (std::size_t v = 0; v < W / V; ++v) sum[v] = accumulate ? load(out + V * v) : Floats{};
   for (std::size_t c = 0; c < count; ++c) {
-    const Floats8 a_k = Floats8{} + values[c];  // values[c] in all eight lanes
+    const Floats a_k = Floats{} + values[c];  // values[c] in every lane
     const float* b_k = b + ks[c] * b_step;
-    for (std::size_t v = 0; v < W / 8; ++v) sum[v] += a_k * load8(b_k + 8 * v);
+    for (std::size_t v = 0; v < W / V; ++v) sum[v] += a_k * load(b_k + V * v);
   }
-  for (std::size_t v = 0; v < W / 8; ++v) store8(out + 8 * v, sum[v]);
+  for (std::size_t v = 0; v < W / V; ++v) store(out + V * v, sum[v]);
 }
 //! [panel]
 
-// The same for a narrow tail of W < 8 columns, such as the last 2 of 10
-// classes: W scalar sums, which the compiler keeps in registers because W is
-// known. (With the width a run-time number the sums lived in memory, and every
-// k waited for the previous k's store: eight times slower.)
+constexpr std::size_t round_up(std::size_t n) { return (n + V - 1) / V * V; }
+
+// The same for a narrow tail of W < V columns when b's rows are not padded:
+// W scalar sums, which the compiler keeps in registers because W is known.
+// (With the width a run-time number the sums lived in memory, and every k
+// waited for the previous k's store: eight times slower.)
 template <std::size_t W>
 void panel_narrow(float* out, const std::uint32_t* ks, const float* values, std::size_t count, const float* b,
                   std::size_t b_step, bool accumulate) {
@@ -131,7 +155,7 @@ void panel_narrow(float* out, const std::uint32_t* ks, const float* values, std:
 }
 
 // panel_narrow<width> for a width known only at run time, 1 ≤ width ≤ W.
-template <std::size_t W = 7>
+template <std::size_t W = V - 1>
 void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const float* values, std::size_t count,
                 const float* b, std::size_t b_step, bool accumulate) {
   if (width == W) return panel_narrow<W>(out, ks, values, count, b, b_step, accumulate);
@@ -139,80 +163,215 @@ void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const fl
 }
 
 //! [row]
-// One output row of n columns: out = (accumulate ? out : 0) + a b, where a is
-// depth numbers a[k·a_step] and b is depth rows b[k·b_step + j]. The nonzeros
-// of a are gathered once per block of 1024 and shared by every panel of 64,
-// 32, 16, 8 columns and the tail. Each element gets the same operations in
-// the same order whichever panel it falls in, so the cut changes no result.
-void row(float* out, std::size_t n, const float* a, std::size_t a_step, const float* b, std::size_t b_step,
-         std::size_t depth, bool accumulate) {
-  constexpr std::size_t kBlock = 1024;
-  std::uint32_t ks[kBlock];
-  float values[kBlock];
-  for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kBlock) {
-    const std::size_t count = gather_nonzeros(a + k0 * a_step, a_step, std::min(kBlock, depth - k0), ks, values);
-    const bool add = accumulate || k0 > 0;
-    if (count == 0 && add) continue;  // nothing to add to this row
-    const float* b_block = b + k0 * b_step;
-    std::size_t j = 0;
-    for (; j + 64 <= n; j += 64) panel<64>(out + j, ks, values, count, b_block + j, b_step, add);
-    if (j + 32 <= n) panel<32>(out + j, ks, values, count, b_block + j, b_step, add), j += 32;
-    if (j + 16 <= n) panel<16>(out + j, ks, values, count, b_block + j, b_step, add), j += 16;
-    if (j + 8 <= n) panel<8>(out + j, ks, values, count, b_block + j, b_step, add), j += 8;
-    if (j < n) panel_tail(n - j, out + j, ks, values, count, b_block + j, b_step, add);
+// One output row of n columns: out = (accumulate ? out : 0) + Σ_c values[c] ·
+// b[ks[c]·b_step + :], for a list of nonzeros gathered by gather_nonzeros. The
+// panels of kPanelWidth, half, a quarter … of it share the list. The last
+// n mod V columns, such as the 10 classes, are one vector too if b's rows are
+// padded (b_step ≥ round_up(n): the callers that copy b pad it with zeros):
+// the panel's sums go to a vector on the stack, of which only the real columns
+// are copied to out; else they are scalar sums. Each element gets the same
+// operations in the same order whichever panel it falls in, so the cut
+// changes no result.
+void row(float* out, std::size_t n, const std::uint32_t* ks, const float* values, std::size_t count,
+         const float* b, std::size_t b_step, bool accumulate) {
+  if (count == 0 && accumulate) return;  // nothing to add to this row
+  std::size_t j = 0;
+  for (; j + kPanelWidth <= n; j += kPanelWidth)
+    panel<kPanelWidth>(out + j, ks, values, count, b + j, b_step, accumulate);
+  if constexpr (kPanelWidth / 2 >= V)
+    if (j + kPanelWidth / 2 <= n)
+      panel<kPanelWidth / 2>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 2;
+  if constexpr (kPanelWidth / 4 >= V)
+    if (j + kPanelWidth / 4 <= n)
+      panel<kPanelWidth / 4>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 4;
+  if constexpr (kPanelWidth / 8 >= V)
+    if (j + kPanelWidth / 8 <= n)
+      panel<kPanelWidth / 8>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 8;
+  if (j < n && b_step < round_up(n)) return panel_tail(n - j, out + j, ks, values, count, b + j, b_step, accumulate);
+  if (j < n) {
+    float tail[V] = {};
+    if (accumulate) std::copy(out + j, out + n, tail);
+    panel<V>(tail, ks, values, count, b + j, b_step, true);
+    std::copy_n(tail, n - j, out + j);
   }
 }
 //! [row]
 
+// Room for the nonzeros of `rows` rows of `depth` elements each, per thread:
+// kept from product to product, so that only the first product allocates.
+struct Nonzeros {
+  std::vector<std::uint32_t> ks;
+  std::vector<float> values;
+  std::vector<std::size_t> starts;  // where the nonzeros of each block of a row start
+  std::vector<float> copy;  // aligned_copy's storage
+  void reserve(std::size_t rows, std::size_t depth) {
+    if (ks.size() < rows * depth + V) ks.resize(rows * depth + V), values.resize(rows * depth + V);
+  }
+};
+thread_local Nonzeros scratch;
+
+//! [aligned]
+// rows × n floats from `from` (rows `from_step` apart), copied to rows
+// [skip, skip + rows) of a buffer with rows of step = round_up(n) floats,
+// zero-padded, that starts at a multiple of 64 bytes; returns the buffer's
+// start. `storage` holds it, kept from product to product. A vector load
+// of 64 bytes that starts elsewhere straddles two cache lines and costs two
+// loads; a tensor starts wherever the allocator put it (glibc's malloc
+// promises 16 bytes), and if that is 16 bytes past a line, so is every row of
+// 128 floats.
+float* aligned_copy(std::vector<float>& storage, const float* from, std::size_t from_step, std::size_t rows,
+                    std::size_t n, std::size_t skip = 0) {
+  const std::size_t step = round_up(n);
+  const std::size_t size = (skip + rows) * step + 64 / sizeof(float);  // room to move the start to a line
+  if (storage.size() < size) storage.resize(size);
+  const auto misalignment = reinterpret_cast<std::uintptr_t>(storage.data()) % 64;
+  float* const start = storage.data() + (64 - misalignment) % 64 / sizeof(float);
+  for (std::size_t r = 0; r < rows; ++r) {
+    float* to = start + (skip + r) * step;
+    std::copy_n(from + r * from_step, n, to);
+    std::fill(to + n, to + step, 0.0f);
+  }
+  return start;
+}
+bool aligned(const float* p) { return reinterpret_cast<std::uintptr_t>(p) % 64 == 0; }
+//! [aligned]
+
 }  // namespace
 
 //! [matmul-blocked]
-// out = a b, rows [first, last): row i of out is row i of a times b. Each row
-// walks b from top to bottom; for the first layer b is 784×128 floats, 392 KiB,
-// more than an L1 data cache holds, so it would come from the L2 cache every
-// time. So b is taken in blocks of kTile rows (32 KiB for 128 columns) and
-// kTile rows of the batch take their share of one block while it is in L1;
-// their kTile rows of out (as many bytes again) hold the partial sums from
-// block to block. (Chapter 11 prints the L1 size of the machine it ran on.)
+// out = a b, rows [first, last): row i of out is row i of a times b. The
+// nonzeros of each row of a are gathered once, for the whole sum. Each row
+// then walks b from top to bottom; for the first layer b is 784×128 floats,
+// 392 KiB, more than an L1 data cache holds, so it would come from the L2
+// cache every time. So b is taken in blocks of kTile rows (32 KiB for 128
+// columns), and kTileRows rows of a take their share of one block while it is
+// in L1; their rows of out hold the partial sums from block to block, and each
+// row's list of nonzeros is cut where k reaches the block's end. From
+// kCopyRows rows of out on, an aligned copy of b pays for itself.
 void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                     std::size_t last) {
+  constexpr std::size_t kRows = kTileRows, kCopyRows = 1024;
   const std::size_t depth = a.cols(), n = b.cols();
-  for (std::size_t i0 = first; i0 < last; i0 += kTile) {
-    const std::size_t i1 = std::min(last, i0 + kTile);
-    for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kTile) {
-      const std::size_t block = std::min(kTile, depth - k0);
-      const bool accumulate = mode == Write::accumulate || k0 > 0;
-      for (std::size_t i = i0; i < i1; ++i)
-        row(out.row(i).data(), n, a.row(i).data() + k0, 1, b.data() + k0 * n, n, block, accumulate);
+  scratch.reserve(kRows, depth);
+  // b's rows as the panels want them, aligned and padded to whole vectors (the
+  // ten classes: rows of 16 floats); if they are not, and there are enough
+  // rows of out to pay for it, a copy.
+  const float* b_rows = b.data();
+  std::size_t b_step = n;
+  const bool b_as_wanted = aligned(b.data()) && (n * sizeof(float)) % 64 == 0;
+  if (!b_as_wanted && (last - first >= kCopyRows || (n % V != 0 && last - first >= kRows))) {
+    b_step = round_up(n);
+    b_rows = aligned_copy(scratch.copy, b.data(), n, depth, n);
+  }
+  // Row r's nonzeros in the block of b from k0 = kTile · t are entries
+  // starts[r][t] … starts[r][t + 1] − 1 of its list, k counted from k0.
+  const std::size_t blocks = std::max<std::size_t>(1, (depth + kTile - 1) / kTile);
+  scratch.starts.resize(kRows * (blocks + 1));
+  for (std::size_t i0 = first; i0 < last; i0 += kRows) {
+    const std::size_t rows = std::min(kRows, last - i0);
+    // A block of b that serves one row only saves nothing: then one block.
+    const std::size_t block = rows > 1 ? kTile : std::max<std::size_t>(depth, 1);
+    const std::size_t row_blocks = (depth + block - 1) / block;
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::size_t* starts = &scratch.starts[r * (blocks + 1)];
+      starts[0] = 0;
+      for (std::size_t t = 0; t < row_blocks; ++t) {
+        const std::size_t k0 = t * block, offset = r * depth + starts[t];
+        starts[t + 1] = starts[t] + gather_nonzeros(a.row(i0 + r).data() + k0, std::min(block, depth - k0),
+                                                    &scratch.ks[offset], &scratch.values[offset]);
+      }
+    }
+    for (std::size_t t = 0; t == 0 || t < row_blocks; ++t) {
+      const bool accumulate = mode == Write::accumulate || t > 0;
+      for (std::size_t r = 0; r < rows; ++r) {
+        const std::size_t* starts = &scratch.starts[r * (blocks + 1)];
+        const std::size_t from = r * depth + starts[t], count = t < row_blocks ? starts[t + 1] - starts[t] : 0;
+        row(out.row(i0 + r).data(), n, &scratch.ks[from], &scratch.values[from], count, b_rows + t * block * b_step,
+            b_step, accumulate);
+      }
     }
   }
 }
 //! [matmul-blocked]
 
+namespace {
+
+//! [transpose]
+// to[c · to_step + r] = from[r · from_step + c] for r < rows, c < cols: a
+// block of a matrix copied transposed. With AVX-512, each whole square of
+// 16 × 16 goes through registers: 16 rows loaded, shuffled in three rounds
+// (pairs of floats, then of pairs, then of 128-bit quarters) until each
+// register holds a column, and stored: some 70 instructions for 256 floats,
+// where one float at a time takes 512 loads and stores.
+void transpose(const float* from, std::size_t from_step, std::size_t rows, std::size_t cols, float* to,
+               std::size_t to_step) {
+  std::size_t r0 = 0;
+#if defined(__AVX512F__)
+  for (; r0 + 16 <= rows; r0 += 16) {
+    std::size_t c0 = 0;
+    for (; c0 + 16 <= cols; c0 += 16) {
+      __m512 r[16], t[16];
+      for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(from + (r0 + i) * from_step + c0);
+      for (int i = 0; i < 16; i += 2) {  // within each quarter: pairs of rows interleaved
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+      }
+      for (int i = 0; i < 16; i += 4) {  // quarter q of r[i + c]: rows i … i + 3 of column 4q + c
+        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+      }
+      for (int c = 0; c < 4; ++c) {  // the quarters moved across registers: column 4q + c whole
+        const __m512 low01 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x44);
+        const __m512 high01 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xEE);
+        const __m512 low23 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x44);
+        const __m512 high23 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xEE);
+        _mm512_storeu_ps(to + (c0 + c) * to_step + r0, _mm512_shuffle_f32x4(low01, low23, 0x88));
+        _mm512_storeu_ps(to + (c0 + 4 + c) * to_step + r0, _mm512_shuffle_f32x4(low01, low23, 0xDD));
+        _mm512_storeu_ps(to + (c0 + 8 + c) * to_step + r0, _mm512_shuffle_f32x4(high01, high23, 0x88));
+        _mm512_storeu_ps(to + (c0 + 12 + c) * to_step + r0, _mm512_shuffle_f32x4(high01, high23, 0xDD));
+      }
+    }
+    for (std::size_t i = r0; i < r0 + 16; ++i)  // the columns past the last whole square
+      for (std::size_t c = c0; c < cols; ++c) to[c * to_step + i] = from[i * from_step + c];
+  }
+#endif
+  for (std::size_t i = r0; i < rows; ++i)
+    for (std::size_t c = 0; c < cols; ++c) to[c * to_step + i] = from[i * from_step + c];
+}
+//! [transpose]
+
+}  // namespace
+
 //! [matmul-at-b-blocked]
 // out = aᵀ b, rows [first, last): out(i, :) = Σ_k a(k, i) b(k, :). Two things
 // stand in the way of the inner kernel. Row i of out needs column i of a, whose
 // elements lie a whole row of a apart (3 kB for an image), each on its own
-// cache line and, 64 rows on, its own page; and for a full batch of 50,000
-// images k runs over 50,000 rows of b, 24 MiB for 128 columns, more than a
-// core's caches hold. So the sum is cut into blocks of kTile rows of b (32 KiB
-// for 128 columns), and within a block, kTile columns of a at a time are
-// copied transposed into a tile on the stack, where column i of a is a
-// contiguous row. The partial sums wait in out between blocks: the order of
-// the additions, and so the result, is the same as without blocks.
+// cache line; and for a full batch of 50,000 images k runs over 50,000 rows of
+// b, 24 MiB for 128 columns, more than a core's caches hold. So the sum is cut
+// into blocks of kTile rows of b (32 KiB for 128 columns, copied aligned), and
+// within a block, kTile columns of a at a time are copied transposed into a
+// tile, where column i of a is a contiguous row. The partial sums wait in out
+// between blocks: the order of the additions, and so the result, is the same
+// as without blocks.
 void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                          std::size_t last) {
-  float tile[kTile * kTile];  // tile[r · kTile + k] = a(k0 + k, i0 + r)
-  const std::size_t depth = a.rows(), n = b.cols();
+  alignas(64) float tile[kTile * kTile];  // tile[r · kTile + k] = a(k0 + k, i0 + r)
+  std::uint32_t ks[kTile + V];
+  float values[kTile + V];
+  const std::size_t depth = a.rows(), m = a.cols(), n = b.cols();
   for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kTile) {
     const std::size_t block = std::min(kTile, depth - k0);
     const bool accumulate = mode == Write::accumulate || k0 > 0;
+    const float* b_block = aligned_copy(scratch.copy, b.data() + k0 * n, n, block, n);  // rows of round_up(n)
     for (std::size_t i0 = first; i0 < last; i0 += kTile) {
       const std::size_t rows = std::min(kTile, last - i0);
-      for (std::size_t k = 0; k < block; ++k)
-        for (std::size_t r = 0; r < rows; ++r) tile[r * kTile + k] = a(k0 + k, i0 + r);
-      for (std::size_t r = 0; r < rows; ++r)
-        row(out.row(i0 + r).data(), n, tile + r * kTile, 1, b.data() + k0 * n, n, block, accumulate);
+      transpose(a.data() + k0 * m + i0, m, block, rows, tile, kTile);
+      for (std::size_t r = 0; r < rows; ++r) {
+        const std::size_t count = gather_nonzeros(tile + r * kTile, block, ks, values);
+        row(out.row(i0 + r).data(), n, ks, values, count, b_block, round_up(n), accumulate);
+      }
     }
   }
 }
@@ -228,16 +387,20 @@ void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
 void matmul_a_bt_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                          std::size_t last) {
   float tile[kTile * kTile];
+  std::uint32_t ks[kTile + V];
+  float values[kTile + V];
   const std::size_t depth = a.cols(), n = b.rows();
   for (std::size_t j0 = 0; j0 < n; j0 += kTile) {
-    const std::size_t width = std::min(kTile, n - j0);
+    const std::size_t width = std::min(kTile, n - j0), step = round_up(width);  // rows of the tile, padded
     for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kTile) {
       const std::size_t block = std::min(kTile, depth - k0);
       for (std::size_t k = 0; k < block; ++k)
-        for (std::size_t j = 0; j < width; ++j) tile[k * width + j] = b(j0 + j, k0 + k);
+        for (std::size_t j = 0; j < step; ++j) tile[k * step + j] = j < width ? b(j0 + j, k0 + k) : 0.0f;
       const bool accumulate = mode == Write::accumulate || k0 > 0;
-      for (std::size_t i = first; i < last; ++i)
-        row(out.row(i).data() + j0, width, a.row(i).data() + k0, 1, tile, width, block, accumulate);
+      for (std::size_t i = first; i < last; ++i) {
+        const std::size_t count = gather_nonzeros(a.row(i).data() + k0, block, ks, values);
+        row(out.row(i).data() + j0, width, ks, values, count, tile, step, accumulate);
+      }
     }
   }
 }
@@ -251,12 +414,13 @@ namespace {
 // Runs blocked(out, a, b, mode, first, last) on all of out's rows: shared out
 // among the pool's threads when the product has enough work to pay for waking
 // them, on the calling thread alone otherwise. `work` counts multiply-adds as
-// if nothing were skipped; measured here, a mini-batch of 64 images (6.4
-// million of them, four in five skipped as zero pixels) ran slower on two
-// threads than on one, since waking a thread on this virtual machine costs tens
-// of microseconds. So only products from kWorthSharing up are shared.
-// Each output row is computed by the same code whoever computes it, so the
-// result does not depend on the thread count.
+// if nothing were skipped. A mini-batch of 64 images (6.4 million of them,
+// four in five skipped as zero pixels) is below the threshold: waking a thread
+// on this virtual machine costs tens of microseconds, and when other programs
+// keep the cores busy, the wait for the second thread to be scheduled at all
+// can be milliseconds, far longer than the product. Each output row is
+// computed by the same code whoever computes it, so the result does not
+// depend on the thread count.
 template <typename Blocked>
 void share_rows(Blocked blocked, TensorView out, ConstTensorView a, ConstTensorView b, Write mode,
                 std::size_t work) {

@@ -15,11 +15,24 @@ namespace nn::kernels {
 inline constexpr std::size_t kWorthSharing = std::size_t{1} << 24;
 
 /// The blocked products cut their sums into blocks of kTile rows, and copy
-/// tiles of kTile × kTile transposed (chapter 11 says what they hold in bytes).
-inline constexpr std::size_t kTile = 64;
+/// tiles of kTile × kTile transposed (chapter 11 says what they hold in bytes);
+/// a b takes each block of b to kTileRows rows of a at a time.
+inline constexpr std::size_t kTile = 64, kTileRows = 16;
+//! [vector-floats]
+/// The floats in one of the kernels' vectors (`Floats`): the widest vector the
+/// compiler was told the processor has. `-march=native` on a processor with
+/// AVX-512 defines __AVX512F__: 16 floats in a 512-bit register; with AVX2
+/// (every x86-64 processor of the last decade) 8 floats in 256 bits. Elsewhere
+/// the compiler splits the vectors into what the processor has: still right.
+#if defined(__AVX512F__)
+inline constexpr std::size_t kVectorFloats = 16;
+#else
+inline constexpr std::size_t kVectorFloats = 8;
+#endif
 /// The widest panel of running sums that the blocked kernels keep in vector
-/// registers, and the floats in one of the kernels' vectors (Floats8).
-inline constexpr std::size_t kPanelWidth = 64, kVectorFloats = 8;
+/// registers: eight vectors, a quarter of AVX-512's 32 registers, half of AVX2's 16.
+inline constexpr std::size_t kPanelWidth = 8 * kVectorFloats;
+//! [vector-floats]
 
 //! [stages]
 /// The steps by which chapter 11 makes the products fast. Each includes the

@@ -70,10 +70,12 @@ const char* name(Product product) {
 struct Shape {
   std::size_t m, k, n;
 };
-// One row, one column, odd sizes, sizes just off the panel widths (64, 8) and
-// the tile (64), the network's own shapes.
-const Shape kShapes[] = {{1, 1, 1},   {1, 784, 128}, {3, 5, 7},    {7, 13, 10},  {65, 130, 10},
-                         {2, 67, 129}, {64, 784, 128}, {63, 128, 10}, {130, 65, 71}, {5, 0, 9}};
+// One row, one column, odd sizes, sizes just off the panel widths (128, 64,
+// 16, 8), the vector width and the tile (64), the network's own shapes, and
+// products long enough that the kernels copy b aligned (1,024 rows and more).
+const Shape kShapes[] = {{1, 1, 1},    {1, 784, 128},  {3, 5, 7},     {7, 13, 10},    {65, 130, 10},
+                         {2, 67, 129}, {64, 784, 128}, {63, 128, 10}, {130, 65, 71},  {5, 0, 9},
+                         {17, 33, 17}, {16, 16, 16},   {1030, 21, 10}, {1025, 19, 135}};
 
 }  // namespace
 
