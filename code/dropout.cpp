@@ -11,7 +11,8 @@ template <typename Real>
 BasicDropout<Real>::BasicDropout(DropoutSettings settings)
     : rate(static_cast<Real>(settings.rate)), rng(settings.seed) {
   if (!(settings.rate >= 0 && settings.rate < 1))  // also refuses NaN
-    throw std::invalid_argument("dropout: the rate r must be in [0, 1); got " + std::to_string(settings.rate));
+    throw std::invalid_argument("dropout: the rate r must be in [0, 1); got " +
+                                std::to_string(settings.rate));
 }
 
 //! [dropout-mask]
@@ -30,7 +31,8 @@ void BasicDropout<Real>::draw_mask(std::size_t rows, std::size_t cols) {
 
 template <typename Real>
 void BasicDropout<Real>::apply_mask(BasicView<Real> out, BasicView<const Real> in) const {
-  if (mask.rows() != in.rows() || mask.cols() != in.cols() || out.rows() != in.rows() || out.cols() != in.cols())
+  if (mask.rows() != in.rows() || mask.cols() != in.cols() || out.rows() != in.rows() ||
+      out.cols() != in.cols())
     throw ShapeError("dropout: the mask is " + shape_string(mask.view()) + ", in " + shape_string(in) +
                      " and out " + shape_string(out) + "; all three must have one shape");
   const Real* q = mask.data();

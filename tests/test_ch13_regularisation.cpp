@@ -10,6 +10,7 @@
 #include "idx_files.hpp"
 #include "minibatch.hpp"
 #include "model_file.hpp"
+#include "optimisers.hpp"
 #include "regularisation.hpp"
 #include "training_data.hpp"
 
@@ -229,6 +230,25 @@ TEST_CASE("under Adam, the L2 penalty and decoupled decay differ, by hand", "[l2
   // Every weight under L2 moves by η (≈ 0.01) whatever its size; under decay by η λ w.
   CHECK(dense_of(with_penalty).weight(1, 1) == Approx(4 - 0.01f).epsilon(1e-6));
   CHECK(dense_of(with_decay).weight(1, 1) == Approx(4 - 0.004f).epsilon(1e-6));
+}
+
+TEST_CASE("decoupled decay around chapter 12's Adam is chapter 12's AdamW", "[l2]") {
+  // Two independent writings of Loshchilov and Hutter's rule: the wrapper
+  // decays and then lets Adam step; AdamW does both in one pass. Equal to a
+  // few roundings, biases left undecayed by both, over three updates.
+  const float eta = 0.01f, lambda = 0.5f;
+  nn::Network wrapped = tiny_network(0.3f, -0.2f), fused = tiny_network(0.3f, -0.2f);
+  nn::Adam adam;
+  nn::DecoupledWeightDecay decay(lambda, adam);
+  nn::AdamW adamw({.weight_decay = lambda});
+  for (int t = 0; t < 3; ++t) {
+    decay.update(wrapped, eta);
+    adamw.update(fused, eta);
+  }
+  for (std::size_t i = 0; i < 4; ++i)
+    CHECK(dense_of(wrapped).weight.data()[i] == Approx(dense_of(fused).weight.data()[i]).epsilon(1e-6));
+  CHECK(dense_of(wrapped).bias(0, 0) == Approx(dense_of(fused).bias(0, 0)).epsilon(1e-6));
+  CHECK(dense_of(wrapped).weight(1, 1) < 4 - 3 * eta);  // the decay did act: more than Adam's three steps of η
 }
 
 namespace {

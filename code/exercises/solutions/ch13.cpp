@@ -55,7 +55,8 @@ void MaxNorm::update(nn::Network& network, float learning_rate) {
   for_each_weight(network, [&](nn::Tensor& weight, nn::Tensor&) {
     for (std::size_t o = 0; o < weight.cols(); ++o) {
       double squares = 0;  // ‖W(:, o)‖²: column o is strided, one element per row
-      for (std::size_t i = 0; i < weight.rows(); ++i) squares += static_cast<double>(weight(i, o)) * weight(i, o);
+      for (std::size_t i = 0; i < weight.rows(); ++i)
+        squares += static_cast<double>(weight(i, o)) * weight(i, o);
       const double norm = std::sqrt(squares);
       if (norm <= max_norm_) continue;
       const auto scale = static_cast<float>(max_norm_ / norm);  // brings the norm down to c
