@@ -68,7 +68,7 @@ namespace {
 // kVectorFloats floats in one vector register, by GCC's and Clang's vector
 // extension: arithmetic on it is one vector instruction (16 floats with
 // AVX-512, 8 with AVX2; kernels.hpp chooses). Written as plain loops, the
-// panel below was vectorised by GCC 12 the wrong way round, across k with
+// register panel was vectorised by GCC 12 the wrong way round, across k with
 // gather instructions, and ran slower than the loops it replaced; the assembly
 // showed it, and this type says what we mean.
 constexpr std::size_t V = kVectorFloats;
@@ -301,7 +301,8 @@ namespace {
 // block of a matrix copied transposed. With AVX-512, each whole square of
 // 16 × 16 goes through registers: 16 rows loaded, shuffled in three rounds
 // (pairs of floats, then of pairs, then of 128-bit quarters) until each
-// register holds a column, and stored: some 70 instructions for 256 floats,
+// register holds a column, and stored: some 100 instructions (64 of them
+// shuffles) for 256 floats,
 // where one float at a time takes 512 loads and stores.
 void transpose(const float* from, std::size_t from_step, std::size_t rows, std::size_t cols, float* to,
                std::size_t to_step) {

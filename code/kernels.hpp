@@ -21,8 +21,8 @@ inline constexpr std::size_t kTile = 64, kTileRows = 16;
 //! [vector-floats]
 /// The floats in one of the kernels' vectors (`Floats`): the widest vector the
 /// compiler was told the processor has. `-march=native` on a processor with
-/// AVX-512 defines __AVX512F__: 16 floats in a 512-bit register; with AVX2
-/// (every x86-64 processor of the last decade) 8 floats in 256 bits. Elsewhere
+/// AVX-512 defines __AVX512F__: 16 floats in a 512-bit register; otherwise 8
+/// floats (256 bits, AVX2's width). Elsewhere
 /// the compiler splits the vectors into what the processor has: still right.
 #if defined(__AVX512F__)
 inline constexpr std::size_t kVectorFloats = 16;

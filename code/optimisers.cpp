@@ -84,8 +84,8 @@ void Adam::update(Network& network, float learning_rate, float weight_decay) {
   mean_square_.fit(network, "Adam");
   ++updates_;
   const float beta1 = settings_.beta1, beta2 = settings_.beta2, epsilon = settings_.epsilon;
-  // 1/(1 − βᵗ), once per update rather than once per parameter; in double, as βᵗ
-  // approaches 1 − 10⁻⁷ for β₂ = 0.999 long before t is large.
+  // 1/(1 − βᵗ), once per update rather than once per parameter; in double, where
+  // 1 − β₂ᵗ (about 10⁻³ at t = 1 for β₂ = 0.999) keeps all its digits.
   const auto t = static_cast<double>(updates_);
   const float correct_mean = settings_.bias_correction ? static_cast<float>(1 / (1 - std::pow(beta1, t))) : 1.0f;
   const float correct_square = settings_.bias_correction ? static_cast<float>(1 / (1 - std::pow(beta2, t))) : 1.0f;
