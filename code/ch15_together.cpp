@@ -164,7 +164,7 @@ void keep_and_stop(const figures::Report& report, const nn::History& history, co
 
 int main(int argc, char** argv) {
   nn::CommonFlags flags;
-  std::uint64_t epochs = 40, ladder_epochs = 3, fashion_epochs = 10, seed = 1;
+  std::uint64_t epochs = 40, ladder_epochs = 2, fashion_epochs = 5, seed = 1;
   std::vector<std::uint64_t> hidden = {800, 800};
   std::filesystem::path model_path, fashion_dir = "/usr/share/datasets/fashion-mnist";
   nn::po::options_description options("Options");
@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
                                  rungs[k - 1]->history.back().validation.accuracy);
       const std::string what = rungs[k]->recipe.name.substr(2);  // without the "+ "
       gains += std::string(k == 1 ? "" : k + 1 == rungs.size() ? ", and " : ", ") + what +
-               (std::abs(gain) < 0.05 ? " made no difference to a tenth of a point"
+               (std::abs(gain) < 0.05 ? " made less than a twentieth of a point of difference"
                 : gain > 0             ? " bought " + figures::fixed(gain, 2) + " points"
                                        : " cost " + figures::fixed(-gain, 2) + " points");
     }
