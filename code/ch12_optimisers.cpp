@@ -185,8 +185,10 @@ void plot_runs(figures::Figure& figure, const std::vector<Rule>& rules, const st
                const std::function<std::vector<std::pair<double, double>>(const Rule&)>& series) {
   figure.gnuplot() << "plot ";
   for (std::size_t r = 0; r < rules.size(); ++r)
-    figure.gnuplot() << (r ? ", " : "") << "'-' with lines linewidth 2 linecolor rgb '" << figures::kPalette[r % 6]
-                     << "' title '" << rules[r].name << title_suffix << " (η " << rate_text(rules[r].best().learning_rate)
+    // A dash pattern per rule as well as a colour: where the curves run together,
+    // the pattern still tells them apart.
+    figure.gnuplot() << (r ? ", " : "") << "'-' with lines linewidth 2 dashtype " << r % 5 + 1
+                     << " linecolor rgb '" << figures::kPalette[r % 6] << "' title '" << rules[r].name << title_suffix << " (η " << rate_text(rules[r].best().learning_rate)
                      << ")'";
   figure.gnuplot() << '\n';
   for (const Rule& rule : rules) figure.gnuplot().send1d(series(rule));
