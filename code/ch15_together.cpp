@@ -119,7 +119,7 @@ Rung climb(Recipe recipe, const std::vector<float>& rates, const nn::MnistParts&
     nn::Network network;
     nn::Progress progress(std::cout, recipe.name + ", η " + nn::human(learning_rate), recipe.epochs);
     nn::History history = train_recipe(recipe, network, data, &progress);
-    if (history.empty()) break;  // Ctrl-C
+    if (history.empty()) keep_and_stop(report, rung.history, "during the ladder's rung " + recipe.name);  // Ctrl-C
     rung.tried.emplace_back(learning_rate, history.back().validation.accuracy);
     if (rung.history.empty() || history.back().validation.accuracy > rung.history.back().validation.accuracy) {
       rung.recipe = recipe;
