@@ -124,6 +124,23 @@ template <std::size_t W>
 void panel(float* out, const std::uint32_t* ks, const float* values, std::size_t count, const float* b,
            std::size_t b_step, bool accumulate) {
   static_assert(W % V == 0);
+  if constexpr (W == V) {
+    // One vector of sums alone would be one chain of additions, each waiting
+    // for the one before it (four cycles or so); four chains, over every
+    // fourth nonzero, keep the processor busy. The ten classes take this path.
+    Floats sum0 = accumulate ? load(out) : Floats{}, sum1{}, sum2{}, sum3{};
+    const auto term = [&](std::size_t c) { return (Floats{} + values[c]) * load(b + ks[c] * b_step); };
+    std::size_t c = 0;
+    for (; c + 4 <= count; c += 4) {
+      sum0 += term(c);
+      sum1 += term(c + 1);
+      sum2 += term(c + 2);
+      sum3 += term(c + 3);
+    }
+    for (; c < count; ++c) sum0 += term(c);
+    store(out, (sum0 + sum1) + (sum2 + sum3));
+    return;
+  }
   Floats sum[W / V];
   for (std::size_t v = 0; v < W / V; ++v) sum[v] = accumulate ? load(out + V * v) : Floats{};
   for (std::size_t c = 0; c < count; ++c) {
@@ -362,16 +379,20 @@ void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
   std::uint32_t ks[kTile + V];
   float values[kTile + V];
   const std::size_t depth = a.rows(), m = a.cols(), n = b.cols();
+  // b's rows as the panels want them (see matmul_blocked), else a copy of each block.
+  const bool b_as_wanted = aligned(b.data()) && (n * sizeof(float)) % 64 == 0;
   for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kTile) {
     const std::size_t block = std::min(kTile, depth - k0);
     const bool accumulate = mode == Write::accumulate || k0 > 0;
-    const float* b_block = aligned_copy(scratch.copy, b.data() + k0 * n, n, block, n);  // rows of round_up(n)
+    const float* b_block =
+        b_as_wanted ? b.data() + k0 * n : aligned_copy(scratch.copy, b.data() + k0 * n, n, block, n);
+    const std::size_t b_step = b_as_wanted ? n : round_up(n);
     for (std::size_t i0 = first; i0 < last; i0 += kTile) {
       const std::size_t rows = std::min(kTile, last - i0);
       transpose(a.data() + k0 * m + i0, m, block, rows, tile, kTile);
       for (std::size_t r = 0; r < rows; ++r) {
         const std::size_t count = gather_nonzeros(tile + r * kTile, block, ks, values);
-        row(out.row(i0 + r).data(), n, ks, values, count, b_block, round_up(n), accumulate);
+        row(out.row(i0 + r).data(), n, ks, values, count, b_block, b_step, accumulate);
       }
     }
   }
@@ -424,13 +445,15 @@ namespace {
 // depend on the thread count.
 template <typename Blocked>
 void share_rows(Blocked blocked, TensorView out, ConstTensorView a, ConstTensorView b, Write mode,
-                std::size_t work) {
+                std::size_t work, std::size_t align) {
   parallel::ThreadPool& pool = parallel::pool();
   if (pool.size() == 1 || work < kWorthSharing || out.rows() < 2) {
     blocked(out, a, b, mode, 0, out.rows());
     return;
   }
-  pool.for_ranges(out.rows(), 1, [&](std::size_t first, std::size_t last) { blocked(out, a, b, mode, first, last); });
+  pool.for_ranges(out.rows(), align, [&](std::size_t first, std::size_t last) {
+    blocked(out, a, b, mode, first, last);
+  });
 }
 //! [share-rows]
 
@@ -451,9 +474,9 @@ void all_rows(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) 
 // The blocked kernel with the rows shared among the threads: the `threads`
 // stage. Each of the three products does M·K·N multiply-adds (as if no zero
 // were skipped); a holds M·K numbers and out has N columns.
-template <RowsKernel blocked>
+template <RowsKernel blocked, std::size_t align>
 void shared_rows(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
-  share_rows(blocked, out, a, b, mode, a.size() * out.cols());
+  share_rows(blocked, out, a, b, mode, a.size() * out.cols(), align);
 }
 
 }  // namespace
@@ -471,8 +494,8 @@ ProductKernels products_of(Stage stage) {
       return {all_rows<stages::matmul_blocked>, all_rows<stages::matmul_a_bt_blocked>,
               all_rows<stages::matmul_at_b_blocked>};
     case Stage::threads:
-      return {shared_rows<stages::matmul_blocked>, shared_rows<stages::matmul_a_bt_blocked>,
-              shared_rows<stages::matmul_at_b_blocked>};
+      return {shared_rows<stages::matmul_blocked, kTileRows>, shared_rows<stages::matmul_a_bt_blocked, 1>,
+              shared_rows<stages::matmul_at_b_blocked, kTile>};
   }
   throw std::invalid_argument("products_of: not a stage");
 }

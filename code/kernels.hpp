@@ -12,7 +12,7 @@ namespace nn::kernels {
 /// A product is shared among the threads only from this many multiply-adds
 /// (counted as if no zero were skipped): below it, waking a second thread costs
 /// more than it saves on this book's machine (chapter 11 measures it).
-inline constexpr std::size_t kWorthSharing = std::size_t{1} << 24;
+inline constexpr std::size_t kWorthSharing = std::size_t{1} << 20;
 
 /// The blocked products cut their sums into blocks of kTile rows, and copy
 /// tiles of kTile × kTile transposed (chapter 11 says what they hold in bytes);

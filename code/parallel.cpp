@@ -5,63 +5,105 @@
 #include <memory>
 #include <stdexcept>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 namespace nn::parallel {
+
+namespace {
+// Tells the core that this thread is waiting in a loop: on x86 the pause
+// instruction, which lets the core's other work run and saves power.
+void relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#endif
+}
+
+// Whether this thread is running a piece of a job: a piece that asks for a
+// job of its own (a product inside a part of chapter 11's shared gradient)
+// runs it whole, on its own thread.
+thread_local bool in_piece = false;
+
+constexpr std::uint64_t kPieceBits = 16, kPieceMask = (std::uint64_t{1} << kPieceBits) - 1;
+constexpr std::uint64_t pack(std::uint64_t job, std::uint64_t front, std::uint64_t back) {
+  return job << (2 * kPieceBits) | front << kPieceBits | back;
+}
+}  // namespace
 
 ThreadPool::ThreadPool(std::size_t threads) {
   if (threads == 0) throw std::invalid_argument("ThreadPool: at least one thread is needed");
-  for (std::size_t index = 1; index < threads; ++index) workers_.emplace_back([this, index] { work(index); });
+  for (std::size_t index = 1; index < threads; ++index) workers_.emplace_back([this] { work(); });
 }
 
 ThreadPool::~ThreadPool() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  stopping_.store(true);
+  job_.fetch_add(1);
+  job_.notify_all();
   for (std::thread& worker : workers_) worker.join();
 }
 
-//! [ranges]
-// Part p of count_ items: contiguous, in order, the boundaries rounded to
-// multiples of align_ so that blocks of rows are never cut in two.
-std::pair<std::size_t, std::size_t> ThreadPool::range(std::size_t part) const {
-  const std::size_t blocks = (count_ + align_ - 1) / align_, parts = size();
-  const std::size_t first = std::min(count_, part * blocks / parts * align_);
-  const std::size_t last = std::min(count_, (part + 1) * blocks / parts * align_);
-  return {first, last};
-}
-//! [ranges]
-
 //! [run]
+// The caller publishes the job, takes pieces itself, and then waits only for
+// pieces another thread has taken and not yet finished.
 void ThreadPool::run(std::size_t count, std::size_t align, Task task, void* context) {
-  {
-    std::lock_guard lock(mutex_);
-    task_ = task;
-    context_ = context;
-    count_ = count;
-    align_ = std::max<std::size_t>(align, 1);
-    pending_ = workers_.size();
-    ++generation_;
+  if (in_piece) {
+    if (count != 0) task(context, 0, count);
+    return;
   }
-  wake_.notify_all();
-  const auto [first, last] = range(0);
-  if (first < last) task(context, first, last);  // the caller's own share
-  std::unique_lock lock(mutex_);
-  done_.wait(lock, [this] { return pending_ == 0; });
+  align = std::max<std::size_t>(align, 1);
+  const std::size_t blocks = (count + align - 1) / align, wanted = 4 * size();
+  piece_ = std::max<std::size_t>(1, (blocks + wanted - 1) / wanted) * align;
+  pieces_ = (count + piece_ - 1) / piece_;
+  task_ = task;
+  context_ = context;
+  count_ = count;
+  finished_.store(0, std::memory_order_relaxed);
+  const std::uint32_t job = job_.load(std::memory_order_relaxed) + 1;
+  next_.store(pack(job, 0, pieces_), std::memory_order_release);  // the fields above go with it
+  job_.store(job);  // sequentially consistent, paired with the sleeper's count: no wake-up is lost
+  if (sleeping_.load() != 0) job_.notify_all();
+  take_pieces(job, true);
+  for (std::uint32_t round = 0; finished_.load(std::memory_order_acquire) < pieces_; ++round)
+    round < kSpin ? relax() : std::this_thread::yield();  // a taker that was put aside must get the core back
 }
 
-void ThreadPool::work(std::size_t index) {
-  std::size_t seen = 0;
+// Takes pieces of job `job`, from the front or from the back, until none is
+// left; returns at once if the pool has moved on to another job.
+void ThreadPool::take_pieces(std::uint64_t job, bool from_front) {
+  std::uint64_t next = next_.load(std::memory_order_acquire);
   for (;;) {
-    std::unique_lock lock(mutex_);
-    wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-    if (stopping_) return;
-    seen = generation_;
-    lock.unlock();
-    const auto [first, last] = range(index);
-    if (first < last) task_(context_, first, last);
-    lock.lock();
-    if (--pending_ == 0) done_.notify_one();
+    const std::uint64_t front = next >> kPieceBits & kPieceMask, back = next & kPieceMask;
+    if (next >> (2 * kPieceBits) != job || front >= back) return;
+    const std::uint64_t taken = from_front ? pack(job, front + 1, back) : pack(job, front, back - 1);
+    if (!next_.compare_exchange_weak(next, taken, std::memory_order_acq_rel)) continue;
+    const std::size_t piece = from_front ? front : back - 1;
+    const std::size_t first = piece * piece_, last = std::min(count_, first + piece_);
+    in_piece = true;
+    task_(context_, first, last);
+    in_piece = false;
+    finished_.fetch_add(1, std::memory_order_release);
+    next = next_.load(std::memory_order_acquire);
+  }
+}
+
+void ThreadPool::work() {
+  std::uint32_t seen = 0;
+  for (;;) {
+    std::uint32_t job = job_.load(std::memory_order_acquire);
+    for (std::uint32_t round = 0; job == seen && round < kSpin; ++round) {
+      relax();
+      job = job_.load(std::memory_order_acquire);
+    }
+    if (job == seen) {  // no job came: sleep until one does
+      sleeping_.fetch_add(1);
+      job_.wait(seen);
+      sleeping_.fetch_sub(1);
+      job = job_.load();
+    }
+    if (stopping_.load()) return;
+    seen = job;
+    take_pieces(job, false);
   }
 }
 //! [run]

@@ -1,19 +1,24 @@
 // Chapter 11: a small pool of threads for the kernels, created once.
 #pragma once
 
-#include <condition_variable>
+#include <atomic>
 #include <cstddef>
-#include <mutex>
+#include <cstdint>
 #include <thread>
 #include <vector>
 
 namespace nn::parallel {
 
 //! [pool]
-/// A fixed set of worker threads that run one job at a time: the caller splits
-/// [0, count) into one contiguous range per thread, runs the first range itself
-/// and waits for the others. The threads are started by the constructor and
-/// live until the destructor, so a job costs a wake-up, not a thread creation.
+/// A fixed set of worker threads that run one job at a time. A job is cut into
+/// a few pieces, which the threads take as they come free, the caller among
+/// them: a thread the operating system has put aside takes nothing and delays
+/// nothing. The caller takes pieces from the front and the workers from the
+/// back, so that in a run of similar jobs each core keeps getting the same
+/// rows, whose numbers are already in its cache. Between jobs a worker spins
+/// for a while (kSpin) before it sleeps, so that a job that follows soon, as
+/// the products of one training step do, costs a cache line's trip between
+/// the cores, not a wake-up.
 class ThreadPool {
  public:
   explicit ThreadPool(std::size_t threads);
@@ -24,10 +29,10 @@ class ThreadPool {
   /// Threads that share a job, the caller included.
   std::size_t size() const { return workers_.size() + 1; }
 
-  /// Calls body(first, last) once per thread on disjoint ranges that cover
-  /// [0, count) in order, each starting at a multiple of `align`, and returns
-  /// when every call has returned. Which thread gets which range does not
-  /// change what any one call computes.
+  /// Calls body(first, last) on disjoint ranges that cover [0, count) in
+  /// order, each starting at a multiple of `align` (about four ranges per
+  /// thread), and returns when every call has returned. Which thread gets
+  /// which range does not change what any one call computes.
   template <typename Body>
   void for_ranges(std::size_t count, std::size_t align, Body&& body) {
     run(count, align, [](void* context, std::size_t first, std::size_t last) {
@@ -35,21 +40,30 @@ class ThreadPool {
     }, &body);
   }
 
+  /// How long a worker waits for the next job before it sleeps: 2¹⁵ rounds
+  /// of a pause instruction, some tenths of a millisecond.
+  static constexpr std::uint32_t kSpin = std::uint32_t{1} << 15;
+
  private:
   using Task = void (*)(void* context, std::size_t first, std::size_t last);
   void run(std::size_t count, std::size_t align, Task task, void* context);
-  void work(std::size_t index);
-  std::pair<std::size_t, std::size_t> range(std::size_t part) const;
+  void work();
+  void take_pieces(std::uint64_t job, bool from_front);
 
   std::vector<std::thread> workers_;
-  std::mutex mutex_;
-  std::condition_variable wake_, done_;
-  std::size_t generation_ = 0;  // counts jobs; a worker runs each new one once
-  std::size_t pending_ = 0;     // workers still running the current job
-  bool stopping_ = false;
+  // The job: written by the caller before it publishes the job in next_.
   Task task_ = nullptr;
   void* context_ = nullptr;
-  std::size_t count_ = 0, align_ = 1;
+  std::size_t count_ = 0, piece_ = 1, pieces_ = 0;
+  // next_ packs the job's number (high 32 bits), the first piece not yet
+  // taken (16 bits) and the end of the pieces not yet taken (low 16): a
+  // thread takes a piece by moving one of the two ends, and only while the
+  // number is that of the job it was woken for.
+  std::atomic<std::uint64_t> next_{0};
+  std::atomic<std::size_t> finished_{0};  // pieces of this job done
+  std::atomic<std::uint32_t> job_{0};     // the newest job; workers watch it
+  std::atomic<std::uint32_t> sleeping_{0};
+  std::atomic<bool> stopping_{false};
 };
 //! [pool]
 
