@@ -55,9 +55,9 @@ Real cross_entropy_forward_kernel(BasicView<Real> probabilities, BasicView<const
 //! [cross-entropy-backward]
 template <typename Real>
 void cross_entropy_backward_kernel(BasicView<Real> dlogits, BasicView<const Real> probabilities,
-                                    BasicView<const Real> targets) {
+                                    BasicView<const Real> targets, std::size_t batch_rows) {
   check_same_shape<Real>("softmax_cross_entropy_backward", dlogits, probabilities, targets);
-  const Real inverse_batch = Real{1} / static_cast<Real>(dlogits.rows());
+  const Real inverse_batch = Real{1} / static_cast<Real>(batch_rows);
   for (std::size_t i = 0; i < dlogits.size(); ++i)
     dlogits.data()[i] = (probabilities.data()[i] - targets.data()[i]) * inverse_batch;  // (p − y) / B
 }
@@ -74,10 +74,13 @@ double softmax_cross_entropy_forward(DoubleView p, ConstDoubleView z, ConstDoubl
   return cross_entropy_forward_kernel(p, z, y);
 }
 void softmax_cross_entropy_backward(TensorView dz, ConstTensorView p, ConstTensorView y) {
-  cross_entropy_backward_kernel(dz, p, y);
+  cross_entropy_backward_kernel(dz, p, y, dz.rows());
 }
 void softmax_cross_entropy_backward(DoubleView dz, ConstDoubleView p, ConstDoubleView y) {
-  cross_entropy_backward_kernel(dz, p, y);
+  cross_entropy_backward_kernel(dz, p, y, dz.rows());
+}
+void softmax_cross_entropy_backward(TensorView dz, ConstTensorView p, ConstTensorView y, std::size_t batch_rows) {
+  cross_entropy_backward_kernel(dz, p, y, batch_rows);
 }
 
 }  // namespace nn

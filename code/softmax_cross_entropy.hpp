@@ -24,5 +24,9 @@ double softmax_cross_entropy_forward(DoubleView probabilities, ConstDoubleView l
 /// Overwrites dlogits (B×K).
 void softmax_cross_entropy_backward(TensorView dlogits, ConstTensorView probabilities, ConstTensorView targets);
 void softmax_cross_entropy_backward(DoubleView dlogits, ConstDoubleView probabilities, ConstDoubleView targets);
+/// The same for rows that are a part of a batch of `batch_rows` rows (a chunk
+/// of a full batch, chapter 7): dlogits = (p − y) / batch_rows.
+void softmax_cross_entropy_backward(TensorView dlogits, ConstTensorView probabilities, ConstTensorView targets,
+                                    std::size_t batch_rows);
 
 }  // namespace nn

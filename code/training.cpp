@@ -172,6 +172,30 @@ void finish_epoch(const Network& network, const Dataset& validation, EpochRecord
   if (progress) progress->epoch_done(record, samples_per_epoch);
 }
 
+//! [full-batch-chunks]
+double add_gradient_share(Network& network, ConstTensorView images, ConstTensorView targets,
+                          std::size_t batch_rows, StepBuffers& buffers) {
+  double loss_sum = 0;  // Σ over the chunks of their mean loss times their rows
+  for (std::size_t first = 0; first < images.rows(); first += kFullBatchChunk) {
+    const std::size_t count = std::min(kFullBatchChunk, images.rows() - first);
+    const ConstTensorView x = images.rows_slice(first, count), y = targets.rows_slice(first, count);
+    buffers.probabilities.resize(count, y.cols());
+    buffers.dlogits.resize(count, y.cols());
+    const ConstTensorView logits = network.forward(x);
+    loss_sum += static_cast<double>(softmax_cross_entropy_forward(buffers.probabilities, logits, y)) * count;
+    softmax_cross_entropy_backward(buffers.dlogits, buffers.probabilities, y, batch_rows);  // (p − y)/N
+    network.backward(x, buffers.dlogits);  // adds, to what the chunks before left
+  }
+  return loss_sum;
+}
+
+float full_batch_gradient(Network& network, ConstTensorView images, ConstTensorView targets, StepBuffers& buffers) {
+  network.zero_gradients();
+  const std::size_t n = images.rows();
+  return static_cast<float>(add_gradient_share(network, images, targets, n, buffers) / static_cast<double>(n));
+}
+//! [full-batch-chunks]
+
 //! [full-batch]
 History train_full_batch(Network& network, const Dataset& train, const Dataset& validation,
                          const FullBatchSettings& settings, Progress* progress) {
@@ -183,10 +207,11 @@ History train_full_batch(Network& network, const Dataset& train, const Dataset& 
   double training_seconds = 0;
   for (std::size_t epoch = 1; epoch <= settings.epochs && !stop_requested(); ++epoch) {
     const auto start = std::chrono::steady_clock::now();
-    const float loss_before = train_step(network, train.images, targets, settings.learning_rate, buffers, rule);
+    const float loss_before = settings.gradient(network, train.images, targets, buffers);  // at θ before the update
+    rule.update(network, settings.learning_rate);
     training_seconds += seconds_since(start);
     check_loss_finite(loss_before, epoch, 1, settings.learning_rate);
-    // train_step returns L(θ) before its update; the record wants L after it, where validation is measured.
+    // The gradient's loss is L(θ) before the update; the record wants L after it, where validation is measured.
     const double loss_after = evaluate(network, train).loss;
     finish_epoch(network, validation, {epoch, epoch, training_seconds, loss_after, {}}, settings.learning_rate,
                  train.size(), history, progress);

@@ -131,11 +131,34 @@ class Progress {
   std::chrono::steady_clock::time_point last_draw_{};
 };
 
+//! [full-batch-gradient]
+/// Images per chunk of full_batch_gradient.
+inline constexpr std::size_t kFullBatchChunk = 128;
+
+/// Adds to the network's gradients the share of the rows of images (R×I) and
+/// targets (R×K) in the gradient of a mean over `batch_rows` rows: backward
+/// from dz = (p − y)/batch_rows. Works kFullBatchChunk rows at a time, and
+/// returns the sum of the R rows' losses.
+double add_gradient_share(Network& network, ConstTensorView images, ConstTensorView targets,
+                          std::size_t batch_rows, StepBuffers& buffers);
+
+/// Sets the network's gradients to those of the mean loss over all N rows of
+/// images (N×I) and targets (N×K), and returns that loss: zero, then
+/// add_gradient_share of all N rows.
+float full_batch_gradient(Network& network, ConstTensorView images, ConstTensorView targets, StepBuffers& buffers);
+
+/// A function that does what full_batch_gradient does: chapter 11 has one
+/// that shares the chunks among the cores.
+using FullBatchGradient = float (*)(Network& network, ConstTensorView images, ConstTensorView targets,
+                                    StepBuffers& buffers);
+//! [full-batch-gradient]
+
 /// Settings of full-batch gradient descent.
 struct FullBatchSettings {
   std::size_t epochs = 50;
   float learning_rate = 0.5f;
   Optimiser* rule = nullptr;  // the update rule, which stays the caller's; none: plain gradient descent
+  FullBatchGradient gradient = full_batch_gradient;  // how the gradient over all images is computed
 };
 
 /// Full-batch gradient descent: one update per epoch, on the gradient of the
