@@ -9,6 +9,7 @@
 #include <string>
 
 #include "minibatch.hpp"
+#include "shared_gradient.hpp"
 #include "stochastic.hpp"
 
 namespace nn::benchmark {
@@ -47,8 +48,10 @@ inline Result run(const std::string& workload, const Dataset& train, const Datas
   //! [workloads]
   Network net = network(train.images.cols(), hidden, seed);
   if (workload == "minibatch_epoch") {
+    parallel::SharedGradientDescent descent;
     const History history = train_mini_batch(
-        net, train, test, {.epochs = 1, .batch_size = kBatchSize, .learning_rate = 0.1f, .seed = seed});
+        net, train, test,
+        {.epochs = 1, .batch_size = kBatchSize, .learning_rate = 0.1f, .seed = seed, .rule = &descent});
     return {workload, history.back().seconds, "s", history.back().validation.accuracy};
   }
   if (workload == "sgd_samples") {
@@ -58,7 +61,9 @@ inline Result run(const std::string& workload, const Dataset& train, const Datas
     return {workload, static_cast<double>(head.size()) / history.back().seconds, "samples/s",
             history.back().validation.accuracy};
   }
-  const History history = train_full_batch(net, train, test, {.epochs = kFullBatchSteps, .learning_rate = 0.5f});
+  const History history =
+      train_full_batch(net, train, test,
+                       {.epochs = kFullBatchSteps, .learning_rate = 0.5f, .gradient = parallel::shared_full_batch_gradient});
   return {workload, history.back().seconds / kFullBatchSteps * 1000.0, "ms", history.back().validation.accuracy};
   //! [workloads]
 }

@@ -1,0 +1,96 @@
+// Chapter 11: the full-batch gradient with whole chunks shared among the cores.
+#include "shared_gradient.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "parallel.hpp"
+
+namespace nn::parallel {
+
+namespace {
+
+// One part of the batch: its copy of the network, whose gradients receive
+// the part's share, and the buffers of its steps. Kept from call to call, so
+// that only the first call allocates.
+struct Part {
+  Network network;
+  StepBuffers buffers;
+  double loss_sum = 0;
+};
+
+// The parameter (or, with `gradients`, the gradient) tensors of a network, in
+// the order of for_each_parameter.
+std::vector<Tensor*> tensors_of(Network& network, bool gradients) {
+  std::vector<Tensor*> tensors;
+  network.for_each_parameter([&](Tensor& parameter, Tensor& gradient) {
+    tensors.push_back(gradients ? &gradient : &parameter);
+  });
+  return tensors;
+}
+
+// Makes `copy` hold the parameters of `network`: the values only when the
+// shapes already agree, else a whole copy of the network.
+void copy_parameters(Network& copy, Network& network) {
+  const std::vector<Tensor*> from = tensors_of(network, false), to = tensors_of(copy, false);
+  bool same_shapes = from.size() == to.size() && copy.layers.size() == network.layers.size();
+  for (std::size_t t = 0; same_shapes && t < from.size(); ++t)
+    same_shapes = from[t]->rows() == to[t]->rows() && from[t]->cols() == to[t]->cols();
+  if (!same_shapes) {
+    copy = network;
+    return;
+  }
+  for (std::size_t t = 0; t < from.size(); ++t) std::ranges::copy(from[t]->values(), to[t]->values().begin());
+}
+
+}  // namespace
+
+//! [shared-gradient-code]
+float shared_full_batch_gradient(Network& network, ConstTensorView images, ConstTensorView targets,
+                                 StepBuffers& /*buffers: each part has its own*/) {
+  static std::vector<Part> parts(kGradientParts);
+  const std::size_t n = images.rows(), chunks = (n + kFullBatchChunk - 1) / kFullBatchChunk;
+  // Part p: chunks [p · chunks / P, (p + 1) · chunks / P), in rows.
+  const auto rows_of = [&](std::size_t p) {
+    return std::min(n, p * chunks / kGradientParts * kFullBatchChunk);
+  };
+  pool().for_ranges(kGradientParts, 1, [&](std::size_t first, std::size_t last) {
+    for (std::size_t p = first; p < last; ++p) {
+      Part& part = parts[p];
+      copy_parameters(part.network, network);
+      part.network.zero_gradients();
+      const std::size_t from = rows_of(p), to = rows_of(p + 1);
+      part.loss_sum = add_gradient_share(part.network, images.rows_slice(from, to - from),
+                                         targets.rows_slice(from, to - from), n, part.buffers);
+    }
+  });
+  // The sum of the parts' gradients, element by element in the order of the
+  // parts; the elements are shared among the threads, each computed alike.
+  const std::vector<Tensor*> sums = tensors_of(network, true);
+  std::vector<std::vector<Tensor*>> shares;
+  for (Part& part : parts) shares.push_back(tensors_of(part.network, true));
+  for (std::size_t t = 0; t < sums.size(); ++t)
+    pool().for_ranges(sums[t]->size(), 1024, [&](std::size_t first, std::size_t last) {
+      for (std::size_t i = first; i < last; ++i) {
+        float sum = 0;
+        for (const auto& share : shares) sum += share[t]->data()[i];
+        sums[t]->data()[i] = sum;
+      }
+    });
+  double loss_sum = 0;
+  for (const Part& part : parts) loss_sum += part.loss_sum;
+  return static_cast<float>(loss_sum / static_cast<double>(n));
+}
+//! [shared-gradient-code]
+
+void SharedGradientDescent::update(Network& network, float learning_rate) {
+  network.for_each_parameter([&](Tensor& parameter, const Tensor& gradient) {
+    float* theta = parameter.data();
+    const float* dtheta = gradient.data();
+    pool().for_ranges(parameter.size(), 1024, [&](std::size_t first, std::size_t last) {
+      for (std::size_t i = first; i < last; ++i) theta[i] -= learning_rate * dtheta[i];
+    });
+  });
+}
+
+}  // namespace nn::parallel
