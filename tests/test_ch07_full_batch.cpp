@@ -1,6 +1,8 @@
 // Chapter 7: full-batch gradient descent, the training step and evaluation.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "softmax_cross_entropy.hpp"
 #include "training.hpp"
 #include "training_data.hpp"
@@ -112,4 +114,36 @@ TEST_CASE("evaluating a const network leaves the outputs its last forward kept f
   CHECK(nn::evaluate(copy, other).loss == Approx(result.loss));
   REQUIRE(network.output(1).rows() == batch.size());  // still the batch's, not evaluate's last chunk
   for (std::size_t i = 0; i < hidden_before.size(); ++i) CHECK(network.output(1).data()[i] == hidden_before[i]);
+}
+
+TEST_CASE("the chunked full-batch gradient is the gradient of one batch of all the images", "[training]") {
+  // 300 images: two whole chunks of kFullBatchChunk and a part of one.
+  static_assert(nn::kFullBatchChunk < 300 && 300 < 3 * nn::kFullBatchChunk);
+  const nn::Dataset data = training_data::four_corners(300);
+  nn::Rng rng(3);
+  nn::Network chunked = nn::make_mlp({4, 8, 10}, nn::ActivationKind::relu, nn::Init::he, rng);
+  nn::Network whole = chunked;
+  const Tensor targets = nn::one_hot(data.labels);
+  nn::StepBuffers buffers;
+  const float chunked_loss = nn::full_batch_gradient(chunked, data.images, targets, buffers);
+  // One batch of all 300, as chapter 6's backward takes it: dz = (p − y)/300.
+  Tensor p(300, 10), dz(300, 10);
+  const float whole_loss = nn::softmax_cross_entropy_forward(p, whole.forward(data.images), targets);
+  nn::softmax_cross_entropy_backward(dz, p, targets);
+  whole.zero_gradients();
+  whole.backward(data.images, dz);
+  CHECK(chunked_loss == Approx(whole_loss).epsilon(1e-6));
+  std::vector<const Tensor*> got, expected;
+  chunked.for_each_parameter([&](const Tensor&, const Tensor& gradient) { got.push_back(&gradient); });
+  whole.for_each_parameter([&](const Tensor&, const Tensor& gradient) { expected.push_back(&gradient); });
+  REQUIRE(got.size() == 4);
+  for (std::size_t t = 0; t < got.size(); ++t)
+    for (std::size_t i = 0; i < got[t]->size(); ++i)
+      CHECK(got[t]->data()[i] == Approx(expected[t]->data()[i]).margin(1e-6));
+  // A second call starts from zero: the gradients do not pile up.
+  const Tensor first = std::get<nn::Dense>(chunked.layers[0]).dweight;
+  nn::full_batch_gradient(chunked, data.images, targets, buffers);
+  const Tensor& second = std::get<nn::Dense>(chunked.layers[0]).dweight;
+  CHECK(std::equal(second.values().begin(), second.values().end(), first.values().begin()));
+  CHECK(std::any_of(first.values().begin(), first.values().end(), [](float g) { return g != 0.0f; }));
 }

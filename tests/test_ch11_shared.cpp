@@ -1,0 +1,115 @@
+// Chapter 11: whole chunks of the full batch shared among the threads, and
+// plain descent's shared update. Same bits for any thread count; the same
+// gradient as chapter 7's within float rounding. No timing here.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "kernels.hpp"
+#include "parallel.hpp"
+#include "shared_gradient.hpp"
+
+using nn::Tensor;
+
+namespace {
+
+// n images of 784 pixels, four in five of them zero, with labels and a
+// 784-32-10 ReLU network: the shapes of the book, smaller.
+struct Problem {
+  Tensor images, targets;
+  nn::Network network;
+};
+Problem problem(std::size_t n, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> pixel(0.0f, 1.0f);
+  std::bernoulli_distribution zero(0.8);
+  std::uniform_int_distribution<int> label(0, 9);
+  Problem p{Tensor(n, 784), Tensor(n, 10), {}};
+  for (float& v : p.images.values()) v = zero(rng) ? 0.0f : pixel(rng);
+  for (std::size_t r = 0; r < n; ++r) p.targets(r, static_cast<std::size_t>(label(rng))) = 1.0f;
+  nn::Rng init(seed);
+  p.network = nn::make_mlp({784, 32, 10}, nn::ActivationKind::relu, nn::Init::he, init);
+  return p;
+}
+
+std::vector<float> gradients_of(nn::Network& network) {
+  std::vector<float> all;
+  network.for_each_parameter([&](const Tensor&, const Tensor& gradient) {
+    all.insert(all.end(), gradient.values().begin(), gradient.values().end());
+  });
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("the gradient shared by parts has the same bits for one, two and three threads", "[ch11]") {
+  const nn::kernels::ScopedStage fastest(nn::kernels::Stage::threads);
+  // 2,000 images: more chunks than parts, and parts of unequal length; 100:
+  // fewer images than one chunk, so that seven of the eight parts are empty.
+  for (std::size_t n : {2000, 100}) {
+    std::vector<std::vector<float>> results;
+    std::vector<float> losses;
+    for (std::size_t threads : {1, 2, 3}) {
+      nn::parallel::set_threads(threads);
+      Problem p = problem(n, 5);
+      nn::StepBuffers buffers;
+      losses.push_back(nn::parallel::shared_full_batch_gradient(p.network, p.images, p.targets, buffers));
+      results.push_back(gradients_of(p.network));
+    }
+    INFO(n << " images");
+    for (std::size_t t = 1; t < results.size(); ++t) {
+      REQUIRE(std::memcmp(results[0].data(), results[t].data(), results[0].size() * sizeof(float)) == 0);
+      REQUIRE(losses[t] == losses[0]);
+    }
+  }
+  nn::parallel::set_threads(2);
+}
+
+TEST_CASE("the gradient shared by parts is chapter 7's gradient within float rounding", "[ch11]") {
+  const nn::kernels::ScopedStage fastest(nn::kernels::Stage::threads);
+  Problem p = problem(1500, 6);
+  nn::Network copy = p.network;
+  nn::StepBuffers buffers;
+  const float shared_loss = nn::parallel::shared_full_batch_gradient(p.network, p.images, p.targets, buffers);
+  const float loss = nn::full_batch_gradient(copy, p.images, p.targets, buffers);
+  CHECK(shared_loss == Approx(loss).epsilon(1e-6));
+  const std::vector<float> shared = gradients_of(p.network), expected = gradients_of(copy);
+  REQUIRE(shared.size() == expected.size());
+  float largest = 0;
+  for (float g : expected) largest = std::max(largest, std::fabs(g));
+  for (std::size_t i = 0; i < shared.size(); ++i) REQUIRE(std::fabs(shared[i] - expected[i]) <= 1e-5f * largest);
+  // The network's own gradients are replaced, not added to: a second call gives the same.
+  nn::parallel::shared_full_batch_gradient(p.network, p.images, p.targets, buffers);
+  CHECK(gradients_of(p.network) == shared);
+}
+
+TEST_CASE("the shared update gives the bits of plain gradient descent", "[ch11]") {
+  Problem p = problem(300, 7);
+  nn::StepBuffers buffers;
+  nn::full_batch_gradient(p.network, p.images, p.targets, buffers);
+  nn::Network plain = p.network;
+  nn::parallel::set_threads(2);
+  nn::parallel::SharedGradientDescent shared;
+  shared.update(p.network, 0.3f);
+  nn::GradientDescent descent;
+  descent.update(plain, 0.3f);
+  std::vector<float> a, b;
+  p.network.for_each_parameter([&](const Tensor& w, const Tensor&) { a.insert(a.end(), w.values().begin(), w.values().end()); });
+  plain.for_each_parameter([&](const Tensor& w, const Tensor&) { b.insert(b.end(), w.values().begin(), w.values().end()); });
+  REQUIRE(a.size() == b.size());
+  CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+}
+
+TEST_CASE("a job started inside a piece of another job runs whole on that thread", "[ch11]") {
+  nn::parallel::ThreadPool pool(2);
+  std::vector<int> hits(8 * 100, 0);
+  pool.for_ranges(8, 1, [&](std::size_t first, std::size_t last) {
+    for (std::size_t outer = first; outer < last; ++outer)
+      pool.for_ranges(100, 1, [&](std::size_t inner_first, std::size_t inner_last) {
+        for (std::size_t i = inner_first; i < inner_last; ++i) ++hits[outer * 100 + i];
+      });
+  });
+  for (int h : hits) REQUIRE(h == 1);
+}
