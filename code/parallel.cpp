@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -66,6 +67,9 @@ void ThreadPool::run(std::size_t count, std::size_t align, Task task, void* cont
   take_pieces(job, true);
   for (std::uint32_t round = 0; finished_.load(std::memory_order_acquire) < pieces_; ++round)
     round < kSpin ? relax() : std::this_thread::yield();  // a taker that was put aside must get the core back
+  // A piece that threw: the job is over, no thread is still in it, so the
+  // caller gets the exception and the pool is ready for the next job.
+  if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
 }
 
 // Takes pieces of job `job`, from the front or from the back, until none is
@@ -80,7 +84,12 @@ void ThreadPool::take_pieces(std::uint64_t job, bool from_front) {
     const std::size_t piece = from_front ? front : back - 1;
     const std::size_t first = piece * piece_, last = std::min(count_, first + piece_);
     in_piece = true;
-    task_(context_, first, last);
+    try {
+      task_(context_, first, last);
+    } catch (...) {  // kept for the caller, which throws it once every piece is done
+      const std::lock_guard lock(error_mutex_);
+      if (!error_) error_ = std::current_exception();
+    }
     in_piece = false;
     finished_.fetch_add(1, std::memory_order_release);
     next = next_.load(std::memory_order_acquire);

@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -31,8 +33,9 @@ class ThreadPool {
 
   /// Calls body(first, last) on disjoint ranges that cover [0, count) in
   /// order, each starting at a multiple of `align` (about four ranges per
-  /// thread), and returns when every call has returned. Which thread gets
-  /// which range does not change what any one call computes.
+  /// thread), and returns when every call has returned; if a call threw, it
+  /// then throws the first such exception. Which thread gets which range does
+  /// not change what any one call computes.
   template <typename Body>
   void for_ranges(std::size_t count, std::size_t align, Body&& body) {
     run(count, align, [](void* context, std::size_t first, std::size_t last) {
@@ -64,6 +67,8 @@ class ThreadPool {
   std::atomic<std::uint32_t> job_{0};     // the newest job; workers watch it
   std::atomic<std::uint32_t> sleeping_{0};
   std::atomic<bool> stopping_{false};
+  std::mutex error_mutex_;
+  std::exception_ptr error_;  // the first exception a piece of this job threw
 };
 //! [pool]
 

@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "kernels.hpp"
@@ -112,4 +113,30 @@ TEST_CASE("a job started inside a piece of another job runs whole on that thread
       });
   });
   for (int h : hits) REQUIRE(h == 1);
+}
+
+TEST_CASE("a piece that throws reaches the caller once the job is over, and the pool works on", "[ch11]") {
+  nn::parallel::ThreadPool pool(2);
+  std::vector<int> hits(64, 0);
+  CHECK_THROWS_AS(pool.for_ranges(64, 1,
+                                  [&](std::size_t first, std::size_t last) {
+                                    for (std::size_t i = first; i < last; ++i) ++hits[i];
+                                    if (first == 0) throw std::runtime_error("piece 0 failed");
+                                  }),
+                  std::runtime_error);
+  for (int h : hits) REQUIRE(h == 1);  // every other piece still ran, once
+  std::vector<int> again(64, 0);
+  pool.for_ranges(64, 1, [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) ++again[i];
+  });
+  for (int h : again) REQUIRE(h == 1);
+  // Jobs inside pieces still cover every index once after the exception.
+  std::vector<int> nested(8 * 10, 0);
+  pool.for_ranges(8, 1, [&](std::size_t first, std::size_t last) {
+    for (std::size_t o = first; o < last; ++o)
+      pool.for_ranges(10, 1, [&](std::size_t f, std::size_t l) {
+        for (std::size_t i = f; i < l; ++i) ++nested[o * 10 + i];
+      });
+  });
+  for (int h : nested) REQUIRE(h == 1);
 }
