@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     for (std::uint64_t run = 0; run < repeat; ++run)
       for (const char* workload : nn::benchmark::kWorkloads) {
         if (only != "all" && only != workload) continue;
-        const nn::benchmark::Result r = nn::benchmark::run(workload, train, test, hidden, seed);
+        const nn::benchmark::Result r = nn::benchmark::run_workload(workload, train, test, hidden, seed);
         std::printf(
             "{\"peer\": \"nn-from-scratch\", \"workload\": \"%s\", \"value\": %.4f, \"unit\": \"%s\", "
             "\"test_accuracy\": %.4f}\n",

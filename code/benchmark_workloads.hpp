@@ -36,17 +36,17 @@ inline Dataset first_images(const Dataset& data, std::size_t count) {
 }
 
 /// A 784-hidden-10 ReLU network with He initialisation, float32.
-inline Network network(std::size_t inputs, std::size_t hidden, std::uint64_t seed) {
+inline Network make_workload_network(std::size_t inputs, std::size_t hidden, std::uint64_t seed) {
   Rng rng(seed);
   return make_mlp({inputs, hidden, kClasses}, ActivationKind::relu, Init::he, rng);
 }
 
 /// Runs one workload on the whole training file `train`; the timings exclude
 /// loading the data and evaluating on `test`, as the peer's do.
-inline Result run(const std::string& workload, const Dataset& train, const Dataset& test, std::size_t hidden,
-                  std::uint64_t seed) {
+inline Result run_workload(const std::string& workload, const Dataset& train, const Dataset& test,
+                           std::size_t hidden, std::uint64_t seed) {
   //! [workloads]
-  Network net = network(train.images.cols(), hidden, seed);
+  Network net = make_workload_network(train.images.cols(), hidden, seed);
   if (workload == "minibatch_epoch") {
     parallel::SharedGradientDescent descent;
     const History history = train_mini_batch(

@@ -28,6 +28,7 @@
 #include "parallel.hpp"
 #include "program.hpp"
 #include "report.hpp"
+#include "shared_gradient.hpp"
 #include "softmax_cross_entropy.hpp"
 #include "stochastic.hpp"
 
@@ -673,22 +674,64 @@ int main(int argc, char** argv) {
 
     //! [same-bits]
     // Train the same network on 2,000 images with one thread and with two:
-    // every parameter must come out with the same bits.
+    // five full-batch steps with each product shared among the threads, five
+    // with whole chunks shared (shared_full_batch_gradient, below), and an
+    // epoch of mini-batches of 64 with the update shared too. Every parameter
+    // must come out with the same bits.
     std::vector<std::vector<float>> results;
     for (std::size_t threads : {1, 2}) {
       nn::parallel::set_threads(threads);
       nn::Network net = fresh_network();
-      const nn::Tensor targets = nn::one_hot(two_thousand.labels);
-      nn::StepBuffers buffers;
-      for (int step = 0; step < 5; ++step) nn::train_step(net, two_thousand.images, targets, 0.5f, buffers);
+      nn::parallel::SharedGradientDescent shared_descent;
+      nn::train_full_batch(net, two_thousand, two_thousand, {.epochs = 5, .learning_rate = 0.5f});
+      nn::train_full_batch(net, two_thousand, two_thousand,
+                           {.epochs = 5, .learning_rate = 0.5f, .gradient = nn::parallel::shared_full_batch_gradient});
+      nn::train_mini_batch(net, two_thousand, two_thousand,
+                           {.epochs = 1, .batch_size = 64, .learning_rate = 0.1f, .rule = &shared_descent});
       results.push_back(parameters(net));
     }
     const bool same = std::memcmp(results[0].data(), results[1].data(), results[0].size() * sizeof(float)) == 0;
     //! [same-bits]
-    std::cout << "parameters after 5 full-batch steps, 1 thread vs 2: " << (same ? "identical" : "DIFFERENT") << '\n';
+    std::cout << "parameters after full-batch and mini-batch training, 1 thread vs 2: "
+              << (same ? "identical" : "DIFFERENT") << '\n';
     report.claim("one thread and two give the same parameters, bit for bit", same,
                  same ? "all " + grouped(static_cast<double>(results[0].size()), 0) + " identical" : "they differ");
     report.number("parameter_count", grouped(static_cast<double>(results[0].size()), 0));
+
+    // --- What a job of the pool costs: 20,000 jobs of four pieces that do
+    // nothing, on two threads; the median of seven rounds, per job.
+    {
+      nn::parallel::set_threads(2);
+      std::vector<double> per_job;
+      for (int round = 0; round < 7; ++round) {
+        constexpr int kJobs = 20000;
+        const auto start = Clock::now();
+        for (int job = 0; job < kJobs; ++job) nn::parallel::pool().for_ranges(64, 16, [](std::size_t, std::size_t) {});
+        per_job.push_back(nn::seconds_since(start) / kJobs);
+      }
+      report.number("job_us", figures::fixed(median(per_job) * 1e6, 2));
+    }
+
+    // --- The full batch of the benchmark (the training file's 60,000 images):
+    // chapter 7's gradient with each product shared, against whole chunks
+    // shared, on two threads; seven rounds in turn, medians.
+    {
+      const nn::Tensor all_targets = nn::one_hot(train.labels);
+      std::vector<double> by_products, by_parts;
+      nn::Network net = fresh_network();
+      nn::StepBuffers buffers;
+      for (int round = 0; round < 7; ++round) {
+        auto start = Clock::now();
+        nn::full_batch_gradient(net, train.images, all_targets, buffers);
+        by_products.push_back(nn::seconds_since(start));
+        start = Clock::now();
+        nn::parallel::shared_full_batch_gradient(net, train.images, all_targets, buffers);
+        by_parts.push_back(nn::seconds_since(start));
+      }
+      report.number("gradient_products_ms", figures::fixed(median(by_products) * 1000, 1));
+      report.number("gradient_parts_ms", figures::fixed(median(by_parts) * 1000, 1));
+      report.number("parts_fullbatch", speed_words(median(by_products), median(by_parts)));
+    }
 
     // --- The machine's limits: the FMA peak and the memory bandwidth.
     const long iterations = 20'000'000;
@@ -780,7 +823,7 @@ int main(int argc, char** argv) {
     for (std::uint64_t run = 0; run < comparison_runs; ++run) {
       std::vector<nn::benchmark::Result> book;
       for (const char* workload : nn::benchmark::kWorkloads)
-        book.push_back(nn::benchmark::run(workload, train, test, kHidden, 0));
+        book.push_back(nn::benchmark::run_workload(workload, train, test, kHidden, 0));
       book_runs.push_back(book);
       if (have_torch) try {
           torch_runs.push_back(run_peer(peer, flags.data_dir, 2));

@@ -186,9 +186,11 @@ void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const fl
 // n mod V columns, such as the 10 classes, are one vector too if b's rows are
 // padded (b_step ≥ round_up(n): the callers that copy b pad it with zeros):
 // the panel's sums go to a vector on the stack, of which only the real columns
-// are copied to out; else they are scalar sums. Each element gets the same
-// operations in the same order whichever panel it falls in, so the cut
-// changes no result.
+// are copied to out; else they are scalar sums. The cut depends on n alone,
+// so every row of a product is cut alike. A column's sum is one chain of
+// additions in the order of k, except in a panel of one vector, which keeps
+// four (panel): there the order, and so the last bits, differ, but the same
+// for every row and every run.
 void row(float* out, std::size_t n, const std::uint32_t* ks, const float* values, std::size_t count,
          const float* b, std::size_t b_step, bool accumulate) {
   if (count == 0 && accumulate) return;  // nothing to add to this row
@@ -275,8 +277,11 @@ void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write 
   // rows of out to pay for it, a copy.
   const float* b_rows = b.data();
   std::size_t b_step = n;
+  // Decided from the whole product, never from this thread's rows: whether b
+  // is copied decides how the ten classes are summed (row, below), and the
+  // bits must not depend on how the rows were shared out.
   const bool b_as_wanted = aligned(b.data()) && (n * sizeof(float)) % 64 == 0;
-  if (!b_as_wanted && (last - first >= kCopyRows || (n % V != 0 && last - first >= kRows))) {
+  if (!b_as_wanted && (out.rows() >= kCopyRows || (n % V != 0 && out.rows() >= kRows))) {
     b_step = round_up(n);
     b_rows = aligned_copy(scratch.copy, b.data(), n, depth, n);
   }
@@ -286,8 +291,10 @@ void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write 
   scratch.starts.resize(kRows * (blocks + 1));
   for (std::size_t i0 = first; i0 < last; i0 += kRows) {
     const std::size_t rows = std::min(kRows, last - i0);
-    // A block of b that serves one row only saves nothing: then one block.
-    const std::size_t block = rows > 1 ? kTile : std::max<std::size_t>(depth, 1);
+    // A block of b that serves one row only saves nothing: a product of one
+    // row (a single image's) takes b whole. Decided from the whole product
+    // too, since the blocks decide where panel<V>'s four chains restart.
+    const std::size_t block = out.rows() > 1 ? kTile : std::max<std::size_t>(depth, 1);
     const std::size_t row_blocks = (depth + block - 1) / block;
     for (std::size_t r = 0; r < rows; ++r) {
       std::size_t* starts = &scratch.starts[r * (blocks + 1)];
@@ -372,7 +379,9 @@ void transpose(const float* from, std::size_t from_step, std::size_t rows, std::
 // within a block, kTile columns of a at a time are copied transposed into a
 // tile, where column i of a is a contiguous row. The partial sums wait in out
 // between blocks: the order of the additions, and so the result, is the same
-// as without blocks.
+// as without blocks, except in a panel of one vector (the ten classes), whose
+// four chains start again at each block. The blocks are the same for every
+// range of rows, so the bits do not depend on how the rows were shared out.
 void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                          std::size_t last) {
   alignas(64) float tile[kTile * kTile];  // tile[r · kTile + k] = a(k0 + k, i0 + r)
@@ -434,15 +443,14 @@ namespace {
 
 //! [share-rows]
 // Runs blocked(out, a, b, mode, first, last) on all of out's rows: shared out
-// among the pool's threads when the product has enough work to pay for waking
-// them, on the calling thread alone otherwise. `work` counts multiply-adds as
-// if nothing were skipped. A mini-batch of 64 images (6.4 million of them,
-// four in five skipped as zero pixels) is below the threshold: waking a thread
-// on this virtual machine costs tens of microseconds, and when other programs
-// keep the cores busy, the wait for the second thread to be scheduled at all
-// can be milliseconds, far longer than the product. Each output row is
-// computed by the same code whoever computes it, so the result does not
-// depend on the thread count.
+// among the pool's threads, in pieces of whole multiples of `align` rows, when
+// the product has enough work to pay for handing pieces over; on the calling
+// thread alone otherwise. `work` counts multiply-adds as if nothing were
+// skipped. The first layer's products of a mini-batch of 64 images (6.4
+// million of them, four in five skipped as zero pixels) are above the
+// threshold; its second layer's (82,000) are below, and so is a single image.
+// Each output row is computed by the same code whoever computes it, so the
+// result does not depend on the thread count.
 template <typename Blocked>
 void share_rows(Blocked blocked, TensorView out, ConstTensorView a, ConstTensorView b, Write mode,
                 std::size_t work, std::size_t align) {

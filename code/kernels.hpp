@@ -10,8 +10,8 @@ namespace nn::kernels {
 // tensor.hpp), one stage at a time: set_stage below.
 
 /// A product is shared among the threads only from this many multiply-adds
-/// (counted as if no zero were skipped): below it, waking a second thread costs
-/// more than it saves on this book's machine (chapter 11 measures it).
+/// (counted as if no zero were skipped): below it, handing pieces to another
+/// thread costs more than it saves (exercise 11.3 moves it and measures).
 inline constexpr std::size_t kWorthSharing = std::size_t{1} << 20;
 
 /// The blocked products cut their sums into blocks of kTile rows, and copy

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -27,13 +28,14 @@ void relax() {
 thread_local bool in_piece = false;
 
 constexpr std::uint64_t kPieceBits = 16, kPieceMask = (std::uint64_t{1} << kPieceBits) - 1;
-constexpr std::uint64_t pack(std::uint64_t job, std::uint64_t front, std::uint64_t back) {
-  return job << (2 * kPieceBits) | front << kPieceBits | back;
+constexpr std::uint64_t pack(std::uint64_t job, std::uint64_t pieces, std::uint64_t next) {
+  return job << (2 * kPieceBits) | pieces << kPieceBits | next;
 }
 }  // namespace
 
 ThreadPool::ThreadPool(std::size_t threads) {
-  if (threads == 0) throw std::invalid_argument("ThreadPool: at least one thread is needed");
+  if (threads == 0 || threads > 4096)  // a job's pieces are counted in 16 bits: 4 per thread
+    throw std::invalid_argument("ThreadPool: between 1 and 4096 threads, not " + std::to_string(threads));
   for (std::size_t index = 1; index < threads; ++index) workers_.emplace_back([this] { work(); });
 }
 
@@ -61,10 +63,10 @@ void ThreadPool::run(std::size_t count, std::size_t align, Task task, void* cont
   count_ = count;
   finished_.store(0, std::memory_order_relaxed);
   const std::uint32_t job = job_.load(std::memory_order_relaxed) + 1;
-  next_.store(pack(job, 0, pieces_), std::memory_order_release);  // the fields above go with it
+  next_.store(pack(job, pieces_, 0), std::memory_order_release);  // the fields above go with it
   job_.store(job);  // sequentially consistent, paired with the sleeper's count: no wake-up is lost
   if (sleeping_.load() != 0) job_.notify_all();
-  take_pieces(job, true);
+  take_pieces(job);
   for (std::uint32_t round = 0; finished_.load(std::memory_order_acquire) < pieces_; ++round)
     round < kSpin ? relax() : std::this_thread::yield();  // a taker that was put aside must get the core back
   // A piece that threw: the job is over, no thread is still in it, so the
@@ -72,16 +74,14 @@ void ThreadPool::run(std::size_t count, std::size_t align, Task task, void* cont
   if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
 }
 
-// Takes pieces of job `job`, from the front or from the back, until none is
-// left; returns at once if the pool has moved on to another job.
-void ThreadPool::take_pieces(std::uint64_t job, bool from_front) {
+// Takes pieces of job `job` until none is left; returns at once if the pool
+// has moved on to another job.
+void ThreadPool::take_pieces(std::uint64_t job) {
   std::uint64_t next = next_.load(std::memory_order_acquire);
   for (;;) {
-    const std::uint64_t front = next >> kPieceBits & kPieceMask, back = next & kPieceMask;
-    if (next >> (2 * kPieceBits) != job || front >= back) return;
-    const std::uint64_t taken = from_front ? pack(job, front + 1, back) : pack(job, front, back - 1);
-    if (!next_.compare_exchange_weak(next, taken, std::memory_order_acq_rel)) continue;
-    const std::size_t piece = from_front ? front : back - 1;
+    const std::uint64_t piece = next & kPieceMask, pieces = next >> kPieceBits & kPieceMask;
+    if (next >> (2 * kPieceBits) != job || piece >= pieces) return;
+    if (!next_.compare_exchange_weak(next, next + 1, std::memory_order_acq_rel)) continue;
     const std::size_t first = piece * piece_, last = std::min(count_, first + piece_);
     in_piece = true;
     try {
@@ -112,7 +112,7 @@ void ThreadPool::work() {
     }
     if (stopping_.load()) return;
     seen = job;
-    take_pieces(job, false);
+    take_pieces(job);
   }
 }
 //! [run]

@@ -14,13 +14,12 @@ namespace nn::parallel {
 //! [pool]
 /// A fixed set of worker threads that run one job at a time. A job is cut into
 /// a few pieces, which the threads take as they come free, the caller among
-/// them: a thread the operating system has put aside takes nothing and delays
-/// nothing. The caller takes pieces from the front and the workers from the
-/// back, so that in a run of similar jobs each core keeps getting the same
-/// rows, whose numbers are already in its cache. Between jobs a worker spins
-/// for a while (kSpin) before it sleeps, so that a job that follows soon, as
-/// the products of one training step do, costs a cache line's trip between
-/// the cores, not a wake-up.
+/// them: a worker that the operating system has put aside before it took a
+/// piece delays nothing, and the caller waits only for pieces taken and not
+/// yet finished. Between jobs a worker spins for a while (kSpin) before it
+/// sleeps, so that a job that follows soon, as the products of one training
+/// step do, finds it awake instead of waiting for the operating system to
+/// wake it. One thread at a time may give the pool jobs.
 class ThreadPool {
  public:
   explicit ThreadPool(std::size_t threads);
@@ -44,24 +43,25 @@ class ThreadPool {
   }
 
   /// How long a worker waits for the next job before it sleeps: 2¹⁵ rounds
-  /// of a pause instruction, some tenths of a millisecond.
+  /// of a pause instruction, about a millisecond on current processors (how
+  /// long one pause lasts differs between them).
   static constexpr std::uint32_t kSpin = std::uint32_t{1} << 15;
 
  private:
   using Task = void (*)(void* context, std::size_t first, std::size_t last);
   void run(std::size_t count, std::size_t align, Task task, void* context);
   void work();
-  void take_pieces(std::uint64_t job, bool from_front);
+  void take_pieces(std::uint64_t job);
 
   std::vector<std::thread> workers_;
   // The job: written by the caller before it publishes the job in next_.
   Task task_ = nullptr;
   void* context_ = nullptr;
   std::size_t count_ = 0, piece_ = 1, pieces_ = 0;
-  // next_ packs the job's number (high 32 bits), the first piece not yet
-  // taken (16 bits) and the end of the pieces not yet taken (low 16): a
-  // thread takes a piece by moving one of the two ends, and only while the
-  // number is that of the job it was woken for.
+  // next_ packs the job's number (high 32 bits), its count of pieces (16
+  // bits) and the next piece to take (low 16): a thread takes a piece by
+  // raising the last, and only while the number is that of the job it was
+  // woken for, so that a late worker cannot take a piece of a newer job.
   std::atomic<std::uint64_t> next_{0};
   std::atomic<std::size_t> finished_{0};  // pieces of this job done
   std::atomic<std::uint32_t> job_{0};     // the newest job; workers watch it

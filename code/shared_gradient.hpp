@@ -15,8 +15,10 @@ inline constexpr std::size_t kGradientParts = 8;
 /// parts' gradients are then added up in the order of the parts. So the
 /// result is the same whichever thread did which part, and however many
 /// threads there were, though it rounds differently from full_batch_gradient,
-/// which adds everything in one sum. A network with dropout would draw its
-/// masks in each part's copy. Call it from one thread at a time.
+/// which adds everything in one sum. It is meant for networks without
+/// dropout, as full-batch descent is in this book: each part's copy of a
+/// dropout layer would start from the same state of its generator, and the
+/// parts would draw alike masks. Call it from one thread at a time.
 float shared_full_batch_gradient(Network& network, ConstTensorView images, ConstTensorView targets,
                                  StepBuffers& buffers);
 //! [shared-gradient]
