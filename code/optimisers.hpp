@@ -141,10 +141,10 @@ class AdamW final : public Adam {
 using Schedule = std::function<float(std::size_t t)>;
 
 struct StepDecay {
-  std::size_t every = 1000;  // T: updates between drops
+  std::size_t every = 1000;  // P: updates between drops
   float factor = 0.1f;       // γ: what each drop multiplies η by
 };
-/// s(t) = γ^⌊(t − 1) / T⌋: η for the first T updates, then γ η for the next T, …
+/// s(t) = γ^⌊(t − 1) / P⌋: η for the first P updates, then γ η for the next P, …
 Schedule step_decay(StepDecay settings);
 
 struct Cosine {
