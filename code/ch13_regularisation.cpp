@@ -78,8 +78,12 @@ void draw_curves(const figures::Report& report, const std::vector<const Run*>& r
     const bool train = panel == 0;
     gp << "set ylabel '" << (train ? "training" : "validation") << " accuracy (%)'\n"
        << (train ? "set xlabel ''\n" : "set xlabel 'epoch'\n") << "plot ";
+    // Each run its own dash pattern and point shape as well as its colour:
+    // runs that lie on top of one another (L2 and none, early on) stay apart.
+    constexpr int kPointTypes[] = {7, 5, 9, 11, 13};
     for (std::size_t r = 0; r < runs.size(); ++r)
-      gp << (r ? ", " : "") << "'-' with linespoints pointtype 7 pointsize 0.5 linewidth 2 linecolor rgb '"
+      gp << (r ? ", " : "") << "'-' with linespoints pointtype " << kPointTypes[r % 5]
+         << " pointsize 0.6 linewidth 2 dashtype " << r % 5 + 1 << " linecolor rgb '"
          << figures::kPalette[r % figures::kPalette.size()] << "' "
          << (train ? "title \"" + runs[r]->variant + (runs[r]->strength.empty() ? "" : ", " + runs[r]->strength) + "\""
                    : std::string("notitle"));
