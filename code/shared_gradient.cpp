@@ -46,12 +46,12 @@ void copy_parameters(Network& copy, Network& network) {
 }  // namespace
 
 //! [shared-gradient-code]
-float shared_full_batch_gradient(Network& network, ConstTensorView images, ConstTensorView targets,
-                                 StepBuffers& /*buffers: each part has its own*/) {
+float shared_full_batch_gradient(Network& network, ConstTensorView images,
+                                 ConstTensorView targets, StepBuffers& /*each part has its own*/) {
   static std::vector<Part> parts(kGradientParts);
   const std::size_t n = images.rows(), chunks = (n + kFullBatchChunk - 1) / kFullBatchChunk;
   // Part p: chunks [p · chunks / P, (p + 1) · chunks / P), in rows.
-  const auto rows_of = [&](std::size_t p) {
+  const auto first_row = [&](std::size_t p) {
     return std::min(n, p * chunks / kGradientParts * kFullBatchChunk);
   };
   pool().for_ranges(kGradientParts, 1, [&](std::size_t first, std::size_t last) {
@@ -59,9 +59,9 @@ float shared_full_batch_gradient(Network& network, ConstTensorView images, Const
       Part& part = parts[p];
       copy_parameters(part.network, network);
       part.network.zero_gradients();
-      const std::size_t from = rows_of(p), to = rows_of(p + 1);
-      part.loss_sum = add_gradient_share(part.network, images.rows_slice(from, to - from),
-                                         targets.rows_slice(from, to - from), n, part.buffers);
+      const std::size_t from = first_row(p), rows = first_row(p + 1) - from;
+      part.loss_sum = add_gradient_share(part.network, images.rows_slice(from, rows),
+                                         targets.rows_slice(from, rows), n, part.buffers);
     }
   });
   // The sum of the parts' gradients, element by element in the order of the

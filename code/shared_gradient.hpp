@@ -19,8 +19,8 @@ inline constexpr std::size_t kGradientParts = 8;
 /// dropout, as full-batch descent is in this book: each part's copy of a
 /// dropout layer would start from the same state of its generator, and the
 /// parts would draw alike masks. Call it from one thread at a time.
-float shared_full_batch_gradient(Network& network, ConstTensorView images, ConstTensorView targets,
-                                 StepBuffers& buffers);
+float shared_full_batch_gradient(Network& network, ConstTensorView images,
+                                 ConstTensorView targets, StepBuffers& buffers);
 //! [shared-gradient]
 
 //! [shared-descent]

@@ -173,26 +173,32 @@ void finish_epoch(const Network& network, const Dataset& validation, EpochRecord
 }
 
 //! [full-batch-chunks]
-double add_gradient_share(Network& network, ConstTensorView images, ConstTensorView targets,
-                          std::size_t batch_rows, StepBuffers& buffers) {
+double add_gradient_share(Network& network, ConstTensorView images,
+                          ConstTensorView targets, std::size_t batch_rows,
+                          StepBuffers& buffers) {
   double loss_sum = 0;  // Σ over the chunks of their mean loss times their rows
   for (std::size_t first = 0; first < images.rows(); first += kFullBatchChunk) {
     const std::size_t count = std::min(kFullBatchChunk, images.rows() - first);
-    const ConstTensorView x = images.rows_slice(first, count), y = targets.rows_slice(first, count);
+    const ConstTensorView x = images.rows_slice(first, count);
+    const ConstTensorView y = targets.rows_slice(first, count);
     buffers.probabilities.resize(count, y.cols());
     buffers.dlogits.resize(count, y.cols());
     const ConstTensorView logits = network.forward(x);
-    loss_sum += static_cast<double>(softmax_cross_entropy_forward(buffers.probabilities, logits, y)) * count;
-    softmax_cross_entropy_backward(buffers.dlogits, buffers.probabilities, y, batch_rows);  // (p − y)/N
+    const float loss = softmax_cross_entropy_forward(buffers.probabilities, logits, y);
+    loss_sum += static_cast<double>(loss) * static_cast<double>(count);
+    // (p − y)/N, with the whole batch's N rows, not the chunk's count
+    softmax_cross_entropy_backward(buffers.dlogits, buffers.probabilities, y, batch_rows);
     network.backward(x, buffers.dlogits);  // adds, to what the chunks before left
   }
   return loss_sum;
 }
 
-float full_batch_gradient(Network& network, ConstTensorView images, ConstTensorView targets, StepBuffers& buffers) {
+float full_batch_gradient(Network& network, ConstTensorView images,
+                          ConstTensorView targets, StepBuffers& buffers) {
   network.zero_gradients();
   const std::size_t n = images.rows();
-  return static_cast<float>(add_gradient_share(network, images, targets, n, buffers) / static_cast<double>(n));
+  const double loss_sum = add_gradient_share(network, images, targets, n, buffers);
+  return static_cast<float>(loss_sum / static_cast<double>(n));
 }
 //! [full-batch-chunks]
 

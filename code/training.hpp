@@ -139,18 +139,20 @@ inline constexpr std::size_t kFullBatchChunk = 128;
 /// targets (R×K) in the gradient of a mean over `batch_rows` rows: backward
 /// from dz = (p − y)/batch_rows. Works kFullBatchChunk rows at a time, and
 /// returns the sum of the R rows' losses.
-double add_gradient_share(Network& network, ConstTensorView images, ConstTensorView targets,
-                          std::size_t batch_rows, StepBuffers& buffers);
+double add_gradient_share(Network& network, ConstTensorView images,
+                          ConstTensorView targets, std::size_t batch_rows,
+                          StepBuffers& buffers);
 
 /// Sets the network's gradients to those of the mean loss over all N rows of
 /// images (N×I) and targets (N×K), and returns that loss: zero, then
 /// add_gradient_share of all N rows.
-float full_batch_gradient(Network& network, ConstTensorView images, ConstTensorView targets, StepBuffers& buffers);
+float full_batch_gradient(Network& network, ConstTensorView images,
+                          ConstTensorView targets, StepBuffers& buffers);
 
 /// A function that does what full_batch_gradient does: chapter 11 has one
 /// that shares the chunks among the cores.
-using FullBatchGradient = float (*)(Network& network, ConstTensorView images, ConstTensorView targets,
-                                    StepBuffers& buffers);
+using FullBatchGradient = float (*)(Network& network, ConstTensorView images,
+                                    ConstTensorView targets, StepBuffers& buffers);
 //! [full-batch-gradient]
 
 /// Settings of full-batch gradient descent.
