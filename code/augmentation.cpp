@@ -96,7 +96,7 @@ void smooth_field(std::span<float> out, std::span<const float> noise, std::span<
 //! [smooth]
 
 //! [warp-code]
-void warp(std::span<float> out, std::span<const float> in, const InverseMap& map, const DisplacementField* field) {
+void warp(std::span<float> out, std::span<const float> in, const InverseMap& inverse, const DisplacementField* field) {
   // The input inside a border of zeros two pixels wide: every sample then reads
   // four pixels of this buffer with no test of whether they are inside. A point
   // more than a pixel outside the image is moved to one pixel outside, where
@@ -108,11 +108,11 @@ void warp(std::span<float> out, std::span<const float> in, const InverseMap& map
     for (std::size_t c = 0; c < kImageSide; ++c) {
       const std::size_t i = r * kImageSide + c;
       // The output point q = (c, r) + δ(r, c), relative to the centre and the shift.
-      float qx = static_cast<float>(c) - kCentre - map.shift_x, qy = static_cast<float>(r) - kCentre - map.shift_y;
+      float qx = static_cast<float>(c) - kCentre - inverse.shift_x, qy = static_cast<float>(r) - kCentre - inverse.shift_y;
       if (field) qx += field->along_x[i], qy += field->along_y[i];
       // p = A⁻¹ q + m, then the same arithmetic as bilinear(), on the padded buffer.
-      const float x = std::clamp(map.xx * qx + map.xy * qy + kCentre, -1.0f, static_cast<float>(kSide));
-      const float y = std::clamp(map.yx * qx + map.yy * qy + kCentre, -1.0f, static_cast<float>(kSide));
+      const float x = std::clamp(inverse.xx * qx + inverse.xy * qy + kCentre, -1.0f, static_cast<float>(kSide));
+      const float y = std::clamp(inverse.yx * qx + inverse.yy * qy + kCentre, -1.0f, static_cast<float>(kSide));
       const float x0 = std::floor(x), y0 = std::floor(y);
       const float fx = x - x0, fy = y - y0;
       const float* p = padded.data() + (static_cast<int>(y0) + kBorder) * kPadded + static_cast<int>(x0) + kBorder;
@@ -150,7 +150,7 @@ void augment(TensorView images, const AugmentSettings& settings, Rng& rng) {
     SmoothingBuffers buffers;
     for (std::size_t n = first; n < last; ++n) {
       ImageRng image_rng{seeds[n]};
-      const InverseMap map = inverse_map(draw_affine(settings, image_rng));
+      const InverseMap inverse = inverse_map(draw_affine(settings, image_rng));
       if (elastic) {
         // Two fields of uniform noise in [−1, 1], each smoothed and scaled by α.
         for (float& v : noise) v = image_rng.symmetric();
@@ -160,7 +160,7 @@ void augment(TensorView images, const AugmentSettings& settings, Rng& rng) {
       }
       const std::span<float> image = images.row(n);
       std::ranges::copy(image, original.begin());
-      warp(image, original, map, elastic ? &field : nullptr);
+      warp(image, original, inverse, elastic ? &field : nullptr);
     }
   });
 }

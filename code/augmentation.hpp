@@ -90,7 +90,7 @@ void smooth_field(std::span<float> out, std::span<const float> noise, std::span<
 /// bilinearly: the output pixel first moves by the elastic displacement δ (none
 /// when `field` is null), then back through the affine map. in and out are
 /// distinct 784-pixel rows.
-void warp(std::span<float> out, std::span<const float> in, const InverseMap& map, const DisplacementField* field);
+void warp(std::span<float> out, std::span<const float> in, const InverseMap& inverse, const DisplacementField* field);
 //! [warp]
 
 //! [generator]

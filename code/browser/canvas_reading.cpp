@@ -30,15 +30,15 @@ std::vector<float> shrink_line(const float* first, std::size_t n, std::size_t st
 
 std::vector<float> shrink_to_field(const InkPicture& picture) {
   // Every row across to 28 columns, then every one of those columns down to 28 rows.
-  std::vector<float> across(picture.rows * kSide);
+  std::vector<float> across(picture.rows * kDigitSide);
   for (std::size_t y = 0; y < picture.rows; ++y) {
-    const std::vector<float> row = shrink_line(&picture.ink[y * picture.cols], picture.cols, 1, kSide);
-    std::copy(row.begin(), row.end(), &across[y * kSide]);
+    const std::vector<float> row = shrink_line(&picture.ink[y * picture.cols], picture.cols, 1, kDigitSide);
+    std::copy(row.begin(), row.end(), &across[y * kDigitSide]);
   }
-  std::vector<float> field(kSide * kSide);
-  for (std::size_t c = 0; c < kSide; ++c) {
-    const std::vector<float> column = shrink_line(&across[c], picture.rows, kSide, kSide);
-    for (std::size_t r = 0; r < kSide; ++r) field[r * kSide + c] = column[r];
+  std::vector<float> field(kDigitSide * kDigitSide);
+  for (std::size_t c = 0; c < kDigitSide; ++c) {
+    const std::vector<float> column = shrink_line(&across[c], picture.rows, kDigitSide, kDigitSide);
+    for (std::size_t r = 0; r < kDigitSide; ++r) field[r * kDigitSide + c] = column[r];
   }
   return field;
 }

@@ -13,7 +13,7 @@
 namespace nn::browser {
 
 /// The side of the network's input field: 28 pixels, as MNIST's.
-inline constexpr std::size_t kSide = 28;
+inline constexpr std::size_t kDigitSide = 28;
 
 //! [preparation]
 /// How the canvas becomes the network's 28×28 input.

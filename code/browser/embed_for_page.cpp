@@ -75,7 +75,7 @@ void write_file(const std::string& path, const std::string& text) {
 
 nn::Network load_checked(const std::string& path) {
   nn::Network network = nn::load_model(path);
-  nn::require_shape(network, nn::browser::kSide * nn::browser::kSide, nn::kClasses, path);
+  nn::require_shape(network, nn::browser::kDigitSide * nn::browser::kDigitSide, nn::kClasses, path);
   return network;
 }
 
@@ -85,7 +85,7 @@ nn::Network load_checked(const std::string& path) {
 // the image's top-left corner at (left, top), white paper around it.
 std::vector<std::uint8_t> mnist_on_canvas(const std::uint8_t* pixels, std::size_t scale = kScale,
                                           std::size_t left = 0, std::size_t top = 0) {
-  constexpr std::size_t side = nn::browser::kSide * kScale, image_side = nn::browser::kSide;
+  constexpr std::size_t side = nn::browser::kDigitSide * kScale, image_side = nn::browser::kDigitSide;
   if (left + image_side * scale > side || top + image_side * scale > side)
     throw std::invalid_argument("mnist_on_canvas: the image does not fit in the canvas there");
   std::vector<std::uint8_t> rgba(side * side * 4, 255);
@@ -122,7 +122,7 @@ struct LabelledImages {
 };
 LabelledImages read_labelled_images(const std::vector<std::string>& args) {
   LabelledImages read{nn::read_idx_images(args[0]), nn::read_idx_labels(args[1]), std::stoul(args[2])};
-  if (read.images.rows != nn::browser::kSide || read.images.cols != nn::browser::kSide || read.count == 0 ||
+  if (read.images.rows != nn::browser::kDigitSide || read.images.cols != nn::browser::kDigitSide || read.count == 0 ||
       read.count > read.images.count || read.labels.labels.size() < read.count)
     throw std::invalid_argument(args[0] + ": expected at least " + args[2] + " labelled 28×28 images");
   return read;
@@ -132,7 +132,7 @@ void write_selftest(const std::string& out, const std::vector<std::string>& args
   if (args.size() < 5 || (args.size() - 3) % 2 != 0)
     throw std::invalid_argument("selftest: expected IMAGES LABELS COUNT ID MODEL [ID MODEL ...]");
   const auto [images, labels, count] = read_labelled_images(args);
-  const std::size_t pixels = nn::browser::kSide * nn::browser::kSide;
+  const std::size_t pixels = nn::browser::kDigitSide * nn::browser::kDigitSide;
 
   // The page's WebAssembly runs chapter 1's loops, and so does this program:
   // it links the book's library alone, which installs no other kernels.
@@ -149,7 +149,7 @@ void write_selftest(const std::string& out, const std::vector<std::string>& args
     for (std::size_t n = 0; n < count; ++n) {
       const std::vector<std::uint8_t> rgba = mnist_on_canvas(&images.pixels[n * pixels]);
       const nn::browser::CanvasReading reading =
-          nn::browser::read_canvas(network, nn::browser::kSide * kScale, nn::browser::kSide * kScale, rgba.data(),
+          nn::browser::read_canvas(network, nn::browser::kDigitSide * kScale, nn::browser::kDigitSide * kScale, rgba.data(),
                                    nn::browser::Preparation::mnist_like);
       script << (n ? "," : "") << reading.predicted;
     }
@@ -177,7 +177,7 @@ void measure_placement(const std::string& out_dir, const std::vector<std::string
       {.name = "small (two fifths), in the middle", .scale = 4, .left = 84, .top = 84},
       {.name = "small (two fifths), in the top-left corner", .scale = 4, .left = 0, .top = 0},
   };
-  const std::size_t pixels = nn::browser::kSide * nn::browser::kSide;
+  const std::size_t pixels = nn::browser::kDigitSide * nn::browser::kDigitSide;
   auto percent = [&](std::size_t right) { return figures::fixed(100.0 * static_cast<double>(right) / static_cast<double>(count), 1) + "%"; };
   std::vector<std::vector<std::string>> rows;
   std::vector<std::size_t> prepared_right, shrunk_right;
@@ -186,7 +186,7 @@ void measure_placement(const std::string& out_dir, const std::vector<std::string
     for (std::size_t n = 0; n < count; ++n) {
       const std::vector<std::uint8_t> rgba =
           mnist_on_canvas(&images.pixels[n * pixels], placement.scale, placement.left, placement.top);
-      const std::size_t side = nn::browser::kSide * kScale;
+      const std::size_t side = nn::browser::kDigitSide * kScale;
       prepared += nn::browser::read_canvas(network, side, side, rgba.data(), nn::browser::Preparation::mnist_like)
                       .predicted == labels.labels[n];
       shrunk += nn::browser::read_canvas(network, side, side, rgba.data(), nn::browser::Preparation::shrink_only)

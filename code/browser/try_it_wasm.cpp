@@ -27,7 +27,7 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE int try_it_load_model(const char* name, const std::uint8_t* bytes, std::size_t size) {
   try {
     nn::Network network = nn::parse_model(bytes, size, name);
-    nn::require_shape(network, nn::browser::kSide * nn::browser::kSide, 10, name);
+    nn::require_shape(network, nn::browser::kDigitSide * nn::browser::kDigitSide, 10, name);
     networks.push_back(std::move(network));
     return static_cast<int>(networks.size()) - 1;
   } catch (const std::exception& error) {

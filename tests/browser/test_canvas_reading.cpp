@@ -11,7 +11,7 @@
 
 namespace {
 
-using nn::browser::kSide;
+using nn::browser::kDigitSide;
 
 // A white, opaque side × side canvas with black squares of `size` pixels at each (top, left).
 std::vector<std::uint8_t> canvas_with_squares(std::size_t side, std::size_t size,
@@ -26,7 +26,7 @@ std::vector<std::uint8_t> canvas_with_squares(std::size_t side, std::size_t size
 
 nn::Network small_network() {
   nn::Rng rng(7);
-  return nn::make_mlp({kSide * kSide, 16, 10}, nn::ActivationKind::relu, nn::Init::he, rng);
+  return nn::make_mlp({kDigitSide * kDigitSide, 16, 10}, nn::ActivationKind::relu, nn::Init::he, rng);
 }
 
 }  // namespace
@@ -36,10 +36,10 @@ TEST_CASE("shrink_to_field averages each 10×10 block of a 280×280 picture into
   for (std::size_t r = 50; r < 60; ++r)
     for (std::size_t c = 120; c < 125; ++c) picture.ink[r * 280 + c] = 1.0f;  // half of block (5, 12)
   const std::vector<float> field = nn::browser::shrink_to_field(picture);
-  REQUIRE(field.size() == kSide * kSide);
+  REQUIRE(field.size() == kDigitSide * kDigitSide);
   for (std::size_t i = 0; i < field.size(); ++i) {
-    INFO("pixel " << i / kSide << ", " << i % kSide);
-    CHECK(field[i] == Approx(i == 5 * kSide + 12 ? 0.5 : 0.0).margin(1e-6));
+    INFO("pixel " << i / kDigitSide << ", " << i % kDigitSide);
+    CHECK(field[i] == Approx(i == 5 * kDigitSide + 12 ? 0.5 : 0.0).margin(1e-6));
   }
 }
 
@@ -50,7 +50,7 @@ TEST_CASE("shrink_to_field shares a pixel between the outputs it straddles", "[t
   const std::vector<float> field = nn::browser::shrink_to_field(picture);
   // Each of the four outputs gets a quarter of the pixel, over an area of 1.5 × 1.5.
   for (std::size_t r = 0; r < 2; ++r)
-    for (std::size_t c = 0; c < 2; ++c) CHECK(field[r * kSide + c] == Approx(0.25 / 2.25));
+    for (std::size_t c = 0; c < 2; ++c) CHECK(field[r * kDigitSide + c] == Approx(0.25 / 2.25));
   CHECK(std::accumulate(field.begin(), field.end(), 0.0) * 2.25 == Approx(1.0));
 }
 
@@ -66,7 +66,7 @@ TEST_CASE("read_canvas gives probabilities that sum to 1 and picks the largest",
   const std::vector<std::uint8_t> rgba = canvas_with_squares(280, 40, {{100, 60}, {100, 180}});
   for (auto preparation : {nn::browser::Preparation::mnist_like, nn::browser::Preparation::shrink_only}) {
     const nn::browser::CanvasReading reading = nn::browser::read_canvas(network, 280, 280, rgba.data(), preparation);
-    REQUIRE(reading.input.size() == kSide * kSide);
+    REQUIRE(reading.input.size() == kDigitSide * kDigitSide);
     REQUIRE(reading.probabilities.size() == 10);
     CHECK(std::accumulate(reading.probabilities.begin(), reading.probabilities.end(), 0.0) == Approx(1.0));
     for (float p : reading.probabilities) CHECK(p <= reading.probabilities[reading.predicted]);
