@@ -436,9 +436,9 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
      << " GFLOP/s, " << grouped(bandwidth_gbs, 1) << " GB/s', "
      << "roof(x, " << peak8_core * cores << ", " << bandwidth_gbs
      << ") with lines dashtype 2 linewidth 2 linecolor rgb '" << figures::kPalette[0]
-     << "' title \"roof with 8-float vectors" << (kernels_wide ? "" : ", the kernels' width") << ": "
+     << "' title \"roof, " << cores << " cores, 8-float vectors" << (kernels_wide ? "" : " (the kernels' width)") << ": "
      << grouped(peak8_core * cores, 0) << " GFLOP/s\", "
-     << "'-' using 1:2 with points pointtype 5 pointsize 1.5 linecolor rgb '" << figures::kPalette[2]
+     << "'-' using 1:2 with points pointtype 4 pointsize 2 linewidth 2 linecolor rgb '" << figures::kPalette[2]
      << "' title 'the benchmark workloads, 2 threads', "
      << "'-' using 1:2:3 with labels right offset -1.5,0 font ',11' notitle";
   // Each stage its own point in the key: they share one intensity, so labels

@@ -235,9 +235,9 @@ thread_local Nonzeros scratch;
 // zero-padded, that starts at a multiple of 64 bytes; returns the buffer's
 // start. `storage` holds it, kept from product to product. A vector load
 // of 64 bytes that starts elsewhere straddles two cache lines and costs two
-// loads; a tensor starts wherever the allocator put it (glibc's malloc
-// promises 16 bytes), and if that is 16 bytes past a line, so is every row of
-// 128 floats.
+// loads. A tensor starts on a line (chapter 1's CacheLineAllocator), but its
+// rows do not when they are not whole lines, as rows of ten classes are not,
+// and neither does a view that starts inside a row: those are copied.
 float* aligned_copy(std::vector<float>& storage, const float* from, std::size_t from_step, std::size_t rows,
                     std::size_t n, std::size_t skip = 0) {
   const std::size_t step = round_up(n);
@@ -372,10 +372,10 @@ void transpose(const float* from, std::size_t from_step, std::size_t rows, std::
 //! [matmul-at-b-blocked]
 // out = aᵀ b, rows [first, last): out(i, :) = Σ_k a(k, i) b(k, :). Two things
 // stand in the way of the inner kernel. Row i of out needs column i of a, whose
-// elements lie a whole row of a apart (3 kB for an image), each on its own
-// cache line; and for a full batch of 50,000 images k runs over 50,000 rows of
-// b, 24 MiB for 128 columns, more than a core's caches hold. So the sum is cut
-// into blocks of kTile rows of b (32 KiB for 128 columns, copied aligned), and
+// elements lie a whole row of a apart (3 KiB for an image), each on its own
+// cache line; and over a long batch, k runs over more rows of b than a core's
+// caches hold (50,000 images at once: 24 MiB for 128 columns). So the sum is
+// cut into blocks of kTile rows of b (32 KiB for 128 columns), and
 // within a block, kTile columns of a at a time are copied transposed into a
 // tile, where column i of a is a contiguous row. The partial sums wait in out
 // between blocks: the order of the additions, and so the result, is the same
