@@ -664,6 +664,14 @@ int main(int argc, char** argv) {
     report.number("blocked_sgd", speed_words(skip.sgd, blocked.sgd));
     report.number("threads_fullbatch", speed_words(blocked.fullbatch, last.fullbatch));
     report.number("threads_minibatch", speed_words(blocked.minibatch, last.minibatch));
+    // Said only when it happened: on a machine whose two virtual cores the host
+    // runs on one physical core, or delays, a hand-over can cost more than half
+    // a product, and the chapter's run shows it.
+    report.number("threads_minibatch_note",
+                  blocked.minibatch / last.minibatch < 1 / 1.15
+                      ? "In this run the hand-overs cost the mini-batch more than the shared halves saved: "
+                        "the second core was slow to answer, or busy with other work."
+                      : "");
     report.number("threads_sgd", speed_words(blocked.sgd, last.sgd));
     report.claim(
         "one thread of the blocked kernels runs the mini-batch epoch and the full-batch step at least twice "
