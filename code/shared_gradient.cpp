@@ -12,35 +12,19 @@ namespace {
 
 // One part of the batch: its copy of the network, whose gradients receive
 // the part's share, and the buffers of its steps. Kept from call to call, so
-// that only the first call allocates.
+// that only the first call allocates: assigning the layers again reuses the
+// storage of tensors of the same shape.
 struct Part {
   Network network;
   StepBuffers buffers;
   double loss_sum = 0;
 };
 
-// The parameter (or, with `gradients`, the gradient) tensors of a network, in
-// the order of for_each_parameter.
-std::vector<Tensor*> tensors_of(Network& network, bool gradients) {
-  std::vector<Tensor*> tensors;
-  network.for_each_parameter([&](Tensor& parameter, Tensor& gradient) {
-    tensors.push_back(gradients ? &gradient : &parameter);
-  });
-  return tensors;
-}
-
-// Makes `copy` hold the parameters of `network`: the values only when the
-// shapes already agree, else a whole copy of the network.
-void copy_parameters(Network& copy, Network& network) {
-  const std::vector<Tensor*> from = tensors_of(network, false), to = tensors_of(copy, false);
-  bool same_shapes = from.size() == to.size() && copy.layers.size() == network.layers.size();
-  for (std::size_t t = 0; same_shapes && t < from.size(); ++t)
-    same_shapes = from[t]->rows() == to[t]->rows() && from[t]->cols() == to[t]->cols();
-  if (!same_shapes) {
-    copy = network;
-    return;
-  }
-  for (std::size_t t = 0; t < from.size(); ++t) std::ranges::copy(from[t]->values(), to[t]->values().begin());
+// The gradient tensors of a network, in the order of for_each_parameter.
+std::vector<Tensor*> gradients_of(Network& network) {
+  std::vector<Tensor*> gradients;
+  network.for_each_parameter([&](Tensor&, Tensor& gradient) { gradients.push_back(&gradient); });
+  return gradients;
 }
 
 }  // namespace
@@ -57,7 +41,7 @@ float shared_full_batch_gradient(Network& network, ConstTensorView images,
   pool().for_ranges(kGradientParts, 1, [&](std::size_t first, std::size_t last) {
     for (std::size_t p = first; p < last; ++p) {
       Part& part = parts[p];
-      copy_parameters(part.network, network);
+      part.network.layers = network.layers;  // the layers as they are now (storage reused)
       part.network.zero_gradients();
       const std::size_t from = first_row(p), rows = first_row(p + 1) - from;
       part.loss_sum = add_gradient_share(part.network, images.rows_slice(from, rows),
@@ -66,9 +50,9 @@ float shared_full_batch_gradient(Network& network, ConstTensorView images,
   });
   // The sum of the parts' gradients, element by element in the order of the
   // parts; the elements are shared among the threads, each computed alike.
-  const std::vector<Tensor*> sums = tensors_of(network, true);
+  const std::vector<Tensor*> sums = gradients_of(network);
   std::vector<std::vector<Tensor*>> shares;
-  for (Part& part : parts) shares.push_back(tensors_of(part.network, true));
+  for (Part& part : parts) shares.push_back(gradients_of(part.network));
   for (std::size_t t = 0; t < sums.size(); ++t)
     pool().for_ranges(sums[t]->size(), 1024, [&](std::size_t first, std::size_t last) {
       for (std::size_t i = first; i < last; ++i) {

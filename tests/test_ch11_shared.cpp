@@ -84,6 +84,16 @@ TEST_CASE("the gradient shared by parts is chapter 7's gradient within float rou
   // The network's own gradients are replaced, not added to: a second call gives the same.
   nn::parallel::shared_full_batch_gradient(p.network, p.images, p.targets, buffers);
   CHECK(gradients_of(p.network) == shared);
+  // Another network of the same shapes but another activation: the parts
+  // must take its layers, not keep the last network's.
+  nn::Rng init(9);
+  nn::Network tanh_network = nn::make_mlp({784, 32, 10}, nn::ActivationKind::tanh, nn::Init::xavier, init);
+  nn::Network tanh_copy = tanh_network;
+  nn::parallel::shared_full_batch_gradient(tanh_network, p.images, p.targets, buffers);
+  nn::full_batch_gradient(tanh_copy, p.images, p.targets, buffers);
+  const std::vector<float> tanh_shared = gradients_of(tanh_network), tanh_expected = gradients_of(tanh_copy);
+  for (std::size_t i = 0; i < tanh_shared.size(); ++i)
+    REQUIRE(std::fabs(tanh_shared[i] - tanh_expected[i]) <= 1e-5f * largest + 1e-7f);
 }
 
 TEST_CASE("the shared update gives the bits of plain gradient descent", "[ch11]") {
