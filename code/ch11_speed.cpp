@@ -664,13 +664,14 @@ int main(int argc, char** argv) {
     report.number("blocked_sgd", speed_words(skip.sgd, blocked.sgd));
     report.number("threads_fullbatch", speed_words(blocked.fullbatch, last.fullbatch));
     report.number("threads_minibatch", speed_words(blocked.minibatch, last.minibatch));
-    // Said only when it happened: on a machine whose two virtual cores the host
-    // runs on one physical core, or delays, a hand-over can cost more than half
-    // a product, and the chapter's run shows it.
+    // Said only when it happened. On this book's virtual machine the same
+    // binary's two-thread mini-batch epoch has been seen to take longer than
+    // one thread's in some minutes, and less in others.
     report.number("threads_minibatch_note",
                   blocked.minibatch / last.minibatch < 1 / 1.15
-                      ? "In this run the hand-overs cost the mini-batch more than the shared halves saved: "
-                        "the second core was slow to answer, or busy with other work."
+                      ? "In this run the second thread made the mini-batch slower, not faster: sharing "
+                        "products this small pays only while the two cores pass data between them quickly, "
+                        "and on a virtual machine, whose cores the host places, they need not."
                       : "");
     report.number("threads_sgd", speed_words(blocked.sgd, last.sgd));
     report.claim(
