@@ -5,8 +5,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace nn::parallel {
@@ -37,9 +39,10 @@ class ThreadPool {
   /// not change what any one call computes.
   template <typename Body>
   void for_ranges(std::size_t count, std::size_t align, Body&& body) {
+    using Callable = std::remove_reference_t<Body>;  // a named body comes as a reference
     run(count, align, [](void* context, std::size_t first, std::size_t last) {
-      (*static_cast<Body*>(context))(first, last);
-    }, &body);
+      (*static_cast<Callable*>(context))(first, last);
+    }, const_cast<void*>(static_cast<const void*>(std::addressof(body))));
   }
 
   /// How long a worker waits for the next job before it sleeps: 2¹⁵ rounds

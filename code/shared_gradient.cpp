@@ -68,12 +68,15 @@ float shared_full_batch_gradient(Network& network, ConstTensorView images,
 //! [shared-gradient-code]
 
 void SharedGradientDescent::update(Network& network, float learning_rate) {
+  constexpr std::size_t kWorthSharing = 1 << 14;  // a bias is not worth a hand-over
   network.for_each_parameter([&](Tensor& parameter, const Tensor& gradient) {
     float* theta = parameter.data();
     const float* dtheta = gradient.data();
-    pool().for_ranges(parameter.size(), 1024, [&](std::size_t first, std::size_t last) {
+    const auto descend = [&](std::size_t first, std::size_t last) {
       for (std::size_t i = first; i < last; ++i) theta[i] -= learning_rate * dtheta[i];
-    });
+    };
+    if (parameter.size() < kWorthSharing) descend(0, parameter.size());
+    else pool().for_ranges(parameter.size(), 1024, descend);
   });
 }
 
