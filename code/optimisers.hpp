@@ -141,10 +141,10 @@ class AdamW final : public Adam {
 using Schedule = std::function<float(std::size_t t)>;
 
 struct StepDecay {
-  std::size_t every = 1000;  // P: updates between drops
+  std::size_t every = 1000;  // T_drop: updates between drops
   float factor = 0.1f;       // γ: what each drop multiplies η by
 };
-/// s(t) = γ^⌊(t − 1) / P⌋: η for the first P updates, then γ η for the next P, …
+/// s(t) = γ^⌊(t − 1) / T_drop⌋: η for the first T_drop updates, then γ η for the next T_drop, …
 Schedule step_decay(StepDecay settings);
 
 struct Cosine {
