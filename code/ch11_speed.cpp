@@ -66,12 +66,13 @@ double median(std::vector<double> values) {
 // "1.3 times faster", "about as fast (1.04 times)" or "slower (0.80 times the speed)":
 // the words for going from `before` seconds to `after` seconds. Within 15%
 // either way the machine's noise could turn the comparison round.
+constexpr double kNoiseBand = 1.15;  // within this factor either way: "about as fast"
 std::string speed_words(double before, double after) {
   const double ratio = before / after;
   // Two decimals below 10, so a reader who divides the table's rounded medians
   // gets the same ratio to within its last digit.
-  if (ratio >= 1.15) return figures::fixed(ratio, ratio < 10 ? 2 : 0) + " times faster";
-  if (ratio > 1 / 1.15) return "about as fast (" + figures::fixed(ratio, 2) + " times the speed)";
+  if (ratio >= kNoiseBand) return figures::fixed(ratio, ratio < 10 ? 2 : 0) + " times faster";
+  if (ratio > 1 / kNoiseBand) return "about as fast (" + figures::fixed(ratio, 2) + " times the speed)";
   return "slower (" + figures::fixed(ratio, 2) + " times the speed)";
 }
 
@@ -546,6 +547,7 @@ int main(int argc, char** argv) {
     const std::size_t zeros = train.images.size() - nonzeros(train.images);
     const double zero_fraction = static_cast<double>(zeros) / static_cast<double>(train.images.size());
     report.number("zero_percent", figures::fixed(100.0 * zero_fraction, 0));
+    report.number("noise_band_percent", figures::fixed(100 * (kNoiseBand - 1), 0));
 
     // --- What the machine says about itself.
     const Caches caches = read_caches();
@@ -668,7 +670,7 @@ int main(int argc, char** argv) {
     // binary's two-thread mini-batch epoch has been seen to take longer than
     // one thread's in some minutes, and less in others.
     report.number("threads_minibatch_note",
-                  blocked.minibatch / last.minibatch < 1 / 1.15
+                  blocked.minibatch / last.minibatch < 1 / kNoiseBand
                       ? "In this run the second thread made the mini-batch slower, not faster: sharing "
                         "products this small pays only while the two cores pass data between them quickly, "
                         "and on a virtual machine, whose cores the host places, they need not."
