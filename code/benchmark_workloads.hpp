@@ -51,7 +51,8 @@ inline Result run_workload(const std::string& workload, const Dataset& train, co
     parallel::SharedGradientDescent descent;
     const History history = train_mini_batch(
         net, train, test,
-        {.epochs = 1, .batch_size = kBatchSize, .learning_rate = 0.1f, .seed = seed, .rule = &descent});
+        {.epochs = 1, .batch_size = kBatchSize, .learning_rate = 0.1f, .seed = seed, .rule = &descent,
+         .gather = parallel::shared_gather_rows});
     return {workload, history.back().seconds, "s", history.back().validation.accuracy};
   }
   if (workload == "sgd_samples") {

@@ -60,7 +60,7 @@ History train_mini_batch(Network& network, const Dataset& train, const Dataset& 
       const std::size_t first = step * batch_size, count = std::min(batch_size, n - first);
       const std::span<const std::size_t> rows(order.data() + first, count);
       const TensorView x = inputs.view().rows_slice(0, count), y = targets.view().rows_slice(0, count);
-      gather_rows(x, train.images, rows);
+      settings.gather(x, train.images, rows);
       gather_one_hot(y, train.labels, rows);
       if (settings.transform) settings.transform(x, transform_rng);
       const float loss = train_step(network, x, y, learning_rate, buffers, rule);

@@ -19,6 +19,10 @@ void gather_rows(TensorView out, ConstTensorView from, std::span<const std::size
 void gather_one_hot(TensorView out, const std::vector<std::uint8_t>& labels, std::span<const std::size_t> rows);
 //! [shuffle]
 
+/// A function that does what gather_rows does: chapter 11 has one that
+/// shares the rows among the cores.
+using GatherRows = void (*)(TensorView out, ConstTensorView from, std::span<const std::size_t> rows);
+
 //! [batch-transform]
 /// Changes a batch of images (B×I) in place just before the step sees it, with
 /// randomness drawn from `rng`: chapter 14's augmentation is one. The labels
@@ -36,6 +40,7 @@ struct MiniBatchSettings {
   float decay = 1.0f;          // the learning rate is multiplied by this after every epoch
   Optimiser* rule = nullptr;   // the update rule, which stays the caller's; none: plain gradient descent
   BatchTransform transform{};  // none: the batches are used as they are
+  GatherRows gather = gather_rows;  // how a batch's images are copied from the training set
 };
 //! [mini-batch-settings]
 

@@ -1,9 +1,12 @@
-// Chapter 11: the full-batch gradient with whole chunks shared among the cores.
+// Chapter 11: work of the training loops shared among the cores, besides the
+// products: the full-batch gradient by whole chunks, plain descent's update,
+// and the copying of a mini-batch's images.
 #include "shared_gradient.hpp"
 
 #include <algorithm>
 #include <vector>
 
+#include "minibatch.hpp"
 #include "parallel.hpp"
 
 namespace nn::parallel {
@@ -79,5 +82,21 @@ void SharedGradientDescent::update(Network& network, float learning_rate) {
     else pool().for_ranges(parameter.size(), 1024, descend);
   });
 }
+
+//! [shared-gather-code]
+void shared_gather_rows(TensorView out, ConstTensorView from, std::span<const std::size_t> rows) {
+  // The rows lie scattered over the training set, so each comes from main
+  // memory, and what limits the copy is how many cache lines one core can be
+  // waiting for at a time. Two cores can wait for twice as many. A few rows
+  // are not worth a hand-over; a wrong shape is reported by gather_rows for
+  // the whole batch, not for a piece of it.
+  constexpr std::size_t kWorthSharing = 16;
+  if (rows.size() < kWorthSharing || out.rows() != rows.size() || out.cols() != from.cols())
+    return gather_rows(out, from, rows);
+  pool().for_ranges(rows.size(), 1, [&](std::size_t first, std::size_t last) {
+    gather_rows(out.rows_slice(first, last - first), from, rows.subspan(first, last - first));
+  });
+}
+//! [shared-gather-code]
 
 }  // namespace nn::parallel

@@ -1,5 +1,9 @@
-// Chapter 11: the full-batch gradient with whole chunks shared among the cores.
+// Chapter 11: work of the training loops shared among the cores, besides the
+// products: the full-batch gradient by whole chunks, plain descent's update,
+// and the copying of a mini-batch's images.
 #pragma once
+
+#include <span>
 
 #include "training.hpp"
 
@@ -32,5 +36,11 @@ class SharedGradientDescent final : public Optimiser {
   void update(Network& network, float learning_rate) override;
 };
 //! [shared-descent]
+
+//! [shared-gather]
+/// Does what chapter 8's gather_rows does, with the rows shared among the
+/// pool's threads. A copy is the same bits whoever makes it.
+void shared_gather_rows(TensorView out, ConstTensorView from, std::span<const std::size_t> rows);
+//! [shared-gather]
 
 }  // namespace nn::parallel

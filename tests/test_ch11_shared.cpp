@@ -1,14 +1,17 @@
-// Chapter 11: whole chunks of the full batch shared among the threads, and
-// plain descent's shared update. Same bits for any thread count; the same
-// gradient as chapter 7's within float rounding. No timing here.
+// Chapter 11: whole chunks of the full batch shared among the threads,
+// plain descent's shared update, and the shared copy of a mini-batch. Same
+// bits for any thread count; the same gradient as chapter 7's within float
+// rounding. No timing here.
 #include <catch2/catch.hpp>
 
 #include <cstring>
 #include <random>
+#include <span>
 #include <stdexcept>
 #include <vector>
 
 #include "kernels.hpp"
+#include "minibatch.hpp"
 #include "parallel.hpp"
 #include "shared_gradient.hpp"
 
@@ -111,6 +114,26 @@ TEST_CASE("the shared update gives the bits of plain gradient descent", "[ch11]"
   plain.for_each_parameter([&](const Tensor& w, const Tensor&) { b.insert(b.end(), w.values().begin(), w.values().end()); });
   REQUIRE(a.size() == b.size());
   CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+}
+
+TEST_CASE("the shared gather copies the rows gather_rows copies, and reports a wrong shape as it does", "[ch11]") {
+  const Problem p = problem(500, 9);
+  std::vector<std::size_t> rows(100);
+  for (std::size_t r = 0; r < rows.size(); ++r) rows[r] = (r * 337 + 11) % 500;  // scattered, some twice
+  Tensor expected(100, 784);
+  nn::gather_rows(expected, p.images, rows);
+  for (std::size_t threads : {1, 2, 3}) {
+    nn::parallel::set_threads(threads);
+    for (std::size_t count : {std::size_t{5}, std::size_t{100}}) {  // below and above what is worth sharing
+      Tensor copied(count, 784);
+      nn::parallel::shared_gather_rows(copied, p.images, std::span(rows).first(count));
+      CHECK(std::memcmp(copied.data(), expected.data(), copied.size() * sizeof(float)) == 0);
+    }
+  }
+  nn::parallel::set_threads(2);
+  Tensor wrong(100, 783);
+  CHECK_THROWS_WITH(nn::parallel::shared_gather_rows(wrong, p.images, rows),
+                    Catch::Contains("gather_rows: out is 100×783 for 100 rows of 500×784"));
 }
 
 TEST_CASE("a job started inside a piece of another job runs whole on that thread", "[ch11]") {
