@@ -322,21 +322,24 @@ namespace {
 
 //! [transpose]
 // to[c · to_step + r] = from[r · from_step + c] for r < rows, c < cols: a
-// block of a matrix copied transposed. With AVX-512, each whole square of
-// 16 × 16 goes through registers: 16 rows loaded, shuffled in three rounds
-// (pairs of floats, then of pairs, then of 128-bit quarters) until each
+// block of a matrix copied transposed. With AVX-512, each square of 16 rows
+// × 16 columns goes through registers: 16 rows loaded, shuffled in three
+// rounds (pairs of floats, then of pairs, then of 128-bit quarters) until each
 // register holds a column, and stored: some 100 instructions (64 of them
-// shuffles) for 256 floats,
-// where one float at a time takes 512 loads and stores.
+// shuffles) for 256 floats, where one float at a time takes 512 loads and
+// stores. The last square of a band of rows may be narrower, such as the ten
+// classes: its rows are loaded through a mask that reads only the real
+// columns, and only their columns are stored.
 void transpose(const float* from, std::size_t from_step, std::size_t rows, std::size_t cols, float* to,
                std::size_t to_step) {
   std::size_t r0 = 0;
 #if defined(__AVX512F__)
   for (; r0 + 16 <= rows; r0 += 16) {
-    std::size_t c0 = 0;
-    for (; c0 + 16 <= cols; c0 += 16) {
+    for (std::size_t c0 = 0; c0 < cols; c0 += 16) {
+      const std::size_t width = std::min<std::size_t>(16, cols - c0);
+      const __mmask16 real = static_cast<__mmask16>((1u << width) - 1);
       __m512 r[16], t[16];
-      for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(from + (r0 + i) * from_step + c0);
+      for (int i = 0; i < 16; ++i) r[i] = _mm512_maskz_loadu_ps(real, from + (r0 + i) * from_step + c0);
       for (int i = 0; i < 16; i += 2) {  // within each quarter: pairs of rows interleaved
         t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
         t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
@@ -347,19 +350,17 @@ void transpose(const float* from, std::size_t from_step, std::size_t rows, std::
         r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
         r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
       }
-      for (int c = 0; c < 4; ++c) {  // the quarters moved across registers: column 4q + c whole
+      for (std::size_t c = 0; c < 4; ++c) {  // the quarters moved across registers: column 4q + c whole
         const __m512 low01 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x44);
         const __m512 high01 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xEE);
         const __m512 low23 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x44);
         const __m512 high23 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xEE);
-        _mm512_storeu_ps(to + (c0 + c) * to_step + r0, _mm512_shuffle_f32x4(low01, low23, 0x88));
-        _mm512_storeu_ps(to + (c0 + 4 + c) * to_step + r0, _mm512_shuffle_f32x4(low01, low23, 0xDD));
-        _mm512_storeu_ps(to + (c0 + 8 + c) * to_step + r0, _mm512_shuffle_f32x4(high01, high23, 0x88));
-        _mm512_storeu_ps(to + (c0 + 12 + c) * to_step + r0, _mm512_shuffle_f32x4(high01, high23, 0xDD));
+        const __m512 column[4] = {_mm512_shuffle_f32x4(low01, low23, 0x88), _mm512_shuffle_f32x4(low01, low23, 0xDD),
+                                  _mm512_shuffle_f32x4(high01, high23, 0x88), _mm512_shuffle_f32x4(high01, high23, 0xDD)};
+        for (std::size_t q = 0; q < 4; ++q)  // column 4q + c of the square
+          if (4 * q + c < width) _mm512_storeu_ps(to + (c0 + 4 * q + c) * to_step + r0, column[q]);
       }
     }
-    for (std::size_t i = r0; i < r0 + 16; ++i)  // the columns past the last whole square
-      for (std::size_t c = c0; c < cols; ++c) to[c * to_step + i] = from[i * from_step + c];
   }
 #endif
   for (std::size_t i = r0; i < rows; ++i)
@@ -425,8 +426,8 @@ void matmul_a_bt_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
     const std::size_t width = std::min(kTile, n - j0), step = round_up(width);  // rows of the tile, padded
     for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kTile) {
       const std::size_t block = std::min(kTile, depth - k0);
-      for (std::size_t k = 0; k < block; ++k)
-        for (std::size_t j = 0; j < step; ++j) tile[k * step + j] = j < width ? b(j0 + j, k0 + k) : 0.0f;
+      transpose(b.data() + j0 * depth + k0, depth, width, block, tile, step);  // tile[k · step + j] = b(j0 + j, k0 + k)
+      for (std::size_t k = 0; k < block; ++k) std::fill(tile + k * step + width, tile + (k + 1) * step, 0.0f);
       const bool accumulate = mode == Write::accumulate || k0 > 0;
       for (std::size_t i = first; i < last; ++i) {
         const std::size_t count = gather_nonzeros(a.row(i).data() + k0, block, ks, values);
