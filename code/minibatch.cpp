@@ -13,19 +13,22 @@ std::vector<std::size_t> shuffled_order(std::size_t n, Rng& rng) {
   return order;
 }
 
+void prefetch_row(ConstTensorView from, std::size_t row) {
+  constexpr std::size_t kLineFloats = 64 / sizeof(float);
+  for (std::size_t c = 0; c < from.cols(); c += kLineFloats) __builtin_prefetch(&from(row, c));
+}
+
 void gather_rows(TensorView out, ConstTensorView from, std::span<const std::size_t> rows) {
   if (out.rows() != rows.size() || out.cols() != from.cols())
     throw ShapeError("gather_rows: out is " + shape_string(out) + " for " + std::to_string(rows.size()) +
                      " rows of " + shape_string(from));
   // The rows are scattered over the whole training set, so each comes from
-  // main memory. While row r is copied, row r + 4 is asked for, one request
-  // per cache line of 16 floats (a hint that changes no result): the
+  // main memory. While row r is copied, row r + 4 is asked for: the
   // processor then waits for several rows at once instead of one after the
   // other.
-  constexpr std::size_t kAhead = 4, kLineFloats = 16;
+  constexpr std::size_t kAhead = 4;
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    if (r + kAhead < rows.size())
-      for (std::size_t c = 0; c < from.cols(); c += kLineFloats) __builtin_prefetch(&from(rows[r + kAhead], c));
+    if (r + kAhead < rows.size()) prefetch_row(from, rows[r + kAhead]);
     std::ranges::copy(from.row(rows[r]), out.row(r).begin());
   }
 }

@@ -19,6 +19,11 @@ void gather_rows(TensorView out, ConstTensorView from, std::span<const std::size
 void gather_one_hot(TensorView out, const std::vector<std::uint8_t>& labels, std::span<const std::size_t> rows);
 //! [shuffle]
 
+/// Asks the processor to start bringing row `row` of `from` into its caches,
+/// one request per cache line: a hint, which changes no result, so that a row
+/// needed soon is on its way while other work runs.
+void prefetch_row(ConstTensorView from, std::size_t row);
+
 /// A function that does what gather_rows does: chapter 11 has one that
 /// shares the rows among the cores.
 using GatherRows = void (*)(TensorView out, ConstTensorView from, std::span<const std::size_t> rows);

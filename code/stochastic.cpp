@@ -109,6 +109,10 @@ History train_stochastic(Network& network, const Dataset& train, const Dataset& 
       if (stop_requested()) return history;  // Ctrl-C: the epochs done, the model as it is now
       const std::size_t index = order[step];
       const ConstTensorView image = train.images.view().rows_slice(index, 1);
+      // The next image is asked for now, so that it arrives while this step
+      // runs: a step is only a few microseconds, and without the hint it
+      // would begin by waiting for its image to come from memory.
+      if (step + 1 < n) prefetch_row(train.images, order[step + 1]);
       float loss = 0;
       if (settings.rule) {
         gather_one_hot(target, train.labels, std::span<const std::size_t>(&index, 1));
