@@ -34,7 +34,8 @@ void BasicActivation<Real>::forward(BasicView<Real> out, BasicView<const Real> i
 //! [activation-backward]
 template <typename Real>
 void BasicActivation<Real>::backward(BasicView<Real> din, BasicView<const Real> dout,
-                                     BasicView<const Real> /*in: not needed*/, BasicView<const Real> out) const {
+                                     BasicView<const Real> /*in: not needed*/, BasicView<const Real> out,
+                                     Write /*gradients: no parameters*/) const {
   if (din.size() == 0) return;  // dz not wanted: the layer's input is the data
   if (din.rows() != dout.rows() || din.cols() != dout.cols() || out.rows() != dout.rows() ||
       out.cols() != dout.cols())

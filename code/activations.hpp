@@ -57,11 +57,12 @@ struct BasicActivation {
   /// The forward computed a = f(z); the chain rule through an element-wise
   /// function multiplies element by element: dz = da ⊙ f′(z), with f′
   /// computed from a. din (dz), dout (da) and out (a) are all B×O; `in` is not
-  /// needed, but every kind of layer takes the same four views (chapter 6).
+  /// needed, but every kind of layer takes the same four views (chapter 6),
+  /// and the same mode for its parameters' gradients, of which it has none.
   /// An empty din means nobody wants dz (the layer is the network's first,
   /// its input the data): then there is nothing to do, and it returns.
   void backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> in,
-                BasicView<const Real> out) const;
+                BasicView<const Real> out, Write gradients = Write::accumulate) const;
 
   /// The rest of the interface every kind of layer has (chapter 6).
   /// Any input width is fine (0), and the output has the same width.

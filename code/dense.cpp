@@ -17,9 +17,10 @@ void BasicDense<Real>::forward(BasicView<Real> out, BasicView<const Real> in) co
 //! [dense-backward]
 template <typename Real>
 void BasicDense<Real>::backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> in,
-                                BasicView<const Real> /*out: not needed*/) {
-  matmul_at_b(dweight, in, dout, Write::accumulate);   // dW(i, o) += Σ_n x(n, i) dz(n, o)
-  add_column_sums(dbias, dout);                        // db(o)    += Σ_n dz(n, o)
+                                BasicView<const Real> /*out: not needed*/, Write gradients) {
+  matmul_at_b(dweight, in, dout, gradients);            // dW(i, o) += Σ_n x(n, i) dz(n, o), or =
+  if (gradients == Write::overwrite) fill(dbias, Real{0});
+  add_column_sums(dbias, dout);                         // db(o)    += Σ_n dz(n, o)
   if (din.size() != 0) matmul_a_bt(din, dout, weight);  // dx(n, i)  = Σ_o dz(n, o) W(i, o)
 }
 //! [dense-backward]

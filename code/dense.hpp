@@ -38,11 +38,13 @@ struct BasicDense {
 
   /// The forward computed out = in W + b. Given dout = ∂L/∂out (B×O), the chain
   /// rule gives dW += inᵀ dout (I×O), db += the column sums of dout and
-  /// din = dout Wᵀ (B×I). Gradients add up; din is overwritten, or skipped when
-  /// empty (the first layer, whose input is the data, needs no din). `out` is
-  /// not needed: every kind of layer takes the same four views (chapter 6).
+  /// din = dout Wᵀ (B×I). Gradients add up, unless `gradients` is
+  /// Write::overwrite: then dW and db are this batch's alone, written over what
+  /// was there. din is overwritten, or skipped when empty (the first layer,
+  /// whose input is the data, needs no din). `out` is not needed: every kind of
+  /// layer takes the same four views and the same mode (chapter 6).
   void backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> in,
-                BasicView<const Real> out);
+                BasicView<const Real> out, Write gradients = Write::accumulate);
 
   /// The members below are the rest of the interface every kind of layer has,
   /// so that the network handles each kind alike (chapter 6).

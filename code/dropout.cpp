@@ -56,7 +56,7 @@ void BasicDropout<Real>::forward(BasicView<Real> out, BasicView<const Real> in) 
 //! [dropout-backward]
 template <typename Real>
 void BasicDropout<Real>::backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real>,
-                                  BasicView<const Real>) const {
+                                  BasicView<const Real>, Write) const {
   if (din.size() == 0) return;  // dx not wanted: the layer's input is the data
   apply_mask(din, dout);        // dx = q ⊙ da, the same mask the forward used
 }

@@ -53,9 +53,10 @@ struct BasicDropout {
   /// The forward computed a = q ⊙ x with q fixed, so ∂a(n, i)/∂x(n, i) = q(n, i)
   /// and din = dout ⊙ q: a dropped input gets no gradient, a kept one its
   /// output's gradient scaled by 1 / (1 − r). din, dout are B×I; in and out are
-  /// not needed. An empty din is not wanted (dropout on the data itself).
+  /// not needed, nor is the mode: there are no parameters. An empty din is
+  /// not wanted (dropout on the data itself).
   void backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> in,
-                BasicView<const Real> out) const;
+                BasicView<const Real> out, Write gradients = Write::accumulate) const;
 
   /// The rest of the interface every kind of layer has (chapter 6): any input
   /// width, the same width out, no parameters.

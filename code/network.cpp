@@ -46,9 +46,9 @@ BasicView<const Real> BasicNetwork<Real>::forward(BasicView<const Real> input) {
 
 //! [backward]
 template <typename Real>
-void BasicNetwork<Real>::backward(BasicView<const Real> input, BasicView<const Real> dlogits) {
-  backward_walk(input, dlogits, [](BasicLayer<Real>& layer, auto din, auto dout, auto in, auto out) {
-    std::visit([&](auto& kind) { kind.backward(din, dout, in, out); }, layer);
+void BasicNetwork<Real>::backward(BasicView<const Real> input, BasicView<const Real> dlogits, Write gradients) {
+  backward_walk(input, dlogits, [gradients](BasicLayer<Real>& layer, auto din, auto dout, auto in, auto out) {
+    std::visit([&](auto& kind) { kind.backward(din, dout, in, out, gradients); }, layer);
   });
 }
 //! [backward]

@@ -41,8 +41,9 @@ class BasicNetwork {
 
   /// Backpropagates dlogits = ∂L/∂logits (B×K) of the batch that the last
   /// forward saw, from the last layer to the first, adding every parameter's
-  /// gradient to its dweight and dbias. `input` must be that batch's input.
-  void backward(BasicView<const Real> input, BasicView<const Real> dlogits);
+  /// gradient to its dweight and dbias, or with Write::overwrite writing it
+  /// there in place of what was there. `input` must be that batch's input.
+  void backward(BasicView<const Real> input, BasicView<const Real> dlogits, Write gradients = Write::accumulate);
 
   /// The walk backward does, from the last layer to the first, with another
   /// step per layer: step(layer, din, dout, in, out) must write din = ∂L/∂in

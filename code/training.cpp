@@ -74,8 +74,7 @@ float train_step(Network& network, ConstTensorView inputs, ConstTensorView targe
   const ConstTensorView logits = network.forward(inputs);
   const float loss = softmax_cross_entropy_forward(buffers.probabilities, logits, targets);
   softmax_cross_entropy_backward(buffers.dlogits, buffers.probabilities, targets);  // (p − y) / B
-  network.zero_gradients();
-  network.backward(inputs, buffers.dlogits);
+  network.backward(inputs, buffers.dlogits, Write::overwrite);  // this batch's gradients, not added to the last's
   rule.update(network, learning_rate);
   return loss;
 }

@@ -2,6 +2,8 @@
 // checked against central differences in double precision.
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include "gradient_testing.hpp"
 #include "network.hpp"
 #include "softmax_cross_entropy.hpp"
@@ -90,6 +92,26 @@ TEST_CASE("gradients accumulate until zeroed", "[backprop]") {
   for (std::size_t i = 0; i < once.size(); ++i) CHECK(twice.data()[i] == Approx(2 * once.data()[i]));
   network.zero_gradients();
   for (double g : std::get<nn::DoubleDense>(network.layers[0]).dweight.values()) CHECK(g == 0.0);
+}
+
+TEST_CASE("with Write::overwrite, backward leaves one batch's gradients whatever was there before", "[backprop]") {
+  nn::Rng rng(9);
+  nn::DoubleNetwork network = nn::to_double(nn::make_mlp({3, 4, 2}, nn::ActivationKind::relu, nn::Init::he, rng));
+  const nn::DoubleTensor x = pattern(2, 3), dz = pattern(2, 2, 0.5);
+  const auto gradients = [&] {
+    std::vector<double> all;
+    network.for_each_parameter([&](const nn::DoubleTensor&, const nn::DoubleTensor& gradient) {
+      all.insert(all.end(), gradient.values().begin(), gradient.values().end());
+    });
+    return all;
+  };
+  network.forward(x);
+  network.zero_gradients();
+  network.backward(x, dz);
+  const std::vector<double> once = gradients();
+  network.backward(x, dz);  // twice the gradients now
+  network.backward(x, dz, nn::Write::overwrite);
+  CHECK(gradients() == once);  // the same bits: weights and biases of both dense layers
 }
 
 TEST_CASE("make_mlp builds dense and activation layers in turn", "[backprop]") {
