@@ -321,46 +321,54 @@ void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write 
 namespace {
 
 //! [transpose]
+#if defined(__AVX512F__)
+// One square of 16 rows × `width` ≤ 16 columns copied transposed through
+// registers: 16 rows loaded, shuffled in three rounds (pairs of floats, then
+// of pairs, then of 128-bit quarters) until each register holds a column, and
+// stored: some 100 instructions (64 of them shuffles) for 256 floats, where
+// one float at a time takes 512 loads and stores. A narrower square, such as
+// the ten classes, loads its rows through a mask that reads only the real
+// columns, and stores only their columns. Always inlined, so that for whole
+// squares (width 16, known) the mask and the tests fold away.
+[[gnu::always_inline]] inline void transpose_square(const float* from, std::size_t from_step, std::size_t width,
+                                                    float* to, std::size_t to_step) {
+  const __mmask16 real = static_cast<__mmask16>((1u << width) - 1);
+  __m512 r[16], t[16];
+  for (int i = 0; i < 16; ++i) r[i] = _mm512_maskz_loadu_ps(real, from + i * from_step);
+  for (int i = 0; i < 16; i += 2) {  // within each quarter: pairs of rows interleaved
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 16; i += 4) {  // quarter q of r[i + c]: rows i … i + 3 of column 4q + c
+    r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+    r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+    r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+    r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+  }
+  for (std::size_t c = 0; c < 4; ++c) {  // the quarters moved across registers: column 4q + c whole
+    const __m512 low01 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x44);
+    const __m512 high01 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xEE);
+    const __m512 low23 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x44);
+    const __m512 high23 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xEE);
+    const __m512 column[4] = {_mm512_shuffle_f32x4(low01, low23, 0x88), _mm512_shuffle_f32x4(low01, low23, 0xDD),
+                              _mm512_shuffle_f32x4(high01, high23, 0x88), _mm512_shuffle_f32x4(high01, high23, 0xDD)};
+    for (std::size_t q = 0; q < 4; ++q)  // column 4q + c of the square
+      if (4 * q + c < width) _mm512_storeu_ps(to + (4 * q + c) * to_step, column[q]);
+  }
+}
+#endif
+
 // to[c · to_step + r] = from[r · from_step + c] for r < rows, c < cols: a
-// block of a matrix copied transposed. With AVX-512, each square of 16 rows
-// × 16 columns goes through registers: 16 rows loaded, shuffled in three
-// rounds (pairs of floats, then of pairs, then of 128-bit quarters) until each
-// register holds a column, and stored: some 100 instructions (64 of them
-// shuffles) for 256 floats, where one float at a time takes 512 loads and
-// stores. The last square of a band of rows may be narrower, such as the ten
-// classes: its rows are loaded through a mask that reads only the real
-// columns, and only their columns are stored.
+// block of a matrix copied transposed, with AVX-512 by squares of 16 rows.
 void transpose(const float* from, std::size_t from_step, std::size_t rows, std::size_t cols, float* to,
                std::size_t to_step) {
   std::size_t r0 = 0;
 #if defined(__AVX512F__)
   for (; r0 + 16 <= rows; r0 += 16) {
-    for (std::size_t c0 = 0; c0 < cols; c0 += 16) {
-      const std::size_t width = std::min<std::size_t>(16, cols - c0);
-      const __mmask16 real = static_cast<__mmask16>((1u << width) - 1);
-      __m512 r[16], t[16];
-      for (int i = 0; i < 16; ++i) r[i] = _mm512_maskz_loadu_ps(real, from + (r0 + i) * from_step + c0);
-      for (int i = 0; i < 16; i += 2) {  // within each quarter: pairs of rows interleaved
-        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
-      }
-      for (int i = 0; i < 16; i += 4) {  // quarter q of r[i + c]: rows i … i + 3 of column 4q + c
-        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
-        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
-        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-      }
-      for (std::size_t c = 0; c < 4; ++c) {  // the quarters moved across registers: column 4q + c whole
-        const __m512 low01 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x44);
-        const __m512 high01 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xEE);
-        const __m512 low23 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x44);
-        const __m512 high23 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xEE);
-        const __m512 column[4] = {_mm512_shuffle_f32x4(low01, low23, 0x88), _mm512_shuffle_f32x4(low01, low23, 0xDD),
-                                  _mm512_shuffle_f32x4(high01, high23, 0x88), _mm512_shuffle_f32x4(high01, high23, 0xDD)};
-        for (std::size_t q = 0; q < 4; ++q)  // column 4q + c of the square
-          if (4 * q + c < width) _mm512_storeu_ps(to + (c0 + 4 * q + c) * to_step + r0, column[q]);
-      }
-    }
+    std::size_t c0 = 0;
+    for (; c0 + 16 <= cols; c0 += 16)
+      transpose_square(from + r0 * from_step + c0, from_step, 16, to + c0 * to_step + r0, to_step);
+    if (c0 < cols) transpose_square(from + r0 * from_step + c0, from_step, cols - c0, to + c0 * to_step + r0, to_step);
   }
 #endif
   for (std::size_t i = r0; i < rows; ++i)
