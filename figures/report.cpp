@@ -46,7 +46,13 @@ Report::Report(fs::path out_dir, std::string chapter, bool claims_must_hold)
   fs::create_directories(out_dir_);
 }
 
-void Report::number(const std::string& name, const std::string& value) { numbers_.emplace_back(name, value); }
+void Report::number(const std::string& name, const std::string& value) {
+  // Two numbers of one name would be two aliases of one name, and Doxygen
+  // would quietly print the last one wherever the text meant the first.
+  for (const auto& [existing, _] : numbers_)
+    if (existing == name) throw std::logic_error("report: the number " + chapter_ + "_" + name + " is set twice");
+  numbers_.emplace_back(name, value);
+}
 
 void Report::table(const std::string& name, const std::vector<std::string>& header,
                    const std::vector<std::vector<std::string>>& rows) {

@@ -45,3 +45,9 @@ TEST_CASE("a claim that fails stops the run and leaves no numbers for the docs",
   CHECK_FALSE(fs::exists(out / "ch99.doxy"));
   CHECK(read(out / "ch99_claims.md").find("**fails**") != std::string::npos);
 }
+
+TEST_CASE("a number set twice under one name stops the run instead of printing the wrong one", "[report]") {
+  figures::Report report(fresh_folder("twice"), "ch99");
+  report.number("zero_percent", "81");
+  CHECK_THROWS_WITH(report.number("zero_percent", "3"), Catch::Contains("ch99_zero_percent is set twice"));
+}
