@@ -329,6 +329,20 @@ int main(int argc, char** argv) {
                                           ? ": a penalty strong enough to hold the training accuracy back can "
                                             "hold the validation accuracy back with it"
                                           : "");
+    // A strength chosen at either end of those tried shows only that the best
+    // lies there or beyond it; the text says so when that happens.
+    auto edge_words = [](const std::vector<Run>& runs, const Run& picked, const std::vector<float>& values,
+                         const std::string& name, const char* symbol) -> std::string {
+      const float value = values.at(static_cast<std::size_t>(&picked - runs.data()));
+      const auto [low, high] = std::ranges::minmax(values);
+      if (low == high || (value != low && value != high)) return "";
+      return " " + name + " was chosen at " + strength_text(symbol, value) + ", the " +
+             (value == low ? "weakest" : "strongest") + " tried, so a " + (value == low ? "weaker" : "stronger") +
+             " one might have done better still.";
+    };
+    report.number("grid_edges", edge_words(l2_runs, l2, l2_lambdas, "The L2 penalty", "λ") +
+                                    edge_words(decay_runs, decay, decay_lambdas, "Decoupled decay", "λ") +
+                                    edge_words(dropout_runs, dropout, dropout_rates, "Dropout", "r"));
     report.finish();
   });
 }
