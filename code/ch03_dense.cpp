@@ -109,8 +109,8 @@ double normal_expectation(Function g) {
   return sum * step / 3 / std::sqrt(2 * std::numbers::pi);
 }
 
-// The variance a tanh layer hands on. If a layer's z is normal with variance v,
-// its output a = tanh z has E[a²] = E[tanh²(√v ζ)], and the next layer, I inputs
+// The variance a tanh layer hands on. If a layer's z is normal with variance σ²,
+// its output a = tanh z has E[a²] = E[tanh²(σ ζ)], and the next layer, I inputs
 // with weights of variance σ_W², gets Var z = I σ_W² E[a²]. gain = I σ_W² is 2
 // under He and I · 2/(I + O) = 1 under Xavier when I = O.
 double next_tanh_variance(double variance, double gain) {
@@ -120,7 +120,7 @@ double next_tanh_variance(double variance, double gain) {
          });
 }
 
-// The variance v* = next_tanh_variance(v*, gain) that a deep stack settles at,
+// The variance σ*² = next_tanh_variance(σ*², gain) that a deep stack settles at,
 // found as the stack finds it: by applying the map again and again.
 double tanh_fixed_point(double gain) {
   double variance = 1.0;
@@ -202,7 +202,7 @@ void tanh_depth_figure(const figures::Report& report, const std::vector<Run>& me
   const std::size_t depth = measured.front().spread.size();
   gp << "set xlabel 'layer'\nset ylabel 'standard deviation of z'\nset yrange [0:1]\nset xrange [0:" << depth + 1
      << "]\nset key right center\n"
-     << "plot " << fixed_point_spread << " with lines dashtype 2 linetype 6 title 'He fixed point, √v* = "
+     << "plot " << fixed_point_spread << " with lines dashtype 2 linetype 6 title 'He fixed point, σ* = "
      << figures::fixed(fixed_point_spread, 3) << "'";
   for (std::size_t i = 0; i < measured.size(); ++i)
     gp << ", '-' with points linetype " << i + 1 << " title '" << measured[i].label << ", measured'"

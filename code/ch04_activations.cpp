@@ -250,7 +250,7 @@ double normal_mean(const std::function<double(double)>& g, double s) {
 // He weights (variance 2/I) into a tanh layer of I units: the next layer's
 // pre-activation z' = Σᵢ aᵢ Wᵢₒ has variance I · (2/I) · E[a²] = 2 E[tanh²(z)].
 // Iterated from one layer to the next, the variance of z settles where
-// v = 2 E[tanh²(√v ξ)].
+// σ² = 2 E[tanh²(σ ξ)].
 void he_tanh_fixed_point(figures::Report& report, double tanh_flat) {
   double variance = 1;
   for (int layer = 0; layer < 200; ++layer)

@@ -247,7 +247,7 @@ class RecordsRate final : public nn::Optimiser {
 void draw_schedules(const figures::Report& report, const std::vector<std::pair<std::string, nn::Schedule>>& schedules,
                     std::size_t updates, float peak) {
   figures::Figure figure(report.figure_path("schedules.svg"), 760, 420);
-  figure.gnuplot() << "set xlabel 'update t'\nset ylabel 'learning rate η·s(t)'\nset key top right\n"
+  figure.gnuplot() << "set xlabel 'update t'\nset ylabel 'learning rate η·c(t)'\nset key top right\n"
                    << "set yrange [0:" << 1.1 * peak << "]\nplot ";
   for (std::size_t k = 0; k < schedules.size(); ++k)
     figure.gnuplot() << (k ? ", " : "") << "'-' with lines linewidth 2 linecolor rgb '" << figures::kPalette[k]
@@ -258,7 +258,7 @@ void draw_schedules(const figures::Report& report, const std::vector<std::pair<s
     //! [schedule-trace]
     RecordsRate inner;
     nn::Scheduled scheduled(inner, schedule);
-    for (std::size_t t = 1; t <= updates; ++t) scheduled.update(nothing, peak);  // inner.rates[t − 1] = η·s(t)
+    for (std::size_t t = 1; t <= updates; ++t) scheduled.update(nothing, peak);  // inner.rates[t − 1] = η·c(t)
     //! [schedule-trace]
     std::vector<std::pair<double, double>> points;
     for (std::size_t t = 0; t < inner.rates.size(); ++t) points.emplace_back(t + 1, inner.rates[t]);

@@ -93,15 +93,15 @@ void Adam::update(Network& network, float learning_rate, float weight_decay) {
   std::size_t k = 0;
   network.for_each_parameter([&](Tensor& parameter, Tensor& gradient) {
     float* m = mean_[k].data();
-    float* v = mean_square_[k].data();
+    float* s = mean_square_[k].data();
     ++k;
     float* theta = parameter.data();
     const float* dtheta = gradient.data();
     const float kept = parameter.rows() == 1 ? 1.0f : decay_kept;  // a bias (1×O) is not decayed
     for (std::size_t i = 0; i < parameter.size(); ++i) {
       m[i] = beta1 * m[i] + (1 - beta1) * dtheta[i];
-      v[i] = beta2 * v[i] + (1 - beta2) * dtheta[i] * dtheta[i];
-      const float step = (m[i] * correct_mean) / (std::sqrt(v[i] * correct_square) + epsilon);  // m̂ / (√v̂ + ε)
+      s[i] = beta2 * s[i] + (1 - beta2) * dtheta[i] * dtheta[i];
+      const float step = (m[i] * correct_mean) / (std::sqrt(s[i] * correct_square) + epsilon);  // m̂ / (√ŝ + ε)
       theta[i] *= kept;  // λ = 0: times 1, θ itself
       theta[i] -= learning_rate * step;
     }
@@ -118,7 +118,7 @@ Schedule step_decay(StepDecay settings) {
 }
 
 namespace {
-// ½ (1 + cos(π t / T)) from 1 at t = 0 to 0 at t = T, scaled to end at s_min.
+// ½ (1 + cos(π t / T)) from 1 at t = 0 to 0 at t = T, scaled to end at c_min.
 float cosine_factor(std::size_t t, std::size_t length, float floor) {
   const double progress = std::min(1.0, static_cast<double>(t) / static_cast<double>(length));
   return floor + (1 - floor) * static_cast<float>(0.5 * (1 + std::cos(std::numbers::pi * progress)));

@@ -84,16 +84,16 @@ class RmsProp final : public Optimiser {
 //! [adam]
 struct AdamSettings {
   float beta1 = 0.9f;            // β₁: the fraction of the mean gradient m kept per update
-  float beta2 = 0.999f;          // β₂: the fraction of the mean square v kept per update
+  float beta2 = 0.999f;          // β₂: the fraction of the mean square s kept per update
   float epsilon = 1e-8f;         // ε
-  bool bias_correction = true;   // divide m and v by 1 − β₁ᵗ and 1 − β₂ᵗ (off only to show why)
+  bool bias_correction = true;   // divide m and s by 1 − β₁ᵗ and 1 − β₂ᵗ (off only to show why)
 };
 
 /// Adam (Kingma & Ba 2015): momentum on the gradient, RMSProp's scale on the step,
 /// and both corrected for having started at zero:
-///   m ← β₁ m + (1 − β₁) ∇           v ← β₂ v + (1 − β₂) ∇²
-///   m̂ = m / (1 − β₁ᵗ)               v̂ = v / (1 − β₂ᵗ)
-///   θ ← θ − η m̂ / (√v̂ + ε)
+///   m ← β₁ m + (1 − β₁) ∇           s ← β₂ s + (1 − β₂) ∇²
+///   m̂ = m / (1 − β₁ᵗ)               ŝ = s / (1 − β₂ᵗ)
+///   θ ← θ − η m̂ / (√ŝ + ε)
 class Adam : public Optimiser {
  public:
   explicit Adam(AdamSettings settings = {}) : settings_(settings) {}
@@ -107,7 +107,7 @@ class Adam : public Optimiser {
  private:
   AdamSettings settings_;
   ParameterMemory mean_;         // m
-  ParameterMemory mean_square_;  // v
+  ParameterMemory mean_square_;  // s
   std::size_t updates_ = 0;      // t
 };
 //! [adam]
@@ -120,8 +120,8 @@ struct AdamWSettings {
 
 /// AdamW (Loshchilov & Hutter 2019): Adam, and every weight shrunk toward zero
 /// by its own term, outside the gradient and so outside Adam's scaling:
-///   θ ← (1 − η λ) θ − η m̂ / (√v̂ + ε)      for the weights W
-///   θ ← θ − η m̂ / (√v̂ + ε)                 for the biases b (not decayed)
+///   θ ← (1 − η λ) θ − η m̂ / (√ŝ + ε)      for the weights W
+///   θ ← θ − η m̂ / (√ŝ + ε)                 for the biases b (not decayed)
 /// Biases are the parameters of a single row (1×O, a dense layer's b): a bias
 /// shifts where a unit switches on but does not make the function any steeper,
 /// so shrinking it restrains nothing that overfits and only pulls every unit's
@@ -137,41 +137,41 @@ class AdamW final : public Adam {
 //! [adamw]
 
 //! [schedules]
-/// A learning-rate schedule: the factor s(t) ≥ 0 that multiplies η at update t = 1, 2, …
+/// A learning-rate schedule: the factor c(t) ≥ 0 that multiplies η at update t = 1, 2, …
 using Schedule = std::function<float(std::size_t t)>;
 
 struct StepDecay {
   std::size_t every = 1000;  // T_drop: updates between drops
   float factor = 0.1f;       // γ: what each drop multiplies η by
 };
-/// s(t) = γ^⌊(t − 1) / T_drop⌋: η for the first T_drop updates, then γ η for the next T_drop, …
+/// c(t) = γ^⌊(t − 1) / T_drop⌋: η for the first T_drop updates, then γ η for the next T_drop, …
 Schedule step_decay(StepDecay settings);
 
 struct Cosine {
   std::size_t length = 1000;  // T: updates from η down to the floor
-  float floor = 0.0f;         // s_min: the factor at t ≥ T
+  float floor = 0.0f;         // c_min: the factor at t ≥ T
 };
-/// s(t) = s_min + (1 − s_min) · ½ (1 + cos(π t / T)) for t ≤ T, s_min after.
+/// c(t) = c_min + (1 − c_min) · ½ (1 + cos(π t / T)) for t ≤ T, c_min after.
 Schedule cosine(Cosine settings);
 
 struct Warmup {
   std::size_t warmup = 100;  // T_w: updates to climb from η / T_w to η
 };
-/// s(t) = t / T_w for t ≤ T_w, 1 after: small steps while Adam's v̂ and the
+/// c(t) = t / T_w for t ≤ T_w, 1 after: small steps while Adam's ŝ and the
 /// weights' scale settle, the full η after.
 Schedule warmup(Warmup settings);
 
 struct WarmupCosine {
   std::size_t warmup = 100;   // T_w
   std::size_t length = 1000;  // T: the whole run, warm-up included
-  float floor = 0.0f;         // s_min
+  float floor = 0.0f;         // c_min
 };
-/// Linear warm-up for T_w updates, then cosine from 1 to s_min over the T − T_w left:
-/// s(t) = t / T_w for t ≤ T_w, else the cosine's s at t − T_w of T − T_w.
+/// Linear warm-up for T_w updates, then cosine from 1 to c_min over the T − T_w left:
+/// c(t) = t / T_w for t ≤ T_w, else the cosine's c at t − T_w of T − T_w.
 Schedule warmup_cosine(WarmupCosine settings);
 
 /// A rule that wraps another: update(network, η) is the inner rule's update with
-/// η · s(t), t counting this rule's own updates. The loops need no change: give
+/// η · c(t), t counting this rule's own updates. The loops need no change: give
 /// them this rule, and the η they pass becomes the schedule's peak.
 class Scheduled final : public Optimiser {
  public:

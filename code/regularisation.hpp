@@ -41,7 +41,7 @@ class L2Penalty final : public Optimiser {
 /// loss's gradient alone:
 ///   W ← W − η λ W,   then the inner rule's step on ∂L/∂W.
 /// Under plain descent that is W − η λ W − η ∂L/∂W, the L2 penalty's update; under
-/// Adam it is not, since Adam divides the penalty's λ W by √v̂ and this is never
+/// Adam it is not, since Adam divides the penalty's λ W by √ŝ and this is never
 /// divided. With Adam inside, it is AdamW.
 class DecoupledWeightDecay final : public Optimiser {
  public:

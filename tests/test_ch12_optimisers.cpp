@@ -123,8 +123,8 @@ TEST_CASE("RMSProp with a constant gradient steps η·sign(∇) once s has settl
 }
 
 TEST_CASE("Adam's first two steps, worked by hand", "[adam]") {
-  // β₁ = 0.9, β₂ = 0.999. m₁ = 0.2, v₁ = 0.004, m̂₁ = 2, v̂₁ = 4: θ₁ = 1 − 0.1·2/2 = 0.9.
-  // m₂ = 0.28, v₂ = 0.004996, m̂₂ = 0.28/0.19, v̂₂ = 0.004996/0.001999: θ₂ = 0.806782.
+  // β₁ = 0.9, β₂ = 0.999. m₁ = 0.2, s₁ = 0.004, m̂₁ = 2, ŝ₁ = 4: θ₁ = 1 − 0.1·2/2 = 0.9.
+  // m₂ = 0.28, s₂ = 0.004996, m̂₂ = 0.28/0.19, ŝ₂ = 0.004996/0.001999: θ₂ = 0.806782.
   nn::Adam rule;
   const auto [first, second] = two_steps(rule);
   CHECK(first == Approx(0.9f).epsilon(1e-6));
@@ -138,7 +138,7 @@ TEST_CASE("Adam's first two steps, worked by hand", "[adam]") {
 }
 
 TEST_CASE("Adam's first step is ±η for every parameter, whatever the size of its gradient", "[adam]") {
-  // t = 1: m̂ = ∇, v̂ = ∇², so the step is η ∇/(|∇| + ε) = ±η up to ε/|∇|.
+  // t = 1: m̂ = ∇, ŝ = ∇², so the step is η ∇/(|∇| + ε) = ±η up to ε/|∇|.
   nn::Rng rng(3);
   nn::Network network = nn::make_mlp({5, 4, 3}, nn::ActivationKind::relu, nn::Init::he, rng);
   const nn::Network start = network;
@@ -164,7 +164,7 @@ TEST_CASE("Adam's first step is ±η for every parameter, whatever the size of i
 }
 
 TEST_CASE("Adam with a constant gradient steps η·sign(∇) at every update", "[adam]") {
-  // With ∇ constant, m = (1 − β₁ᵗ) ∇ and v = (1 − β₂ᵗ) ∇²: the corrected m̂ = ∇, v̂ = ∇².
+  // With ∇ constant, m = (1 − β₁ᵗ) ∇ and s = (1 − β₂ᵗ) ∇²: the corrected m̂ = ∇, ŝ = ∇².
   nn::Network network = tiny_network();
   set_parameters(network, 0.0f);
   set_gradients(network, -0.25f);
@@ -200,7 +200,7 @@ TEST_CASE("AdamW with λ = 0 is Adam, bit for bit", "[adamw]") {
 }
 
 TEST_CASE("AdamW's decay is decoupled: a weight with zero gradient shrinks by exactly 1 − ηλ", "[adamw]") {
-  // Under an L2 penalty inside the gradient, Adam would divide λθ by its own √v̂
+  // Under an L2 penalty inside the gradient, Adam would divide λθ by its own √ŝ
   // and the weight would move by ±η whatever λ; decoupled, it shrinks by the factor.
   nn::Network network = tiny_network();
   set_parameters(network, 0.75f);
@@ -271,7 +271,7 @@ class RecordsRate final : public nn::Optimiser {
 };
 }  // namespace
 
-TEST_CASE("a scheduled rule gives its inner rule η·s(t), t counting its own updates", "[schedule]") {
+TEST_CASE("a scheduled rule gives its inner rule η·c(t), t counting its own updates", "[schedule]") {
   RecordsRate inner;
   nn::Scheduled scheduled(inner, nn::warmup({.warmup = 4}));
   nn::Network network = tiny_network();
@@ -282,7 +282,7 @@ TEST_CASE("a scheduled rule gives its inner rule η·s(t), t counting its own up
   CHECK(inner.rates[3] == Approx(0.5f));
   CHECK(inner.rates[5] == Approx(0.5f));
   CHECK(scheduled.updates() == 6);
-  // And through plain descent: θ moves by η·s(t)·∇.
+  // And through plain descent: θ moves by η·c(t)·∇.
   nn::GradientDescent plain;
   nn::Scheduled halves(plain, nn::step_decay({.every = 1, .factor = 0.5f}));
   set_parameters(network, 1.0f);

@@ -214,7 +214,7 @@ class ReferenceAdam final : public nn::Optimiser {
 
 TEST_CASE("under Adam, the L2 penalty and decoupled decay differ, by hand", "[l2]") {
   // A weight w with no gradient of its own (∂L/∂w = 0), λ = 0.1, η = 0.01, one
-  // step. L2 hands Adam the gradient λ w; Adam's first step is η · m̂ / √v̂ =
+  // step. L2 hands Adam the gradient λ w; Adam's first step is η · m̂ / √ŝ =
   // η · λw / |λw| = η whatever λ is: w = 1 becomes 0.99. Decoupled decay
   // shrinks w by η λ w = 0.001 and Adam, seeing a zero gradient, adds nothing:
   // w = 1 becomes 0.999. The penalty's strength λ has been divided away.

@@ -32,7 +32,7 @@ std::vector<LookAhead> nesterov_look_ahead(const std::function<double(double)>& 
 double uncorrected_step_over_rate(double beta1, double beta2, std::size_t t);
 
 /// Exercise 12.3: the inverse-square-root schedule with linear warm-up
-/// (Vaswani et al. 2017): s(t) = t / T_w while t ≤ T_w, then √(T_w / t), so
+/// (Vaswani et al. 2017): c(t) = t / T_w while t ≤ T_w, then √(T_w / t), so
 /// that s(T_w) = 1 and η falls like 1/√t after. Throws std::invalid_argument
 /// for T_w = 0.
 nn::Schedule inverse_square_root(std::size_t warmup);

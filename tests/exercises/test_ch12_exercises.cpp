@@ -42,8 +42,8 @@ TEST_CASE("exercise 12.1: Nesterov's look-ahead form", "[exercise][ch12]") {
 }
 
 TEST_CASE("exercise 12.2: the size of Adam's step without bias correction", "[exercise][ch12]") {
-  INFO("hint: with ∇ constant, unroll m and v from zero: m_t = (1 − β₁ᵗ)∇ and v_t = (1 − β₂ᵗ)∇², "
-       "so the step η·m/√v is η times (1 − β₁ᵗ)/√(1 − β₂ᵗ)");
+  INFO("hint: with ∇ constant, unroll m and s from zero: m_t = (1 − β₁ᵗ)∇ and s_t = (1 − β₂ᵗ)∇², "
+       "so the step η·m/√s is η times (1 − β₁ᵗ)/√(1 − β₂ᵗ)");
   // t = 1 with the defaults: 0.1/√0.001 = √10 ≈ 3.16, a first step three times η.
   CHECK(exercises::uncorrected_step_over_rate(0.9, 0.999, 1) == Approx(std::sqrt(10.0)));
   // Against the library's Adam with the correction off, at several t and betas.
@@ -64,7 +64,7 @@ TEST_CASE("exercise 12.2: the size of Adam's step without bias correction", "[ex
 }
 
 TEST_CASE("exercise 12.3: the inverse-square-root schedule", "[exercise][ch12]") {
-  INFO("hint: s(t) = t/T_w for t ≤ T_w, then √(T_w/t); return it as a lambda that captures T_w");
+  INFO("hint: c(t) = t/T_w for t ≤ T_w, then √(T_w/t); return it as a lambda that captures T_w");
   const nn::Schedule schedule = exercises::inverse_square_root(100);
   CHECK(schedule(1) == Approx(0.01));
   CHECK(schedule(50) == Approx(0.5));
@@ -72,7 +72,7 @@ TEST_CASE("exercise 12.3: the inverse-square-root schedule", "[exercise][ch12]")
   CHECK(schedule(400) == Approx(0.5));
   CHECK(schedule(10'000) == Approx(0.1));
   CHECK_THROWS_AS(exercises::inverse_square_root(0), std::invalid_argument);
-  // As a wrapper's schedule: the inner rule sees η·s(t).
+  // As a wrapper's schedule: the inner rule sees η·c(t).
   nn::Network network = one_weight(1.0f);
   dense_of(network).dweight(0, 0) = 1.0f;
   nn::GradientDescent plain;

@@ -23,8 +23,8 @@ std::vector<LookAhead> nesterov_look_ahead(const std::function<double(double)>& 
 
 //! [ch12-uncorrected]
 double uncorrected_step_over_rate(double beta1, double beta2, std::size_t t) {
-  // With ∇ constant: m_t = (1 − β₁ᵗ) ∇ and v_t = (1 − β₂ᵗ) ∇², so
-  // η m / √v = η (1 − β₁ᵗ) / √(1 − β₂ᵗ) · ∇/|∇|.
+  // With ∇ constant: m_t = (1 − β₁ᵗ) ∇ and s_t = (1 − β₂ᵗ) ∇², so
+  // η m / √s = η (1 − β₁ᵗ) / √(1 − β₂ᵗ) · ∇/|∇|.
   const auto updates = static_cast<double>(t);
   return (1 - std::pow(beta1, updates)) / std::sqrt(1 - std::pow(beta2, updates));
 }
