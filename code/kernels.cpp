@@ -248,7 +248,7 @@ float* aligned_copy(std::vector<float>& storage, const float* from, std::size_t 
   for (std::size_t r = 0; r < rows; ++r) {
     float* to = start + (skip + r) * step;
     std::copy_n(from + r * from_step, n, to);
-    std::fill(to + n, to + step, 0.0f);
+    std::fill_n(to + n, step - n, 0.0f);
   }
   return start;
 }
@@ -393,7 +393,7 @@ void transpose(const float* from, std::size_t from_step, std::size_t rows, std::
 // range of rows, so the bits do not depend on how the rows were shared out.
 void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                          std::size_t last) {
-  alignas(64) float tile[kTile * kTile];  // tile[r · kTile + k] = a(k0 + k, i0 + r)
+  alignas(64) float transposed[kTile * kTile];  // transposed[r · kTile + k] = a(k0 + k, i0 + r)
   std::uint32_t ks[kTile + V];
   float values[kTile + V];
   const std::size_t depth = a.rows(), m = a.cols(), n = b.cols();
@@ -407,9 +407,9 @@ void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
     const std::size_t b_step = b_as_wanted ? n : round_up(n);
     for (std::size_t i0 = first; i0 < last; i0 += kTile) {
       const std::size_t rows = std::min(kTile, last - i0);
-      transpose(a.data() + k0 * m + i0, m, block, rows, tile, kTile);
+      transpose(a.data() + k0 * m + i0, m, block, rows, transposed, kTile);
       for (std::size_t r = 0; r < rows; ++r) {
-        const std::size_t count = gather_nonzeros(tile + r * kTile, block, ks, values);
+        const std::size_t count = gather_nonzeros(transposed + r * kTile, block, ks, values);
         row(out.row(i0 + r).data(), n, ks, values, count, b_block, b_step, accumulate);
       }
     }
@@ -426,7 +426,7 @@ void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
 // layer one tile per 64 columns holds all ten classes.
 void matmul_a_bt_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                          std::size_t last) {
-  float tile[kTile * kTile];
+  float transposed[kTile * kTile];
   std::uint32_t ks[kTile + V];
   float values[kTile + V];
   const std::size_t depth = a.cols(), n = b.rows();
@@ -434,12 +434,13 @@ void matmul_a_bt_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
     const std::size_t width = std::min(kTile, n - j0), step = round_up(width);  // rows of the tile, padded
     for (std::size_t k0 = 0; k0 == 0 || k0 < depth; k0 += kTile) {
       const std::size_t block = std::min(kTile, depth - k0);
-      transpose(b.data() + j0 * depth + k0, depth, width, block, tile, step);  // tile[k · step + j] = b(j0 + j, k0 + k)
-      for (std::size_t k = 0; k < block; ++k) std::fill(tile + k * step + width, tile + (k + 1) * step, 0.0f);
+      // transposed[k · step + j] = b(j0 + j, k0 + k), the columns past the width zero
+      transpose(b.data() + j0 * depth + k0, depth, width, block, transposed, step);
+      for (std::size_t k = 0; k < block; ++k) std::fill_n(transposed + k * step + width, step - width, 0.0f);
       const bool accumulate = mode == Write::accumulate || k0 > 0;
       for (std::size_t i = first; i < last; ++i) {
         const std::size_t count = gather_nonzeros(a.row(i).data() + k0, block, ks, values);
-        row(out.row(i).data() + j0, width, ks, values, count, tile, step, accumulate);
+        row(out.row(i).data() + j0, width, ks, values, count, transposed, step, accumulate);
       }
     }
   }

@@ -71,14 +71,14 @@ float shared_full_batch_gradient(Network& network, ConstTensorView images,
 //! [shared-gradient-code]
 
 void SharedGradientDescent::update(Network& network, float learning_rate) {
-  constexpr std::size_t kWorthSharing = 1 << 14;  // a bias is not worth a hand-over
+  constexpr std::size_t kElementsWorthSharing = 1 << 14;  // a bias is not worth a hand-over
   network.for_each_parameter([&](Tensor& parameter, const Tensor& gradient) {
     float* theta = parameter.data();
     const float* dtheta = gradient.data();
     const auto descend = [&](std::size_t first, std::size_t last) {
       for (std::size_t i = first; i < last; ++i) theta[i] -= learning_rate * dtheta[i];
     };
-    if (parameter.size() < kWorthSharing) descend(0, parameter.size());
+    if (parameter.size() < kElementsWorthSharing) descend(0, parameter.size());
     else pool().for_ranges(parameter.size(), 1024, descend);
   });
 }
@@ -90,8 +90,8 @@ void shared_gather_rows(TensorView out, ConstTensorView from, std::span<const st
   // waiting for at a time. Two cores can wait for twice as many. A few rows
   // are not worth a hand-over; a wrong shape is reported by gather_rows for
   // the whole batch, not for a piece of it.
-  constexpr std::size_t kWorthSharing = 16;
-  if (rows.size() < kWorthSharing || out.rows() != rows.size() || out.cols() != from.cols())
+  constexpr std::size_t kRowsWorthSharing = 16;
+  if (rows.size() < kRowsWorthSharing || out.rows() != rows.size() || out.cols() != from.cols())
     return gather_rows(out, from, rows);
   pool().for_ranges(rows.size(), 1, [&](std::size_t first, std::size_t last) {
     gather_rows(out.rows_slice(first, last - first), from, rows.subspan(first, last - first));
