@@ -20,7 +20,7 @@ ActivationKind parse_activation(const std::string& name) {
   throw std::invalid_argument("activation '" + name + "'; expected relu, sigmoid or tanh");
 }
 
-//! [activation-forward]
+// [activation-forward]
 template <typename Real>
 void BasicActivation<Real>::forward(BasicView<Real> out, BasicView<const Real> in) const {
   switch (kind) {
@@ -29,9 +29,9 @@ void BasicActivation<Real>::forward(BasicView<Real> out, BasicView<const Real> i
     case ActivationKind::tanh: return map(out, in, [](Real z) { return tanh_activation(z); });
   }
 }
-//! [activation-forward]
+// [activation-forward]
 
-//! [activation-backward]
+// [activation-backward]
 template <typename Real>
 void BasicActivation<Real>::backward(BasicView<Real> din, BasicView<const Real> dout,
                                      BasicView<const Real> /*in: not needed*/, BasicView<const Real> out,
@@ -55,7 +55,7 @@ void BasicActivation<Real>::backward(BasicView<Real> din, BasicView<const Real> 
     case ActivationKind::tanh: return chain([](Real v) { return tanh_derivative_from_output(v); });
   }
 }
-//! [activation-backward]
+// [activation-backward]
 
 template struct BasicActivation<float>;
 template struct BasicActivation<double>;

@@ -9,7 +9,7 @@
 
 namespace nn {
 
-//! [scalar-functions]
+// [scalar-functions]
 // Each function a = f(z) next to its derivative f′(z). The derivatives take the
 // function's output a, because that is what the forward pass keeps.
 
@@ -36,9 +36,9 @@ template <typename Real>
 Real tanh_activation(Real z) { return std::tanh(z); }
 template <typename Real>
 Real tanh_derivative_from_output(Real a) { return Real{1} - a * a; }
-//! [scalar-functions]
+// [scalar-functions]
 
-//! [activation]
+// [activation]
 enum class ActivationKind { relu, sigmoid, tanh };
 
 /// "relu", "sigmoid" or "tanh".
@@ -77,6 +77,6 @@ struct BasicActivation {
 
 using Activation = BasicActivation<float>;
 using DoubleActivation = BasicActivation<double>;
-//! [activation]
+// [activation]
 
 }  // namespace nn

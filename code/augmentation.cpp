@@ -14,7 +14,7 @@ constexpr float kCentre = (kImageSide - 1) / 2.0f;  // m = (13.5, 13.5): the mid
 constexpr int kSide = static_cast<int>(kImageSide);
 }  // namespace
 
-//! [inverse-map]
+// [inverse-map]
 InverseMap inverse_map(const AffineDistortion& d) {
   // A = s R(θ) H with R(θ) = [[cos θ, −sin θ], [sin θ, cos θ]] and H = [[1, h], [0, 1]]:
   //   A = s [[cos θ, h cos θ − sin θ], [sin θ, h sin θ + cos θ]],  det A = s².
@@ -26,9 +26,9 @@ InverseMap inverse_map(const AffineDistortion& d) {
   return {.xx = a22 / det, .xy = -a12 / det, .yx = -a21 / det, .yy = a11 / det,
           .shift_x = d.shift_x, .shift_y = d.shift_y};
 }
-//! [inverse-map]
+// [inverse-map]
 
-//! [bilinear-code]
+// [bilinear-code]
 float bilinear(std::span<const float> image, float x, float y) {
   const float x0 = std::floor(x), y0 = std::floor(y);
   const float fx = x - x0, fy = y - y0;
@@ -44,7 +44,7 @@ float bilinear(std::span<const float> image, float x, float y) {
   // rounding ever carries a pixel past 1.
   return std::min(value, 1.0f);
 }
-//! [bilinear-code]
+// [bilinear-code]
 
 std::vector<float> gaussian_kernel(float sigma) {
   if (!(sigma > 0)) return {1.0f};  // no smoothing: the identity
@@ -57,7 +57,7 @@ std::vector<float> gaussian_kernel(float sigma) {
   return taps;
 }
 
-//! [smooth]
+// [smooth]
 void smooth_field(std::span<float> out, std::span<const float> noise, std::span<const float> kernel, float alpha,
                   SmoothingBuffers& buffers) {
   const std::size_t radius = kernel.size() / 2, padded_side = kImageSide + 2 * radius;
@@ -93,9 +93,9 @@ void smooth_field(std::span<float> out, std::span<const float> noise, std::span<
     for (std::size_t c = 0; c < kImageSide; ++c) out[r * kImageSide + c] = alpha * sum[c];
   }
 }
-//! [smooth]
+// [smooth]
 
-//! [warp-code]
+// [warp-code]
 void warp(std::span<float> out, std::span<const float> in, const InverseMap& inverse, const DisplacementField* field) {
   // The input inside a border of zeros two pixels wide: every sample then reads
   // four pixels of this buffer with no test of whether they are inside. A point
@@ -120,7 +120,7 @@ void warp(std::span<float> out, std::span<const float> in, const InverseMap& inv
       out[i] = std::min(value, 1.0f);
     }
 }
-//! [warp-code]
+// [warp-code]
 
 AffineDistortion draw_affine(const AugmentSettings& s, ImageRng& rng) {
   constexpr float kRadiansPerDegree = std::numbers::pi_v<float> / 180;
@@ -133,7 +133,7 @@ AffineDistortion draw_affine(const AugmentSettings& s, ImageRng& rng) {
   return d;
 }
 
-//! [augment-code]
+// [augment-code]
 void augment(TensorView images, const AugmentSettings& settings, Rng& rng) {
   if (images.cols() != kImagePixels)
     throw ShapeError("augment: images is " + shape_string(images) + "; expected B×784 (28×28 images)");
@@ -164,6 +164,6 @@ void augment(TensorView images, const AugmentSettings& settings, Rng& rng) {
     }
   });
 }
-//! [augment-code]
+// [augment-code]
 
 }  // namespace nn

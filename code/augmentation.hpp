@@ -19,7 +19,7 @@ namespace nn {
 inline constexpr std::size_t kImageSide = 28;
 inline constexpr std::size_t kImagePixels = kImageSide * kImageSide;
 
-//! [settings]
+// [settings]
 /// How strongly to distort. Every range is symmetric around "no change", and
 /// every image draws its own values from it; a range of 0 leaves that part out.
 struct AugmentSettings {
@@ -30,9 +30,9 @@ struct AugmentSettings {
   float elastic_alpha = 0;       // pixels of displacement per unit of smoothed noise; 0: no elastic part
   float elastic_sigma = 4;       // pixels: the standard deviation σ of the Gaussian that smooths the noise
 };
-//! [settings]
+// [settings]
 
-//! [affine]
+// [affine]
 /// One draw of the affine part: the map from an input point p to an output point
 /// q = A (p − m) + m + Δ, with m the image's centre, Δ = (shift_x, shift_y) and
 /// A = s · R(θ) · [[1, h], [0, 1]] (shear first, then rotation, then scale).
@@ -50,17 +50,17 @@ struct InverseMap {
   float shift_x = 0, shift_y = 0;        // Δ
 };
 InverseMap inverse_map(const AffineDistortion& distortion);
-//! [affine]
+// [affine]
 
-//! [bilinear]
+// [bilinear]
 /// The image's value at the point (x, y), between pixel centres: the four pixels
 /// around it weighted by how close each is, (1 − fx)(1 − fy), fx (1 − fy),
 /// (1 − fx) fy and fx fy, with fx, fy the fractional parts of x and y. A pixel
 /// outside the image counts as 0 (background). image is one 784-pixel row.
 float bilinear(std::span<const float> image, float x, float y);
-//! [bilinear]
+// [bilinear]
 
-//! [field]
+// [field]
 /// The elastic displacement δ(r, c) = (δx, δy) of every output pixel, in
 /// pixels, row-major like the images. (Not a gradient: no d-name here.)
 struct DisplacementField {
@@ -83,17 +83,17 @@ struct SmoothingBuffers {
 /// multiplies it by alpha: out = α · (g ⊛ noise). noise and out hold 784 values.
 void smooth_field(std::span<float> out, std::span<const float> noise, std::span<const float> kernel, float alpha,
                   SmoothingBuffers& buffers);
-//! [field]
+// [field]
 
-//! [warp]
+// [warp]
 /// out(r, c) = in sampled at the point p = A⁻¹ ((c, r) + δ(r, c) − m − Δ) + m,
 /// bilinearly: the output pixel first moves by the elastic displacement δ (none
 /// when `field` is null), then back through the affine map. in and out are
 /// distinct 784-pixel rows.
 void warp(std::span<float> out, std::span<const float> in, const InverseMap& inverse, const DisplacementField* field);
-//! [warp]
+// [warp]
 
-//! [generator]
+// [generator]
 /// The per-image generator: SplitMix64 (Steele, Lea and Flood 2014), 64 bits of
 /// state and a few operations per number. Each image gets one, seeded by one
 /// draw of the caller's Rng, so an image's distortion does not depend on which
@@ -112,14 +112,14 @@ struct ImageRng {
 
 /// Draws one image's affine distortion from the settings' ranges.
 AffineDistortion draw_affine(const AugmentSettings& settings, ImageRng& rng);
-//! [generator]
+// [generator]
 
-//! [augment]
+// [augment]
 /// Distorts every image of the batch in place, each by its own draw from the
 /// settings: images is B×784. The same rng state gives the same bits, whatever
 /// the number of threads (rng advances by one draw per image). The labels are
 /// not touched: every distortion here keeps a digit the same digit.
 void augment(TensorView images, const AugmentSettings& settings, Rng& rng);
-//! [augment]
+// [augment]
 
 }  // namespace nn

@@ -45,7 +45,7 @@ inline Network make_workload_network(std::size_t inputs, std::size_t hidden, std
 /// loading the data and evaluating on `test`, as the peer's do.
 inline Result run_workload(const std::string& workload, const Dataset& train, const Dataset& test,
                            std::size_t hidden, std::uint64_t seed) {
-  //! [workloads]
+  // [workloads]
   Network net = make_workload_network(train.images.cols(), hidden, seed);
   if (workload == "minibatch_epoch") {
     parallel::SharedGradientDescent descent;
@@ -66,7 +66,7 @@ inline Result run_workload(const std::string& workload, const Dataset& train, co
       train_full_batch(net, train, test,
                        {.epochs = kFullBatchSteps, .learning_rate = 0.5f, .gradient = parallel::shared_full_batch_gradient});
   return {workload, history.back().seconds / kFullBatchSteps * 1000.0, "ms", history.back().validation.accuracy};
-  //! [workloads]
+  // [workloads]
 }
 
 }  // namespace nn::benchmark

@@ -21,7 +21,7 @@ using nn::TensorView;
 
 void print(const std::string& name, ConstTensorView t) { nn::print(std::cout, name, t); }
 
-//! [worked-product]
+// [worked-product]
 void worked_product(figures::Report& report) {
   const Tensor a(2, 3, {1, 2, 3,
                         4, 5, 6});
@@ -38,9 +38,9 @@ void worked_product(figures::Report& report) {
   report.number("c10", figures::fixed(c(1, 0), 0));
   report.number("c11", figures::fixed(c(1, 1), 0));
 }
-//! [worked-product]
+// [worked-product]
 
-//! [views]
+// [views]
 void views_share_memory() {
   Tensor batch(4, 3, {0, 1, 2,
                       3, 4, 5,
@@ -51,9 +51,9 @@ void views_share_memory() {
   std::cout << "after middle(0, 0) = -3, batch(1, 0) is " << batch(1, 0)
             << "; the view starts " << (middle.data() - batch.data()) << " floats into the buffer\n";
 }
-//! [views]
+// [views]
 
-//! [naive-order]
+// [naive-order]
 // The same product with the loops in the textbook order i, j, k: the innermost
 // loop walks down a column of b, one element per row, a whole row apart in memory.
 void matmul_ijk(TensorView out, ConstTensorView a, ConstTensorView b) {
@@ -64,7 +64,7 @@ void matmul_ijk(TensorView out, ConstTensorView a, ConstTensorView b) {
       out(i, j) = sum;
     }
 }
-//! [naive-order]
+// [naive-order]
 
 // Best of a few runs of one n×n product, in GFLOP/s (2n³ floating-point operations).
 template <typename Product>

@@ -42,7 +42,7 @@ void draw_grey_image(const std::filesystem::path& file, const Tensor& picture, i
   figure.finish();
 }
 
-//! [mean-images]
+// [mean-images]
 // The mean of every class's images: row k holds the average of all images labelled k.
 Tensor class_means(const Dataset& data) {
   Tensor sums(nn::kClasses, data.images.cols());
@@ -56,14 +56,14 @@ Tensor class_means(const Dataset& data) {
     for (float& v : sums.row(k)) v /= static_cast<float>(std::max<std::size_t>(counts[k], 1));
   return sums;
 }
-//! [mean-images]
+// [mean-images]
 
 std::size_t total(const std::vector<std::size_t>& counts) {
   return std::accumulate(counts.begin(), counts.end(), std::size_t{0});
 }
 
 
-//! [nearest-mean]
+// [nearest-mean]
 // The nearest-class-mean classifier: image x gets the class k whose mean m_k is
 // nearest. ‖x − m_k‖² = ‖x‖² − 2 x·m_k + ‖m_k‖², and ‖x‖² is the same for every
 // class, so the nearest mean has the largest score x·m_k − ½‖m_k‖²: a product
@@ -84,7 +84,7 @@ std::vector<std::size_t> nearest_mean_predictions(const Dataset& data, const Ten
   }
   return predictions;
 }
-//! [nearest-mean]
+// [nearest-mean]
 
 // The share of images whose prediction is their label, in total and per class.
 struct Accuracy {
@@ -171,12 +171,12 @@ int main(int argc, char** argv) {
   nn::Flags(options).data(flags).out(flags).validation(validation_size);
   return nn::run_program(argc, argv, "chapter 2, MNIST: read, check, count and draw the digits", options, [&] {
     figures::Report report(flags.out_dir, "ch02", flags.check_claims);
-    //! [load]
+    // [load]
     const Dataset train = nn::load_split(flags.data_dir, nn::Split::train);
     const Dataset test = nn::load_split(flags.data_dir, nn::Split::test);
     nn::require_validation_fits(validation_size, train.size());
     const nn::TrainValidationSplit split = nn::split_off_validation(train, validation_size);
-    //! [load]
+    // [load]
     const auto train_counts = nn::class_counts(train.labels), test_counts = nn::class_counts(test.labels);
     const nn::ClassNames classes = nn::class_names_for(flags.data_dir);
 

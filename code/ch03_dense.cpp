@@ -22,7 +22,7 @@ using nn::Tensor;
 
 void print(const std::string& name, ConstTensorView t) { nn::print(std::cout, name, t); }
 
-//! [worked-forward]
+// [worked-forward]
 void worked_forward(figures::Report& report) {
   Dense layer(3, 2);                          // I = 3 inputs, O = 2 outputs
   layer.weight = Tensor(3, 2, {1, 0.5f,       // W is I×O: row i holds what
@@ -39,7 +39,7 @@ void worked_forward(figures::Report& report) {
     for (std::size_t o = 0; o < 2; ++o)
       report.number(std::string("z").append(std::to_string(n)).append(std::to_string(o)), figures::fixed(z(n, o), 1));
 }
-//! [worked-forward]
+// [worked-forward]
 
 // One way to draw a stack's weights: a rule of chapter 3's, or, for comparison, a
 // fixed standard deviation that ignores the layer's size.
@@ -66,7 +66,7 @@ struct StackRun {
   Tensor last_z;
 };
 
-//! [spread]
+// [spread]
 // Pushes a batch of images (B×I) through `depth` dense layers of `width` units,
 // each followed by `activation`, and returns the standard deviation of every
 // layer's pre-activations z = x W + b, taken over the whole B×width batch.
@@ -91,9 +91,9 @@ StackRun preactivation_spread(ConstTensorView images, const Scheme& scheme, nn::
   }
   return run;
 }
-//! [spread]
+// [spread]
 
-//! [variance-map]
+// [variance-map]
 // E[g(ζ)] for a standard normal ζ, by Simpson's rule on [−10, 10], beyond which
 // the normal density is below 10⁻²² and the functions here are bounded.
 template <typename Function>
@@ -131,7 +131,7 @@ double tanh_fixed_point(double gain) {
   }
   return variance;
 }
-//! [variance-map]
+// [variance-map]
 
 // The map's prediction for every layer of a tanh stack: layer 1 as measured, each
 // later one from the one before.

@@ -115,7 +115,7 @@ void saturation(figures::Report& report) {
                "1% points " + figures::fixed(sigmoid_flat, 2) + " and " + figures::fixed(tanh_flat, 2));
 }
 
-//! [naive-formulas]
+// [naive-formulas]
 // Other ways to write the sigmoid and tanh, each correct on paper, in float.
 float sigmoid_as_displayed(float z) { return 1.0f / (1.0f + std::exp(-z)); }
 float sigmoid_multiplied_through(float z) { return std::exp(z) / (1.0f + std::exp(z)); }
@@ -127,7 +127,7 @@ float tanh_as_displayed(float z) {
 }
 // tanh z = 2σ(2z) − 1
 float tanh_from_sigmoid(float z) { return 2.0f * nn::sigmoid(2.0f * z) - 1.0f; }
-//! [naive-formulas]
+// [naive-formulas]
 
 struct Form {
   std::string name;
@@ -234,15 +234,15 @@ void forms_of_the_formulas(figures::Report& report) {
   report.number("sigmoid_minus_100", plain(nn::sigmoid(-100.0f)));
 }
 
-// E[g(s ξ)] for a standard normal ξ, by the trapezoid rule on [−10, 10].
-double normal_mean(const std::function<double(double)>& g, double s) {
+// E[g(σ ξ)] for a standard normal ξ, by the trapezoid rule on [−10, 10].
+double normal_mean(const std::function<double(double)>& g, double sigma) {
   const int steps = 4000;
   const double h = 20.0 / steps;
   double sum = 0;
   for (int i = 0; i <= steps; ++i) {
     const double xi = -10 + h * i;
     const double weight = (i == 0 || i == steps ? 0.5 : 1.0) * std::exp(-xi * xi / 2) / std::sqrt(2 * std::numbers::pi);
-    sum += weight * g(s * xi);
+    sum += weight * g(sigma * xi);
   }
   return sum * h;
 }
@@ -276,7 +276,7 @@ void he_tanh_fixed_point(figures::Report& report, double tanh_flat) {
                std::abs(gradient_growth - 1) < 0.25, "factor " + figures::fixed(gradient_growth, 3));
 }
 
-//! [sum-of-steps]
+// [sum-of-steps]
 // One hidden layer of sigmoids with weights set by hand: hidden unit j is a
 // steep step up where the input x passes (j + 1)/T, and the output layer gives
 // it the height of that step, so the network draws a staircase of T = hidden + 1
@@ -302,7 +302,7 @@ nn::Tensor staircase_network(const std::function<double(double)>& g, std::size_t
   heights.forward(out, a);
   return out;
 }
-//! [sum-of-steps]
+// [sum-of-steps]
 
 void staircase_figure(figures::Report& report) {
   const auto g = [](double x) { return 0.2 + 0.4 * x * x + 0.3 * x * std::sin(15 * x); };  // Nielsen's curve

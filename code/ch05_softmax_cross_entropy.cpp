@@ -25,7 +25,7 @@ void print_row(const std::string& name, nn::ConstDoubleView t) {
 }
 
 
-//! [jacobian-check]
+// [jacobian-check]
 // The long way round, for one sample: the softmax Jacobian J(k, j) = p_k (δ_kj − p_j)
 // times ∂L/∂p_k = −y_k / p_k. The fused backward says the product is p − y.
 double jacobian_route_difference(const DoubleTensor& p, const DoubleTensor& y, const DoubleTensor& fused) {
@@ -42,7 +42,7 @@ double jacobian_route_difference(const DoubleTensor& p, const DoubleTensor& y, c
   }
   return worst;
 }
-//! [jacobian-check]
+// [jacobian-check]
 
 void worked_example(figures::Report& report) {
   const DoubleTensor z(1, 3, {2.0, 1.0, 0.1});  // logits of one sample, K = 3
@@ -84,7 +84,7 @@ std::string show(double value) {
   return figures::with_minus_sign(text.str());
 }
 
-//! [unshifted]
+// [unshifted]
 // The textbook formulas without the shift: p = e^z / Σ e^z, L = −log p_ℓ.
 void unshifted_softmax_cross_entropy(DoubleTensor& p, double& loss, const DoubleTensor& z, std::size_t label) {
   double sum = 0;
@@ -92,7 +92,7 @@ void unshifted_softmax_cross_entropy(DoubleTensor& p, double& loss, const Double
   for (std::size_t k = 0; k < z.cols(); ++k) p(0, k) = std::exp(z(0, k)) / sum;
   loss = -std::log(p(0, label));
 }
-//! [unshifted]
+// [unshifted]
 
 void extreme_logits(figures::Report& report) {
   const DoubleTensor z(1, 3, {1000.0, 0.0, -1000.0});
@@ -126,7 +126,7 @@ void extreme_logits(figures::Report& report) {
                "p₀ = " + show(naive_p(0, 0)) + ", L = " + show(naive_loss));
 }
 
-//! [squared-error]
+// [squared-error]
 // Softmax followed by the squared error L = ½ Σ_k (p_k − y_k)², for one sample:
 // its gradient goes through the softmax Jacobian, and nothing cancels:
 // ∂L/∂z_j = Σ_k (p_k − y_k) p_k (δ_kj − p_j).
@@ -140,7 +140,7 @@ double squared_error_gradient(const DoubleTensor& p, const DoubleTensor& y, std:
   for (std::size_t k = 0; k < p.cols(); ++k) dz_j += (p(0, k) - y(0, k)) * p(0, k) * ((k == j ? 1.0 : 0.0) - p(0, j));
   return dz_j;
 }
-//! [squared-error]
+// [squared-error]
 
 // One sample of K = 10 classes, label 0, whose logit z_ℓ = z_0 moves while the
 // other nine stay at 0: the cross-entropy, its gradient p_ℓ − 1, and the
@@ -208,7 +208,7 @@ void loss_figures(figures::Report& report) {
   pull_figure.finish();
 }
 
-//! [central-difference-any-precision]
+// [central-difference-any-precision]
 // The central difference of the mean loss with respect to every logit, computed
 // entirely in Real (float or double): the perturbed logit, the two losses and
 // their difference are all rounded to Real, as they would be in a real check.
@@ -226,7 +226,7 @@ void central_differences_in(nn::BasicTensor<Real>& logits, const nn::BasicTensor
     numerical.data()[i] = (plus - minus) / (2 * epsilon);
   }
 }
-//! [central-difference-any-precision]
+// [central-difference-any-precision]
 
 // ‖a − b‖ / max(‖a‖, ‖b‖) over two whole tensors.
 template <typename Real>

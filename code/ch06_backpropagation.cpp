@@ -139,7 +139,7 @@ double coarse_first_layer_error(const nn::DoubleNetwork& network, nn::Activation
   return nn::check_gradients(copy, x, y, 1e-2).front().relative_error;
 }
 
-//! [accumulation]
+// [accumulation]
 // Two backward passes of one batch without zeroing in between: every gradient
 // is the sum of both, twice the gradient of one pass.
 double accumulation_ratio(nn::DoubleNetwork& network, nn::ConstDoubleView x, nn::ConstDoubleView y) {
@@ -159,7 +159,7 @@ double accumulation_ratio(nn::DoubleNetwork& network, nn::ConstDoubleView x, nn:
   network.zero_gradients();
   return sum_twice / sum_once;
 }
-//! [accumulation]
+// [accumulation]
 
 void checks_figure(const figures::Report& report, const std::vector<nn::ParameterCheck>& checks,
                    const std::string& network, std::size_t images) {
@@ -211,12 +211,12 @@ int main(int argc, char** argv) {
 
     nn::Rng rng(seed);
     const nn::Init init = activation == nn::ActivationKind::relu ? nn::Init::he : nn::Init::xavier;
-    //! [check-network]
+    // [check-network]
     nn::Network network = nn::make_mlp(widths, activation, init, rng);
     nn::DoubleNetwork checked = nn::to_double(network);
     const auto start = std::chrono::steady_clock::now();
     const std::vector<nn::ParameterCheck> checks = nn::check_gradients(checked, x, y, epsilon);
-    //! [check-network]
+    // [check-network]
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     std::string name = std::to_string(widths[0]);

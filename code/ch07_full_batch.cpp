@@ -61,11 +61,11 @@ int main(int argc, char** argv) {
     nn::Network network = nn::make_network(network_flags, data.train.images.cols());
     const nn::EpochRecord start = nn::initial_record(network, data.train, data.validation);
 
-    //! [run]
+    // [run]
     nn::Progress progress(std::cout, "full batch", settings.epochs);
     const nn::History history = nn::train_full_batch(network, data.train, data.validation, settings, &progress);
     const nn::Evaluation test = nn::evaluate(network, data.test);
-    //! [run]
+    // [run]
     if (nn::stop_requested()) {  // Ctrl-C: keep the curves of the epochs run
       nn::History curve{start};
       curve.insert(curve.end(), history.begin(), history.end());

@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
     figures::Report report(flags.out_dir, "ch08", flags.check_claims);
     const nn::MnistParts data = nn::load_mnist_parts(flags.data_dir, network_flags.validation);
 
-    //! [sweep]
+    // [sweep]
     // The linear scaling rule (Goyal et al. 2017): k times the batch, k times the
     // learning rate, starting from η at the smallest batch, up to a cap.
     auto scaled_rate = [&](std::size_t batch_size) {
@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
       if (nn::stop_requested()) break;  // Ctrl-C: this batch size's runs were cut short
       sweep.push_back({batch_size, at_fixed, scaled, at_scaled});
     }
-    //! [sweep]
+    // [sweep]
     if (nn::stop_requested()) {
       if (sweep.empty()) throw nn::Interrupted("stopped before the first batch size was done; nothing to keep");
       draw_sweep(report, sweep, settings.epochs, settings.learning_rate);

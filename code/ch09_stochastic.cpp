@@ -11,7 +11,7 @@
 
 namespace {
 
-//! [moving-average]
+// [moving-average]
 // The mean of the last `window` values at every point (fewer at the start).
 std::vector<double> moving_average(const std::vector<float>& values, std::size_t window) {
   std::vector<double> averages(values.size());
@@ -23,7 +23,7 @@ std::vector<double> moving_average(const std::vector<float>& values, std::size_t
   }
   return averages;
 }
-//! [moving-average]
+// [moving-average]
 
 // The noisy losses span many decades, down to exactly 0 for an image the
 // network gets right with a probability that rounds to 1. The figure's floor
@@ -87,13 +87,13 @@ int main(int argc, char** argv) {
     const nn::MnistParts data = nn::load_mnist_parts(flags.data_dir, network_flags.validation);
     nn::Network network = nn::make_network(network_flags, data.train.images.cols());
 
-    //! [run]
+    // [run]
     std::vector<float> losses;
     losses.reserve(settings.epochs * data.train.size());
     nn::Progress progress(std::cout, "stochastic", settings.epochs);
     const nn::History history =
         nn::train_stochastic(network, data.train, data.validation, settings, &progress, &losses);
-    //! [run]
+    // [run]
     if (nn::stop_requested()) {  // Ctrl-C: keep the losses of the updates made
       if (losses.empty()) throw nn::Interrupted("stopped before the first update; nothing to keep");
       draw_losses(report, losses, std::min(window, losses.size()), loss_floor(losses));

@@ -45,7 +45,7 @@ struct Budget {
                      stochastic_rates = {0.01f, 0.02f, 0.04f};
 };
 
-//! [compare]
+// [compare]
 // Trains copies of one initial network, each variant at every learning rate of
 // its grid and for the same number of epochs (every variant sees every
 // training image equally often, and computes as many per-image gradients),
@@ -102,7 +102,7 @@ std::vector<Variant> train_all(const nn::Network& start, const nn::MnistParts& d
     if (!v.history.empty()) v.test = nn::evaluate(v.network, data.test);  // the chosen models only
   return variants;
 }
-//! [compare]
+// [compare]
 
 // Validation loss against epochs, against updates and against seconds, in
 // three panels of a 2×2 grid whose fourth cell holds the legend.
@@ -150,14 +150,14 @@ void draw_losses(const figures::Report& report, const std::vector<Variant>& vari
   figure.finish();
 }
 
-//! [confusion]
+// [confusion]
 // confusion(k, j) counts the test images of digit k that the model called j.
 Tensor confusion_matrix(const std::vector<std::uint8_t>& labels, const std::vector<std::uint8_t>& predictions) {
   Tensor counts(nn::kClasses, nn::kClasses);
   for (std::size_t n = 0; n < labels.size(); ++n) counts(labels[n], predictions[n]) += 1;
   return counts;
 }
-//! [confusion]
+// [confusion]
 
 void draw_confusion(const figures::Report& report, const Tensor& counts, const std::string& noun) {
   figures::Figure figure(report.figure_path("confusion.svg"), 620, 560);
@@ -332,12 +332,12 @@ int main(int argc, char** argv) {
     nn::draw_mistakes(report, data.test, mistakes);
     draw_first_layer(report, best.network, 32);
 
-    //! [save-load]
+    // [save-load]
     nn::save_model(best.network, model_path);
     nn::Network loaded = nn::load_model(model_path);
     if (nn::predict(loaded, data.test.images) != predictions)
       throw std::runtime_error(model_path.string() + ": the loaded model predicts differently from the saved one");
-    //! [save-load]
+    // [save-load]
     std::cout << "saved the " << best.name << " model to " << model_path.string()
               << "; loaded back, it gives the same prediction for all " << data.test.size() << " test images\n";
 

@@ -78,7 +78,7 @@ std::string speed_words(double before, double after) {
 
 // --- The machine -------------------------------------------------------------
 
-//! [vector-width]
+// [vector-width]
 // What the kernels were compiled for: -march=native turns on the widest vector
 // instructions of the processor that builds the book, and the compiler says
 // which through its macros. x86-64 has 16 vector registers, 32 with AVX-512.
@@ -95,7 +95,7 @@ constexpr int kVectorBits = 128, kVectorRegisters = 32;
 constexpr const char* kVectorSet = "SSE2";
 constexpr int kVectorBits = 128, kVectorRegisters = 16;
 #endif
-//! [vector-width]
+// [vector-width]
 
 struct Caches {
   std::size_t l1d = 0, l2 = 0, l3 = 0;  // bytes per cache, 0 when unknown
@@ -113,7 +113,7 @@ std::size_t size_in_bytes(const std::string& text) {
   return unit == 'K' ? value << 10 : unit == 'M' ? value << 20 : value;
 }
 
-//! [caches]
+// [caches]
 // The data caches of the first core, as Linux describes them in /sys (each
 // index* folder is one cache: its level, its type and its size); sysconf's
 // figures where /sys says nothing.
@@ -143,11 +143,11 @@ Caches read_caches() {
   if (caches.l3 == 0) caches.l3 = from_sysconf(_SC_LEVEL3_CACHE_SIZE);
   return caches;
 }
-//! [caches]
+// [caches]
 
 std::string kib(std::size_t bytes) { return grouped(static_cast<double>(bytes) / 1024, 0); }
 
-//! [peak]
+// [peak]
 // The machine's peak: kChains independent chains of fused multiply-adds,
 // acc = acc·x + y, each FMA two operations on every lane. A chain waits for its
 // own previous FMA (about 4 cycles), so a core with two FMA units needs at least
@@ -174,7 +174,7 @@ template <typename Vector>
   if (sink == 42.0f) std::cout << ' ';  // the sums are used, so the loop stays
   return 2.0 * lanes * kChains * static_cast<double>(iterations) / seconds / 1e9;
 }
-//! [peak]
+// [peak]
 
 // The best of several runs: noise on a shared machine only ever lowers a
 // ceiling, so the highest rate measured is the nearest to it.
@@ -185,7 +185,7 @@ double best_rate(int runs, F rate) {
   return best;
 }
 
-//! [bandwidth]
+// [bandwidth]
 // Bytes per second that `threads` threads read from main memory: each sums its
 // share of a buffer far larger than the last-level cache, with four running
 // sums of eight floats so that the additions never wait for each other.
@@ -212,7 +212,7 @@ double read_bandwidth(const std::vector<float>& buffer, std::size_t threads) {
   if (results[0] == 42.0f) std::cout << ' ';
   return static_cast<double>(buffer.size() / threads / 32 * 32 * threads * sizeof(float)) / seconds;
 }
-//! [bandwidth]
+// [bandwidth]
 
 // --- The network and the data ------------------------------------------------
 
@@ -236,7 +236,7 @@ std::vector<float> parameters(nn::Network& net) {
   return all;
 }
 
-//! [work]
+// [work]
 // The work of one training step on B images, of which `pixels` are not zero,
 // for the roofline. Useful operations: the multiply-adds of the products that
 // a zero cannot skip, 2 operations each: the first layer's forward product and
@@ -256,11 +256,11 @@ Work step_work(double batch, double pixels) {
                + product_bytes(B, H, K) + product_bytes(H, B, K) + product_bytes(B, K, H);  // layer 2
   return work;
 }
-//! [work]
+// [work]
 
 // --- The profile of chapter 1's step -----------------------------------------
 
-//! [profile]
+// [profile]
 // Where one mini-batch step of the straightforward code spends its time: each
 // product of the step timed on its own, with chapter 1's loops, for a batch of
 // 64 real images, and then everything else that train_step does, timed as one
@@ -327,11 +327,11 @@ Profile profile_step(const nn::Dataset& data) {
   profile.whole_step = median(times.back());
   return profile;
 }
-//! [profile]
+// [profile]
 
 // --- The stages on the scaled-down workloads ---------------------------------
 
-//! [workloads]
+// [workloads]
 // The benchmark's three workloads, made smaller so that even chapter 1's loops
 // finish in a fraction of a second: one mini-batch epoch over the first 5,000
 // images (batch 64), 2,000 per-sample updates, one full-batch step over 5,000
@@ -375,7 +375,7 @@ Workloads time_workloads(const nn::Dataset& five_thousand, const nn::Dataset& tw
   });
   return w;
 }
-//! [workloads]
+// [workloads]
 
 // --- Figures -----------------------------------------------------------------
 
@@ -497,7 +497,7 @@ std::string shell_quoted(const std::string& text) {
   return quoted + "'";
 }
 
-//! [peer]
+// [peer]
 // Runs the PyTorch peer once, with Debian's Python (the first python3 on a
 // PATH may be another without torch) and OpenBLAS left to choose its kernel
 // for this processor, and returns its three lines.
@@ -514,7 +514,7 @@ std::vector<nn::benchmark::Result> run_peer(const std::filesystem::path& peer, c
   if (pclose(pipe) != 0) throw std::runtime_error("the PyTorch peer failed: " + command);
   return parse_lines(text);
 }
-//! [peer]
+// [peer]
 
 bool pytorch_installed() { return std::system("/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1") == 0; }
 
@@ -685,7 +685,7 @@ int main(int argc, char** argv) {
         "mini-batch " + figures::fixed(first.minibatch / blocked.minibatch, 1) + " times, full-batch " +
             figures::fixed(first.fullbatch / blocked.fullbatch, 1) + " times");
 
-    //! [same-bits]
+    // [same-bits]
     // Train the same network on 2,000 images with one thread and with two:
     // five full-batch steps with each product shared among the threads, five
     // with whole chunks shared (shared_full_batch_gradient, below), and an
@@ -706,7 +706,7 @@ int main(int argc, char** argv) {
       results.push_back(parameters(net));
     }
     const bool same = std::memcmp(results[0].data(), results[1].data(), results[0].size() * sizeof(float)) == 0;
-    //! [same-bits]
+    // [same-bits]
     std::cout << "parameters after full-batch and mini-batch training, 1 thread vs 2: "
               << (same ? "identical" : "DIFFERENT") << '\n';
     report.claim("one thread and two give the same parameters, bit for bit", same,
@@ -771,12 +771,12 @@ int main(int argc, char** argv) {
       report.number("gather_shared", speed_words(median(alone), median(shared)));
       report.number("gather_file_mb",
                     figures::fixed(static_cast<double>(train.images.size() * sizeof(float)) / 1e6, 0));
-      // Chapter 8 called the copy noise beside chapter 1's loops; the text says
+      // Chapter 8 called the copy small beside chapter 1's loops; the text says
       // it is not beside these kernels, which holds while one thread's copy is
       // more than a twentieth of the step's own time.
       const double percent = 100 * median(alone) / median(step);
       report.number("gather_percent", figures::fixed(percent, 0));
-      report.claim("copying a batch on one thread is not noise beside the fast step (over 5 % of its time)",
+      report.claim("copying a batch on one thread is not small beside the fast step (over 5 % of its time)",
                    percent > 5, "the copy takes " + figures::fixed(percent, 1) + " % of the step's time");
       // Chapter 6 says zeroing the gradients before each step is a measurable
       // share of a step with these kernels: more than 1 %.

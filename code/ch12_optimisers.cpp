@@ -29,7 +29,7 @@ std::string rate_text(double rate) {
   return text.str();
 }
 
-//! [step-meter]
+// [step-meter]
 // Wraps a rule and measures what it did: after each update, the mean |Δθ| over
 // every parameter of the network, the step actually taken (whatever η was).
 class StepMeter final : public nn::Optimiser {
@@ -58,7 +58,7 @@ class StepMeter final : public nn::Optimiser {
   nn::Optimiser& inner_;
   nn::ParameterMemory before_;  // θ before the update
 };
-//! [step-meter]
+// [step-meter]
 
 struct Budget {
   std::size_t epochs = 2;
@@ -78,7 +78,7 @@ struct Run {
 
 using MakeRule = std::function<std::unique_ptr<nn::Optimiser>()>;
 
-//! [run]
+// [run]
 // Mini-batch training of a copy of `start` with the rule `make()` returns: the
 // same start and the same batch order (the budget's seed) for every rule and
 // every η, so that the rule and η are the only differences between two runs.
@@ -123,7 +123,7 @@ Run train(const std::string& label, const nn::Network& start, const nn::MnistPar
   run.validation = run.diverged ? nn::Evaluation{INFINITY, 0} : nn::evaluate(network, data.validation);
   return run;
 }
-//! [run]
+// [run]
 
 struct Rule {
   std::string name;
@@ -134,7 +134,7 @@ struct Rule {
   const Run& best() const { return trials.at(chosen); }
 };
 
-//! [tune]
+// [tune]
 // Every η of the rule's grid; if the best is at an end of the grid, one more
 // η beyond that end (twice or half), so that the choice is not the grid's edge
 // by construction. The choice is made on validation accuracy; the test set
@@ -166,7 +166,7 @@ void tune(Rule& rule, const nn::Network& start, const nn::MnistParts& data, cons
     rule.chosen = best_index();
   }
 }
-//! [tune]
+// [tune]
 
 // Block means of a series: one point per `block` values, at the block's middle
 // update (updates counted from 1), so that a figure shows the trend, not every batch.
@@ -255,11 +255,11 @@ void draw_schedules(const figures::Report& report, const std::vector<std::pair<s
   figure.gnuplot() << '\n';
   nn::Network nothing;
   for (const auto& [name, schedule] : schedules) {
-    //! [schedule-trace]
+    // [schedule-trace]
     RecordsRate inner;
     nn::Scheduled scheduled(inner, schedule);
     for (std::size_t t = 1; t <= updates; ++t) scheduled.update(nothing, peak);  // inner.rates[t − 1] = η·c(t)
-    //! [schedule-trace]
+    // [schedule-trace]
     std::vector<std::pair<double, double>> points;
     for (std::size_t t = 0; t < inner.rates.size(); ++t) points.emplace_back(t + 1, inner.rates[t]);
     figure.gnuplot().send1d(points);
@@ -299,7 +299,7 @@ int main(int argc, char** argv) {
     const nn::MnistParts data = nn::load_mnist_parts(flags.data_dir, network_flags.validation);
     const nn::Network start = nn::make_network(network_flags, data.train.images.cols());
 
-    //! [rules]
+    // [rules]
     std::vector<Rule> rules = {
         {"plain SGD", {0.1f, 0.2f, 0.4f}, [] { return std::make_unique<nn::GradientDescent>(); }},
         {"momentum", {0.01f, 0.02f, 0.04f},
@@ -312,7 +312,7 @@ int main(int argc, char** argv) {
          [&] { return std::make_unique<nn::AdamW>(nn::AdamWSettings{.weight_decay = weight_decay}); }},
     };
     for (Rule& rule : rules) tune(rule, start, data, budget);
-    //! [rules]
+    // [rules]
     std::erase_if(rules, [](const Rule& rule) { return rule.trials.empty(); });
     const std::size_t block = 20;
     if (nn::stop_requested()) {
@@ -451,7 +451,7 @@ int main(int argc, char** argv) {
                  "lowest: " + figures::fixed(100 * std::min_element(rules.begin(), rules.end(), [](const Rule& a, const Rule& b) {
                                                      return a.best().validation.accuracy < b.best().validation.accuracy;
                                                    })->best().validation.accuracy, 2) + "%");
-    //! [bias-correction]
+    // [bias-correction]
     // Adam at its chosen η from the same start, with and without the correction.
     const float adam_rate = adam.best().learning_rate;
     const Run corrected = train("Adam, corrected", start, data, budget, [] {
@@ -460,7 +460,7 @@ int main(int argc, char** argv) {
     const Run uncorrected = train("Adam, uncorrected", start, data, budget, [] {
       return std::make_unique<nn::Adam>(nn::AdamSettings{.bias_correction = false});
     }, adam_rate, bias_updates);
-    //! [bias-correction]
+    // [bias-correction]
     if (nn::stop_requested())
       throw nn::Interrupted("stopped during the bias-correction runs; the rules compared are drawn in " +
                             report.figure_path("losses.svg").string());
@@ -487,7 +487,7 @@ int main(int argc, char** argv) {
     report.claim("over the first 10 updates, the uncorrected steps are more than twice as long on average",
                  early_ratio > 2, "ratio " + figures::fixed(early_ratio, 2));
 
-    //! [schedules]
+    // [schedules]
     const std::size_t warmup_updates = std::max<std::size_t>(1, updates / 20);
     const std::vector<std::pair<std::string, nn::Schedule>> schedules = {
         {"step: ×0.3 every third of the run", nn::step_decay({.every = std::max<std::size_t>(1, (updates + 2) / 3),
@@ -495,7 +495,7 @@ int main(int argc, char** argv) {
         {"cosine", nn::cosine({.length = updates})},
         {"linear warm-up, then cosine", nn::warmup_cosine({.warmup = warmup_updates, .length = updates})},
     };
-    //! [schedules]
+    // [schedules]
     draw_schedules(report, schedules, updates, adam_rate);
     report.number("warmup_updates", std::to_string(warmup_updates));
 

@@ -104,7 +104,7 @@ void draw_curves(const figures::Report& report, const std::vector<const Run*>& r
   figure.finish();
 }
 
-//! [one-weight]
+// [one-weight]
 // The chapter's worked example: one weight w = 1 whose loss gradient is 0,
 // one Adam step of size η under the L2 penalty and under decoupled decay,
 // both of strength λ. Returns w after the step: {under L2, under decay}.
@@ -123,7 +123,7 @@ std::pair<float, float> one_adam_step(float eta, float lambda) {
   auto w = [](const nn::Network& network) { return std::get<nn::Dense>(network.layers[0]).weight(0, 0); };
   return {w(under_l2), w(under_decay)};
 }
-//! [one-weight]
+// [one-weight]
 
 }  // namespace
 
@@ -162,7 +162,7 @@ int main(int argc, char** argv) {
     if (dropout_rates.empty() || l2_lambdas.empty() || decay_lambdas.empty())
       throw nn::UsageError("--l2, --decay and --dropout each need at least one value");
 
-    //! [run]
+    // [run]
     // Every run starts from the same weights and sees the batches in the same
     // order; only the regulariser differs. `wrap` puts a rule around the run's
     // Adam (the L2 penalty, decoupled decay) or returns none.
@@ -209,9 +209,9 @@ int main(int argc, char** argv) {
       }
       return run;
     };
-    //! [run]
+    // [run]
 
-    //! [variants]
+    // [variants]
     nn::EarlyStopping stopping({.patience = patience, .watch = nn::Watch::validation_loss});
     const Run none = train_run("none", "", 0, nullptr, &stopping);
     std::vector<Run> l2_runs, decay_runs, dropout_runs;
@@ -228,7 +228,7 @@ int main(int argc, char** argv) {
       dropout_runs.push_back(train_run(
           "dropout", strength_text("r", rate) + ", pixels " + plain_decimal(input_dropout), rate, nullptr,
           nullptr));
-    //! [variants]
+    // [variants]
 
     // Early stopping is the plain run stopped: the epoch it stopped at, and the
     // model it kept (the best validation loss up to there), measured again.
@@ -330,19 +330,37 @@ int main(int argc, char** argv) {
                                             "hold the validation accuracy back with it"
                                           : "");
     // A strength chosen at either end of those tried shows only that the best
-    // lies there or beyond it; the text says so when that happens.
-    auto edge_words = [](const std::vector<Run>& runs, const Run& picked, const std::vector<float>& values,
-                         const std::string& name, const char* symbol) -> std::string {
+    // lies there or beyond it; the text says so when that happens. Below the
+    // weakest lies only the plain run, none at all.
+    std::vector<std::string> weakest, strongest;
+    auto note_edge = [&](const std::vector<Run>& runs, const Run& picked, const std::vector<float>& values,
+                         const std::string& name, const char* symbol) {
       const float value = values.at(static_cast<std::size_t>(&picked - runs.data()));
       const auto [low, high] = std::ranges::minmax(values);
-      if (low == high || (value != low && value != high)) return "";
-      return " " + name + " was chosen at " + strength_text(symbol, value) + ", the " +
-             (value == low ? "weakest" : "strongest") + " tried, so a " + (value == low ? "weaker" : "stronger") +
-             " one might have done better still.";
+      if (low == high) return;
+      if (value == low) weakest.push_back(name + " at " + strength_text(symbol, value));
+      if (value == high) strongest.push_back(name + " at " + strength_text(symbol, value));
     };
-    report.number("grid_edges", edge_words(l2_runs, l2, l2_lambdas, "The L2 penalty", "λ") +
-                                    edge_words(decay_runs, decay, decay_lambdas, "Decoupled decay", "λ") +
-                                    edge_words(dropout_runs, dropout, dropout_rates, "Dropout", "r"));
+    note_edge(l2_runs, l2, l2_lambdas, "the L2 penalty", "λ");
+    note_edge(decay_runs, decay, decay_lambdas, "decoupled decay", "λ");
+    note_edge(dropout_runs, dropout, dropout_rates, "dropout", "r");
+    auto listed = [](const std::vector<std::string>& items) {
+      std::string text;
+      for (std::size_t i = 0; i < items.size(); ++i)
+        text += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+      return text;
+    };
+    std::vector<std::string> ends;
+    if (!weakest.empty())
+      ends.push_back(listed(weakest) + (weakest.size() > 1 ? ", each" : "") +
+                     " the weakest tried, so strengths between " + (weakest.size() > 1 ? "those" : "that") +
+                     " and none, the plain run, were not tried");
+    if (!strongest.empty())
+      ends.push_back(listed(strongest) + (strongest.size() > 1 ? ", each" : "") +
+                     " the strongest tried, so stronger ones were not tried");
+    std::string edges;
+    for (const std::string& end : ends) edges += (edges.empty() ? "" : "; ") + end;
+    report.number("grid_edges", edges.empty() ? "" : " Chosen at an end of the strengths tried: " + edges + ".");
     report.finish();
   });
 }

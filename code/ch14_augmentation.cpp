@@ -18,7 +18,7 @@ namespace {
 using nn::Tensor;
 constexpr std::size_t kSide = nn::kImageSide;
 
-//! [variants]
+// [variants]
 // The four ways to train the experiment compares, and what each distorts.
 struct Variant {
   std::string name;
@@ -31,7 +31,7 @@ std::vector<Variant> variants_of(const nn::AugmentSettings& affine, const nn::Au
   both.elastic_sigma = elastic.elastic_sigma;
   return {{"none", {}}, {"affine", affine}, {"elastic", elastic}, {"affine and elastic", both}};
 }
-//! [variants]
+// [variants]
 
 // `count` copies of one image, as rows of a batch.
 Tensor copies_of(std::span<const float> image, std::size_t count) {
@@ -78,7 +78,7 @@ void draw_distortions(const figures::Report& report, std::span<const float> digi
                   static_cast<int>(760 * (variants.size() - 1) * 29 / (per_variant * 29)));
 }
 
-//! [field-figure]
+// [field-figure]
 // One elastic displacement field, drawn as arrows over the digit, beside the
 // digit it makes. The arrow at output pixel p runs to p + δ(p), the point the
 // pixel takes its ink from (before the affine part, which is left out here).
@@ -132,9 +132,9 @@ std::pair<double, double> draw_field(const figures::Report& report, std::span<co
   }
   return {sum / nn::kImagePixels, largest};
 }
-//! [field-figure]
+// [field-figure]
 
-//! [timing]
+// [timing]
 // The cost of augmentation alone: the first 50,000 training images (or all there
 // are) gathered in batches of 64, as training fills them, and distorted. The
 // wall-clock seconds, and the processor seconds the program spent, which other
@@ -156,7 +156,7 @@ Cost cost_of_augmenting(const nn::Dataset& train, const nn::AugmentSettings& set
   }
   return {nn::seconds_since(start), static_cast<double>(std::clock() - processor_start) / CLOCKS_PER_SEC};
 }
-//! [timing]
+// [timing]
 
 // One variant trained at every learning rate of the grid; the rate whose run
 // ends with the best validation accuracy is kept, and only its model meets the test set.
@@ -171,7 +171,7 @@ struct Result {
   nn::Evaluation validation, test;
 };
 
-//! [experiment]
+// [experiment]
 Result train_variant(const Variant& variant, const nn::Network& start, const nn::Dataset& train,
                      const nn::MnistParts& data, const nn::MiniBatchSettings& budget, const std::vector<float>& rates) {
   Result result;
@@ -201,7 +201,7 @@ Result train_variant(const Variant& variant, const nn::Network& start, const nn:
   }
   return result;
 }
-//! [experiment]
+// [experiment]
 
 // The first `count` images of a data set, as a data set of their own.
 nn::Dataset first_images(const nn::Dataset& data, std::size_t count) {
@@ -224,10 +224,10 @@ int main(int argc, char** argv) {
   nn::CommonFlags flags;
   nn::NetworkFlags network_flags;
   network_flags.hidden = 256;
-  //! [settings-used]
+  // [settings-used]
   nn::AugmentSettings affine{.max_shift = 2, .max_rotation = 15, .max_scale = 0.1f, .max_shear = 0.2f};
   nn::AugmentSettings elastic{.elastic_alpha = 34, .elastic_sigma = 4};  // Simard et al.'s values
-  //! [settings-used]
+  // [settings-used]
   nn::MiniBatchSettings budget{.epochs = 10, .batch_size = 64, .seed = 1, .decay = 0.9f};
   std::uint64_t train_images = 10'000;
   std::vector<float> rates = {0.2f, 0.4f, 0.8f};

@@ -25,7 +25,7 @@ namespace {
 
 using nn::Tensor;
 
-//! [recipe]
+// [recipe]
 // Everything that decides a run, besides the data.
 struct Recipe {
   std::string name;
@@ -93,9 +93,9 @@ nn::History train_recipe(const Recipe& recipe, nn::Network& network, const nn::M
     };
   return nn::train_mini_batch(network, data.train, data.validation, settings, progress);
 }
-//! [recipe]
+// [recipe]
 
-//! [ladder]
+// [ladder]
 // One rung of the ladder: a recipe tried at each learning rate of its grid for
 // the same epochs from the same start, the rate with the best validation
 // accuracy after the last epoch kept. The test set plays no part in the choice.
@@ -131,7 +131,7 @@ Rung climb(Recipe recipe, const std::vector<float>& rates, const nn::MnistParts&
   rung.test = nn::evaluate(rung.network, data.test);
   return rung;
 }
-//! [ladder]
+// [ladder]
 
 std::string percent(double fraction) { return figures::fixed(100 * fraction, 2); }
 
@@ -184,7 +184,7 @@ int main(int argc, char** argv) {
     nn::check_model_destination(model_path);  // before training, not after it
     const nn::MnistParts data = nn::load_mnist_parts(flags.data_dir, 10'000);
 
-    //! [rungs]
+    // [rungs]
     // The ladder: each rung adds one component to the one before, on the same
     // short budget from the same start.
     Recipe plain{.name = "plain descent", .hidden = {hidden.begin(), hidden.end()}, .epochs = ladder_epochs,
@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
     augmented.name = "+ augmentation";
     augmented.augment = {.max_shift = 1.5f, .max_rotation = 6, .max_scale = 0.06f, .elastic_alpha = 20, .elastic_sigma = 4};
     Rung rung4 = climb(augmented, {augmented.learning_rate}, data, report);
-    //! [rungs]
+    // [rungs]
     const std::vector<const Rung*> rungs = {&rung1, &rung2, &rung3, &rung4};
 
     std::vector<std::vector<std::string>> ladder_rows;
@@ -231,7 +231,7 @@ int main(int argc, char** argv) {
                             "test accuracy (%)", "training seconds", "validation points over the rung below"},
                  ladder_rows);
 
-    //! [headline]
+    // [headline]
     // The headline run: the last rung's recipe, on the full budget.
     Recipe best = rung4.recipe;
     best.name = "the recipe";
@@ -241,7 +241,7 @@ int main(int argc, char** argv) {
     const std::clock_t processor_start = std::clock();  // both threads' time: a busy machine does not inflate it
     const nn::History history = train_recipe(best, network, data, &progress);
     const double processor_seconds = static_cast<double>(std::clock() - processor_start) / CLOCKS_PER_SEC;
-    //! [headline]
+    // [headline]
     if (!history.empty()) nn::save_model(network, model_path);
     if (nn::stop_requested())
       keep_and_stop(report, history, "during the headline run (its model so far is saved in " + model_path.string() + ")");
@@ -312,7 +312,7 @@ int main(int argc, char** argv) {
     draw_learning_curves(report, history, "curves.svg");
     nn::draw_mistakes(report, data.test, nn::confident_mistakes(network, data.test));
 
-    //! [fashion]
+    // [fashion]
     // The recipe on Fashion-MNIST, on a shorter budget, with and without the
     // distortions chosen for digits; Fashion-MNIST's own validation split picks.
     if (fashion_epochs > 0 && std::filesystem::exists(fashion_dir)) {
@@ -328,7 +328,7 @@ int main(int argc, char** argv) {
       const double distorted_validation = distorted.history.back().validation.accuracy;
       const double undistorted_validation = undistorted.history.back().validation.accuracy;
       const Rung& chosen = distorted_validation > undistorted_validation ? distorted : undistorted;
-      //! [fashion]
+      // [fashion]
       report.number("fashion_ran", "In this build");
       report.number("fashion_epochs", std::to_string(fashion_epochs));
       report.number("fashion_distorted_validation", percent(distorted_validation));

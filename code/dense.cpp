@@ -6,15 +6,15 @@
 
 namespace nn {
 
-//! [dense-forward]
+// [dense-forward]
 template <typename Real>
 void BasicDense<Real>::forward(BasicView<Real> out, BasicView<const Real> in) const {
   matmul(out, in, weight);  // z(n, o) = Σᵢ x(n, i) W(i, o)
   add_row(out, bias);       //          + b(o), on every row n
 }
-//! [dense-forward]
+// [dense-forward]
 
-//! [dense-backward]
+// [dense-backward]
 template <typename Real>
 void BasicDense<Real>::backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real> in,
                                 BasicView<const Real> /*out: not needed*/, Write gradients) {
@@ -23,7 +23,7 @@ void BasicDense<Real>::backward(BasicView<Real> din, BasicView<const Real> dout,
   add_column_sums(dbias, dout);                         // db(o)    += Σ_n dz(n, o)
   if (din.size() != 0) matmul_a_bt(din, dout, weight);  // dx(n, i)  = Σ_o dz(n, o) W(i, o)
 }
-//! [dense-backward]
+// [dense-backward]
 
 template <typename Real>
 BasicDense<double> BasicDense<Real>::to_double() const {
@@ -37,7 +37,7 @@ double init_variance(Init init, std::size_t inputs, std::size_t outputs) {
   return init == Init::he ? 2.0 / static_cast<double>(inputs) : 2.0 / static_cast<double>(inputs + outputs);
 }
 
-//! [initialise]
+// [initialise]
 template <typename Real>
 void initialise(BasicDense<Real>& layer, Init init, Rng& rng) {
   const double variance = init_variance(init, layer.inputs(), layer.outputs());
@@ -52,7 +52,7 @@ void initialise(BasicDense<Real>& layer, Init init, Rng& rng) {
   }
   fill(layer.bias, Real{0});
 }
-//! [initialise]
+// [initialise]
 
 template struct BasicDense<float>;
 template struct BasicDense<double>;

@@ -11,7 +11,7 @@ namespace nn {
 /// takes one by reference, so a seed passed in fixes every run.
 using Rng = std::mt19937_64;
 
-//! [dense]
+// [dense]
 /// A fully connected layer: every output is a weighted sum of every input plus a
 /// bias, the pre-activation z = x W + b. The layer owns its parameters and their
 /// gradients.
@@ -72,9 +72,9 @@ struct BasicDense {
 
 using Dense = BasicDense<float>;
 using DoubleDense = BasicDense<double>;
-//! [dense]
+// [dense]
 
-//! [init]
+// [init]
 /// How to draw the initial weights; biases start at zero either way.
 enum class Init {
   /// Glorot and Bengio (2010): uniform in ±√(6 / (I + O)), variance 2 / (I + O); for tanh.
@@ -82,7 +82,7 @@ enum class Init {
   /// He et al. (2015): normal with variance 2 / I; for layers whose input comes out of a ReLU.
   he,
 };
-//! [init]
+// [init]
 
 /// The variance that `init` gives each weight of an I-input, O-output layer.
 double init_variance(Init init, std::size_t inputs, std::size_t outputs);

@@ -64,7 +64,7 @@ std::vector<float> resample(const std::vector<float>& line, std::size_t m) {
 
 }  // namespace
 
-//! [mnist-like-code]
+// [mnist-like-code]
 std::vector<float> mnist_like(const InkPicture& picture) {
   constexpr std::size_t kBox = 20, kField = 28;
   // 1. The bounding box of the ink (pixels above a tenth of the darkest stroke).
@@ -117,6 +117,6 @@ std::vector<float> mnist_like(const InkPicture& picture) {
       field[(row_offset + r) * kField + col_offset + c] = std::min(1.0f, box[r * new_width + c]);
   return field;
 }
-//! [mnist-like-code]
+// [mnist-like-code]
 
 }  // namespace nn

@@ -24,7 +24,7 @@ struct InkPicture {
 /// ink is always 1, as in MNIST, and the paper's own shade is subtracted.
 InkPicture ink_from_rgba(std::size_t width, std::size_t height, const std::uint8_t* rgba);
 
-//! [mnist-like]
+// [mnist-like]
 /// What MNIST's authors did to every digit (LeCun et al., 1998): the ink's
 /// bounding box is scaled, keeping its aspect ratio, to fit a 20×20 box,
 /// averaging the pixels each new pixel covers (so thin strokes become grey, not
@@ -36,6 +36,6 @@ InkPicture ink_from_rgba(std::size_t width, std::size_t height, const std::uint8
 /// row after row, ready for the network. Throws std::invalid_argument if the
 /// picture holds no ink.
 std::vector<float> mnist_like(const InkPicture& picture);
-//! [mnist-like]
+// [mnist-like]
 
 }  // namespace nn

@@ -15,7 +15,7 @@ BasicDropout<Real>::BasicDropout(DropoutSettings settings)
                                 std::to_string(settings.rate));
 }
 
-//! [dropout-mask]
+// [dropout-mask]
 template <typename Real>
 void BasicDropout<Real>::draw_mask(std::size_t rows, std::size_t cols) {
   mask.resize(rows, cols);
@@ -38,9 +38,9 @@ void BasicDropout<Real>::apply_mask(BasicView<Real> out, BasicView<const Real> i
   const Real* q = mask.data();
   for (std::size_t i = 0; i < in.size(); ++i) out.data()[i] = q[i] * in.data()[i];  // a = q ⊙ x
 }
-//! [dropout-mask]
+// [dropout-mask]
 
-//! [dropout-forward]
+// [dropout-forward]
 template <typename Real>
 void BasicDropout<Real>::forward(BasicView<Real> out, BasicView<const Real> in) const {
   map(out, in, [](Real x) { return x; });  // evaluation: the identity
@@ -51,16 +51,16 @@ void BasicDropout<Real>::forward(BasicView<Real> out, BasicView<const Real> in) 
   draw_mask(in.rows(), in.cols());  // training: a new mask for every batch
   apply_mask(out, in);
 }
-//! [dropout-forward]
+// [dropout-forward]
 
-//! [dropout-backward]
+// [dropout-backward]
 template <typename Real>
 void BasicDropout<Real>::backward(BasicView<Real> din, BasicView<const Real> dout, BasicView<const Real>,
                                   BasicView<const Real>, Write) const {
   if (din.size() == 0) return;  // dx not wanted: the layer's input is the data
   apply_mask(din, dout);        // dx = q ⊙ da, the same mask the forward used
 }
-//! [dropout-backward]
+// [dropout-backward]
 
 template <typename Real>
 BasicDropout<double> BasicDropout<Real>::to_double() const {

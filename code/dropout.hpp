@@ -8,7 +8,7 @@
 
 namespace nn {
 
-//! [dropout]
+// [dropout]
 /// The strength of a dropout layer and the seed of its own generator.
 struct DropoutSettings {
   double rate = 0.5;       // r: the probability of dropping each input, in [0, 1)
@@ -70,6 +70,6 @@ struct BasicDropout {
 
 using Dropout = BasicDropout<float>;
 using DoubleDropout = BasicDropout<double>;
-//! [dropout]
+// [dropout]
 
 }  // namespace nn

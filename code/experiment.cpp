@@ -68,7 +68,7 @@ void draw_picture(const std::filesystem::path& file, const Tensor& picture, int 
   figure.finish();
 }
 
-//! [mistakes]
+// [mistakes]
 std::vector<Mistake> confident_mistakes(const Network& network, const Dataset& test) {
   std::vector<Mistake> mistakes;
   Tensor probabilities;
@@ -89,7 +89,7 @@ std::vector<Mistake> confident_mistakes(const Network& network, const Dataset& t
   });
   return mistakes;
 }
-//! [mistakes]
+// [mistakes]
 
 void draw_mistakes(const figures::Report& report, const Dataset& test, const std::vector<Mistake>& mistakes) {
   const std::size_t shown = std::min<std::size_t>(16, mistakes.size()), per_row = 8, side = 28, gap = 6, below = 18;

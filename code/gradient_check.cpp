@@ -25,7 +25,7 @@ void central_differences(DoubleTensor& parameter, DoubleTensor& numerical, doubl
   }
 }
 
-//! [check-gradients]
+// [check-gradients]
 std::vector<ParameterCheck> check_gradients(DoubleNetwork& network, ConstDoubleView input,
                                             ConstDoubleView targets, double epsilon) {
   DoubleTensor probabilities(targets.rows(), targets.cols()), dlogits(targets.rows(), targets.cols());
@@ -55,6 +55,6 @@ std::vector<ParameterCheck> check_gradients(DoubleNetwork& network, ConstDoubleV
   });
   return checks;
 }
-//! [check-gradients]
+// [check-gradients]
 
 }  // namespace nn

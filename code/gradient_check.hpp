@@ -13,12 +13,12 @@ namespace nn {
 /// gradients that are both almost zero do not divide by almost zero.
 double relative_error(double a, double b, double floor = 1e-8);
 
-//! [central-difference]
+// [central-difference]
 /// The central difference (L(θ + ε) − L(θ − ε)) / 2ε for every element θ of
 /// `parameter`, written into `numerical`. Its truncation error is O(ε²).
 void central_differences(DoubleTensor& parameter, DoubleTensor& numerical, double epsilon,
                          const std::function<double()>& loss);
-//! [central-difference]
+// [central-difference]
 
 /// How far backpropagation's gradient g of one parameter tensor is from the
 /// central differences g̃ of the mean softmax–cross-entropy loss on (input,

@@ -6,7 +6,7 @@
 
 namespace nn {
 
-//! [interrupt]
+// [interrupt]
 /// While one of these lives, Ctrl-C (SIGINT) and SIGTERM do not kill the
 /// program: they raise a flag that the training loops look at between two
 /// updates, so an update is never cut in half. The program then keeps what is
@@ -31,6 +31,6 @@ class Interrupted : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-//! [interrupt]
+// [interrupt]
 
 }  // namespace nn

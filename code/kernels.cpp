@@ -27,7 +27,7 @@ void prepare(TensorView out, Write mode) {
 
 namespace stages {
 
-//! [skip-zeros]
+// [skip-zeros]
 // out = a b in the loop order of chapter 1 (i, k, j), with one test added: an
 // element a(i, k) of zero would add zero times row k of b, so the whole row
 // of work is skipped. Four in five MNIST pixels are zero.
@@ -44,7 +44,7 @@ void matmul_skip_zeros(TensorView out, ConstTensorView a, ConstTensorView b, Wri
     }
   }
 }
-//! [skip-zeros]
+// [skip-zeros]
 
 // out = aᵀ b in chapter 1's order (k, i, j), skipping the zeros of a the same way.
 void matmul_at_b_skip_zeros(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
@@ -64,7 +64,7 @@ void matmul_at_b_skip_zeros(TensorView out, ConstTensorView a, ConstTensorView b
 
 namespace {
 
-//! [floats]
+// [floats]
 // kVectorFloats floats in one vector register, by GCC's and Clang's vector
 // extension: arithmetic on it is one vector instruction (16 floats with
 // AVX-512, 8 with AVX2; kernels.hpp chooses). Written as plain loops, the
@@ -79,9 +79,9 @@ Floats load(const float* from) {
   return v;
 }
 void store(float* to, Floats v) { std::memcpy(to, &v, sizeof v); }
-//! [floats]
+// [floats]
 
-//! [nonzeros]
+// [nonzeros]
 // The elements of a[0 .. depth) that are not zero, as (k, value) pairs in the
 // order of k; ks and values need room for depth + V entries. Testing each
 // element with an `if` costs a mispredicted branch whenever the pattern of
@@ -110,9 +110,9 @@ std::size_t gather_nonzeros(const float* a, std::size_t depth, std::uint32_t* ks
   return count;
 }
 
-//! [nonzeros]
+// [nonzeros]
 
-//! [panel]
+// [panel]
 // The one inner kernel of the blocked products a b and a bᵀ. For j < W:
 //   out[j] = (accumulate ? out[j] : 0) + Σ_c values[c] · b[ks[c]·b_step + j],
 // the sum over the nonzero elements c of a in the order of k. The W running
@@ -150,7 +150,7 @@ void panel(float* out, const std::uint32_t* ks, const float* values, std::size_t
   }
   for (std::size_t v = 0; v < W / V; ++v) store(out + V * v, sum[v]);
 }
-//! [panel]
+// [panel]
 
 constexpr std::size_t round_up(std::size_t n) { return (n + V - 1) / V * V; }
 
@@ -179,7 +179,7 @@ void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const fl
   if constexpr (W > 1) panel_tail<W - 1>(width, out, ks, values, count, b, b_step, accumulate);
 }
 
-//! [row]
+// [row]
 // One output row of n columns: out = (accumulate ? out : 0) + Σ_c values[c] ·
 // b[ks[c]·b_step + :], for a list of nonzeros gathered by gather_nonzeros. The
 // panels of kPanelWidth, half, a quarter … of it share the list. The last
@@ -214,7 +214,7 @@ void row(float* out, std::size_t n, const std::uint32_t* ks, const float* values
     std::copy_n(tail, n - j, out + j);
   }
 }
-//! [row]
+// [row]
 
 // Room for the nonzeros of `rows` rows of `depth` elements each, per thread:
 // kept from product to product, so that only the first product allocates.
@@ -229,7 +229,7 @@ struct Nonzeros {
 };
 thread_local Nonzeros scratch;
 
-//! [aligned]
+// [aligned]
 // rows × n floats from `from` (rows `from_step` apart), copied to rows
 // [skip, skip + rows) of a buffer with rows of step = round_up(n) floats,
 // zero-padded, that starts at a multiple of 64 bytes; returns the buffer's
@@ -253,11 +253,11 @@ float* aligned_copy(std::vector<float>& storage, const float* from, std::size_t 
   return start;
 }
 bool aligned(const float* p) { return reinterpret_cast<std::uintptr_t>(p) % 64 == 0; }
-//! [aligned]
+// [aligned]
 
 }  // namespace
 
-//! [matmul-blocked]
+// [matmul-blocked]
 // out = a b, rows [first, last): row i of out is row i of a times b. The
 // nonzeros of each row of a are gathered once, for the whole sum. Each row
 // then walks b from top to bottom; for the first layer b is 784×128 floats,
@@ -316,11 +316,11 @@ void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write 
     }
   }
 }
-//! [matmul-blocked]
+// [matmul-blocked]
 
 namespace {
 
-//! [transpose]
+// [transpose]
 #if defined(__AVX512F__)
 // One square of 16 rows × `width` ≤ 16 columns copied transposed through
 // registers: 16 rows loaded, shuffled in three rounds (pairs of floats, then
@@ -374,11 +374,11 @@ void transpose(const float* from, std::size_t from_step, std::size_t rows, std::
   for (std::size_t i = r0; i < rows; ++i)
     for (std::size_t c = 0; c < cols; ++c) to[c * to_step + i] = from[i * from_step + c];
 }
-//! [transpose]
+// [transpose]
 
 }  // namespace
 
-//! [matmul-at-b-blocked]
+// [matmul-at-b-blocked]
 // out = aᵀ b, rows [first, last): out(i, :) = Σ_k a(k, i) b(k, :). Two things
 // stand in the way of the inner kernel. Row i of out needs column i of a, whose
 // elements lie a whole row of a apart (3 KiB for an image), each on its own
@@ -415,9 +415,9 @@ void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
     }
   }
 }
-//! [matmul-at-b-blocked]
+// [matmul-at-b-blocked]
 
-//! [matmul-a-bt-blocked]
+// [matmul-a-bt-blocked]
 // out = a bᵀ, rows [first, last): out(i, j) = Σ_k a(i, k) b(j, k). Here b's
 // rows are the wrong way round for the inner kernel, which wants b(k, j) along
 // j; so a tile of at most kTile × kTile of b is copied transposed into a buffer
@@ -445,13 +445,13 @@ void matmul_a_bt_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
     }
   }
 }
-//! [matmul-a-bt-blocked]
+// [matmul-a-bt-blocked]
 
 }  // namespace stages
 
 namespace {
 
-//! [share-rows]
+// [share-rows]
 // Runs blocked(out, a, b, mode, first, last) on all of out's rows: shared out
 // among the pool's threads, in pieces of whole multiples of `align` rows, when
 // the product has enough work to pay for handing pieces over; on the calling
@@ -473,7 +473,7 @@ void share_rows(Blocked blocked, TensorView out, ConstTensorView a, ConstTensorV
     blocked(out, a, b, mode, first, last);
   });
 }
-//! [share-rows]
+// [share-rows]
 
 }  // namespace
 
@@ -499,7 +499,7 @@ void shared_rows(TensorView out, ConstTensorView a, ConstTensorView b, Write mod
 
 }  // namespace
 
-//! [install]
+// [install]
 // Each stage is a table of three kernels for chapter 1's seam. Setting a stage
 // installs its table; nn::matmul and the others check the shapes and call it.
 // The skip-zeros stage has no a bᵀ kernel of its own, so it keeps chapter 1's.
@@ -523,6 +523,6 @@ void set_stage(Stage stage) {
   current_stage = stage;
 }
 Stage stage() { return current_stage; }
-//! [install]
+// [install]
 
 }  // namespace nn::kernels

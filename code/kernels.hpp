@@ -18,7 +18,7 @@ inline constexpr std::size_t kWorthSharing = std::size_t{1} << 20;
 /// tiles of kTile × kTile transposed (chapter 11 says what they hold in bytes);
 /// a b takes each block of b to kTileRows rows of a at a time.
 inline constexpr std::size_t kTile = 64, kTileRows = 16;
-//! [vector-floats]
+// [vector-floats]
 /// The floats in one of the kernels' vectors (`Floats`): the widest vector the
 /// compiler was told the processor has. `-march=native` on a processor with
 /// AVX-512 defines __AVX512F__: 16 floats in a 512-bit register; otherwise 8
@@ -32,9 +32,9 @@ inline constexpr std::size_t kVectorFloats = 8;
 /// The widest panel of running sums that the blocked kernels keep in vector
 /// registers: eight vectors, a quarter of AVX-512's 32 registers, half of AVX2's 16.
 inline constexpr std::size_t kPanelWidth = 8 * kVectorFloats;
-//! [vector-floats]
+// [vector-floats]
 
-//! [stages]
+// [stages]
 /// The steps by which chapter 11 makes the products fast. Each includes the
 /// ones before it; `threads` is what training runs, the others stay so that
 /// the chapter can time every step and the tests can compare them.
@@ -44,9 +44,9 @@ enum class Stage {
   blocked,     ///< each output row held in registers across the sum, the sum cut into cache-sized blocks
   threads,     ///< the blocked kernels with the output rows shared out among the cores
 };
-//! [stages]
+// [stages]
 
-//! [install]
+// [install]
 /// The stage's three kernels, in the form chapter 1's seam takes them.
 ProductKernels products_of(Stage stage);
 /// Installs the stage's kernels behind nn::matmul, nn::matmul_a_bt and
@@ -71,7 +71,7 @@ class ScopedStage {
  private:
   Stage previous_;
 };
-//! [install]
+// [install]
 
 /// The kernels of each stage, callable directly (the tests and the chapter's
 /// program do). The `threads` stage is the `blocked` one run by the pool.

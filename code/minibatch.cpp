@@ -13,7 +13,7 @@ std::vector<std::size_t> shuffled_order(std::size_t n, Rng& rng) {
   return order;
 }
 
-//! [gather]
+// [gather]
 void prefetch_row(ConstTensorView from, std::size_t row) {
   constexpr std::size_t kLineFloats = 64 / sizeof(float);
   for (std::size_t c = 0; c < from.cols(); c += kLineFloats) __builtin_prefetch(&from(row, c));
@@ -33,7 +33,7 @@ void gather_rows(TensorView out, ConstTensorView from, std::span<const std::size
     std::ranges::copy(from.row(rows[r]), out.row(r).begin());
   }
 }
-//! [gather]
+// [gather]
 
 void gather_one_hot(TensorView out, const std::vector<std::uint8_t>& labels, std::span<const std::size_t> rows) {
   if (out.rows() != rows.size()) throw ShapeError("gather_one_hot: out is " + shape_string(out));
@@ -41,7 +41,7 @@ void gather_one_hot(TensorView out, const std::vector<std::uint8_t>& labels, std
   for (std::size_t r = 0; r < rows.size(); ++r) out(r, labels[rows[r]]) = 1.0f;
 }
 
-//! [mini-batch]
+// [mini-batch]
 History train_mini_batch(Network& network, const Dataset& train, const Dataset& validation,
                          const MiniBatchSettings& settings, Progress* progress) {
   Rng rng(settings.seed);
@@ -80,6 +80,6 @@ History train_mini_batch(Network& network, const Dataset& train, const Dataset& 
   }
   return history;
 }
-//! [mini-batch]
+// [mini-batch]
 
 }  // namespace nn

@@ -8,7 +8,7 @@
 
 namespace nn {
 
-//! [shuffle]
+// [shuffle]
 /// 0, 1, …, n − 1 in an order drawn from `rng` (Fisher–Yates, by std::shuffle):
 /// the same seed gives the same order.
 std::vector<std::size_t> shuffled_order(std::size_t n, Rng& rng);
@@ -17,7 +17,7 @@ std::vector<std::size_t> shuffled_order(std::size_t n, Rng& rng);
 void gather_rows(TensorView out, ConstTensorView from, std::span<const std::size_t> rows);
 /// out's row r = the one-hot row of labels[rows[r]]. out is R×K.
 void gather_one_hot(TensorView out, const std::vector<std::uint8_t>& labels, std::span<const std::size_t> rows);
-//! [shuffle]
+// [shuffle]
 
 /// Asks the processor to start bringing row `row` of `from` into its caches,
 /// one request per cache line: a hint, which changes no result, so that a row
@@ -28,14 +28,14 @@ void prefetch_row(ConstTensorView from, std::size_t row);
 /// shares the rows among the cores.
 using GatherRows = void (*)(TensorView out, ConstTensorView from, std::span<const std::size_t> rows);
 
-//! [batch-transform]
+// [batch-transform]
 /// Changes a batch of images (B×I) in place just before the step sees it, with
 /// randomness drawn from `rng`: chapter 14's augmentation is one. The labels
 /// stay as they are.
 using BatchTransform = std::function<void(TensorView images, Rng& rng)>;
-//! [batch-transform]
+// [batch-transform]
 
-//! [mini-batch-settings]
+// [mini-batch-settings]
 /// Settings of mini-batch gradient descent.
 struct MiniBatchSettings {
   std::size_t epochs = 10;
@@ -47,7 +47,7 @@ struct MiniBatchSettings {
   BatchTransform transform{};  // none: the batches are used as they are
   GatherRows gather = gather_rows;  // how a batch's images are copied from the training set
 };
-//! [mini-batch-settings]
+// [mini-batch-settings]
 
 /// Mini-batch gradient descent: every epoch visits the training images in a
 /// new shuffled order, in batches of batch_size (the last one smaller when

@@ -23,7 +23,7 @@ constexpr std::size_t kReadChunk = std::size_t{1} << 20;
   throw DataError(path.string() + ": " + what);
 }
 
-//! [idx-stream]
+// [idx-stream]
 // Reads an IDX file byte by byte, decompressing it on the way if it starts with
 // gzip's magic bytes 1f 8b. Every failure becomes a DataError naming the file.
 class IdxStream {
@@ -81,7 +81,7 @@ class IdxStream {
   bool compressed_ = false;
   std::uintmax_t file_size_ = 0;
 };
-//! [idx-stream]
+// [idx-stream]
 
 void check_magic(const fs::path& path, std::uint32_t found, std::uint32_t expected, const char* kind) {
   if (found != expected)
@@ -89,7 +89,7 @@ void check_magic(const fs::path& path, std::uint32_t found, std::uint32_t expect
                    " for an IDX " + kind + " file");
 }
 
-//! [read-payload]
+// [read-payload]
 // Reads exactly `claimed` bytes after a header of `header_bytes`. A raw file's
 // length is checked before anything is allocated; a gzip stream's length is only
 // known by reading it, so it is read in chunks and the buffer never grows past
@@ -113,11 +113,11 @@ std::vector<std::uint8_t> read_payload(IdxStream& in, const fs::path& path, std:
     fail(path, "more data than the header's " + std::to_string(claimed) + " bytes");
   return payload;
 }
-//! [read-payload]
+// [read-payload]
 
 }  // namespace
 
-//! [read-images]
+// [read-images]
 IdxImages read_idx_images(const fs::path& path) {
   IdxStream in(path);
   check_magic(path, in.read_u32("magic number"), kImagesMagic, "image");
@@ -132,7 +132,7 @@ IdxImages read_idx_images(const fs::path& path) {
   images.pixels = read_payload(in, path, 16, images.count * images.rows * images.cols);
   return images;
 }
-//! [read-images]
+// [read-images]
 
 IdxLabels read_idx_labels(const fs::path& path) {
   IdxStream in(path);
@@ -171,7 +171,7 @@ Dataset make_dataset(const IdxImages& images, const IdxLabels& labels, const fs:
   if (images.count != labels.labels.size())
     throw DataError(where.string() + ": " + std::to_string(images.count) + " images but " +
                     std::to_string(labels.labels.size()) + " labels; expected one label per image");
-  //! [normalise]
+  // [normalise]
   Dataset data;
   data.image_rows = images.rows;
   data.image_cols = images.cols;
@@ -179,7 +179,7 @@ Dataset make_dataset(const IdxImages& images, const IdxLabels& labels, const fs:
   data.images = Tensor(images.count, images.rows * images.cols);
   std::transform(images.pixels.begin(), images.pixels.end(), data.images.data(),
                  [](std::uint8_t pixel) { return static_cast<float>(pixel) / 255.0f; });
-  //! [normalise]
+  // [normalise]
   return data;
 }
 
@@ -189,7 +189,7 @@ Dataset load_split(const fs::path& dir, Split split) {
   return make_dataset(images, labels, dir);
 }
 
-//! [one-hot]
+// [one-hot]
 Tensor one_hot(const std::vector<std::uint8_t>& labels, std::size_t classes) {
   Tensor result(labels.size(), classes);
   for (std::size_t n = 0; n < labels.size(); ++n) {
@@ -198,9 +198,9 @@ Tensor one_hot(const std::vector<std::uint8_t>& labels, std::size_t classes) {
   }
   return result;
 }
-//! [one-hot]
+// [one-hot]
 
-//! [split]
+// [split]
 TrainValidationSplit split_off_validation(const Dataset& full, std::size_t validation_size) {
   if (validation_size >= full.size())
     throw DataError("validation split: " + std::to_string(validation_size) + " validation images asked of " +
@@ -219,7 +219,7 @@ TrainValidationSplit split_off_validation(const Dataset& full, std::size_t valid
   };
   return {part(0, train_size), part(train_size, validation_size)};
 }
-//! [split]
+// [split]
 
 std::vector<std::size_t> class_counts(const std::vector<std::uint8_t>& labels) {
   std::vector<std::size_t> counts(kClasses, 0);

@@ -21,7 +21,7 @@ class DataError : public std::runtime_error {
 /// The number of classes in MNIST and Fashion-MNIST.
 inline constexpr std::size_t kClasses = 10;
 
-//! [idx-types]
+// [idx-types]
 /// The contents of an IDX image file (magic 2051): count images of rows × cols
 /// unsigned bytes, stored image after image, row after row.
 struct IdxImages {
@@ -33,7 +33,7 @@ struct IdxImages {
 struct IdxLabels {
   std::vector<std::uint8_t> labels;
 };
-//! [idx-types]
+// [idx-types]
 
 /// Reads an IDX image file, raw or gzip-compressed (told apart by the gzip magic
 /// bytes, not the name). Validates the header and the file's length before it
@@ -42,7 +42,7 @@ IdxImages read_idx_images(const std::filesystem::path& path);
 /// Reads an IDX label file, raw or gzip-compressed, and checks every label is 0–9.
 IdxLabels read_idx_labels(const std::filesystem::path& path);
 
-//! [dataset]
+// [dataset]
 /// Images ready for a network: one image per row, pixels scaled to [0, 1].
 struct Dataset {
   Tensor images;                     // N×I, I = image_rows · image_cols
@@ -51,7 +51,7 @@ struct Dataset {
 
   std::size_t size() const { return labels.size(); }
 };
-//! [dataset]
+// [dataset]
 
 enum class Split { train, test };
 

@@ -24,7 +24,7 @@ constexpr std::uint32_t kMaxLayers = 64;
 constexpr std::uint32_t kMaxWidth = 65536;
 enum LayerKind : std::uint32_t { kDense = 0, kRelu = 1, kSigmoid = 2, kTanh = 3 };
 
-//! [writer]
+// [writer]
 // Appends little-endian fields to a byte buffer, whatever the machine's own order.
 class Writer {
  public:
@@ -43,7 +43,7 @@ class Writer {
  private:
   std::vector<std::uint8_t> bytes_;
 };
-//! [writer]
+// [writer]
 
 // Reads little-endian fields from bytes, refusing to read past their end.
 class Reader {
@@ -93,7 +93,7 @@ LayerKind kind_of(ActivationKind kind) {
   return kRelu;
 }
 
-//! [write-layer]
+// [write-layer]
 // One writer per kind of layer: save_model visits each layer with these, so a
 // new kind does not compile until it has its own (and its tag, and a case in
 // parse_model). Each returns the number of layer records it wrote.
@@ -114,7 +114,7 @@ std::uint32_t write_layer(Writer& out, const Activation& activation) {
 // Dropout is the identity at evaluation, and a model file holds what
 // evaluation computes: it writes nothing (model_file.hpp says why).
 std::uint32_t write_layer(Writer&, const Dropout&) { return 0; }
-//! [write-layer]
+// [write-layer]
 
 }  // namespace
 
@@ -142,7 +142,7 @@ void check_model_destination(const fs::path& path) {
   if (!writable) throw ModelFileError(path.string() + ": cannot be written (" + temporary.string() + " cannot be created)");
 }
 
-//! [save]
+// [save]
 void save_model(const Network& network, const fs::path& path) {
   check_model_destination(path);
   Writer out;
@@ -176,9 +176,9 @@ void save_model(const Network& network, const fs::path& path) {
     throw ModelFileError(path.string() + ": cannot be replaced (" + error.message() + "); the old file is untouched");
   }
 }
-//! [save]
+// [save]
 
-//! [parse]
+// [parse]
 Network parse_model(const std::uint8_t* bytes, std::size_t size, const std::string& name) {
   Reader in(bytes, size, name);
   if (size < sizeof kModelMagic || std::memcmp(bytes, kModelMagic, sizeof kModelMagic) != 0)
@@ -229,7 +229,7 @@ Network parse_model(const std::uint8_t* bytes, std::size_t size, const std::stri
   if (crc32(bytes, size - 4) != stored_crc) in.fail("checksum mismatch: the file is damaged");
   return network;
 }
-//! [parse]
+// [parse]
 
 void require_shape(const Network& network, std::size_t inputs, std::size_t outputs, const std::string& name) {
   if (network.inputs() != inputs || network.outputs() != outputs)

@@ -17,7 +17,7 @@ class ModelFileError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-//! [format]
+// [format]
 /// The model file format, version 1. All integers are unsigned 32-bit and all
 /// numbers IEEE-754 float32, both little-endian; nothing is padded.
 ///
@@ -43,7 +43,7 @@ class ModelFileError : public std::runtime_error {
 /// keeps neither an optimiser's memory nor a dropout layer's generator.
 inline constexpr char kModelMagic[8] = {'N', 'N', 'S', 'C', 'R', 'A', 'T', 'C'};
 inline constexpr std::uint32_t kModelVersion = 1;
-//! [format]
+// [format]
 
 /// Throws ModelFileError unless a model can be saved at `path`: the folder takes a
 /// new file, and `path` is either new or a model file of this book (a save never

@@ -11,7 +11,7 @@ std::size_t width_of(const BasicLayer<Real>& layer, std::size_t input_width) {
   return std::visit([&](const auto& kind) { return kind.output_width(input_width); }, layer);
 }
 
-//! [forward]
+// [forward]
 // The forward walk over the layers of a const network (evaluation) or of one
 // that training changes: std::visit hands every layer over as `Layers` holds
 // it, const or not, and only a non-const dropout layer draws a mask (chapter 13).
@@ -42,16 +42,16 @@ template <typename Real>
 BasicView<const Real> BasicNetwork<Real>::forward(BasicView<const Real> input) {
   return forward_walk(layers, input, outputs_);  // layers that may change: training
 }
-//! [forward]
+// [forward]
 
-//! [backward]
+// [backward]
 template <typename Real>
 void BasicNetwork<Real>::backward(BasicView<const Real> input, BasicView<const Real> dlogits, Write gradients) {
   backward_walk(input, dlogits, [gradients](BasicLayer<Real>& layer, auto din, auto dout, auto in, auto out) {
     std::visit([&](auto& kind) { kind.backward(din, dout, in, out, gradients); }, layer);
   });
 }
-//! [backward]
+// [backward]
 
 template <typename Real>
 void BasicNetwork<Real>::zero_gradients() {

@@ -11,7 +11,7 @@
 
 namespace nn {
 
-//! [network]
+// [network]
 /// A layer is one of the book's kinds; the network is a list of them. Every
 /// kind has the same members (chapter 6 lists them), so the network handles
 /// each layer with std::visit and one generic lambda; a new kind is added here,
@@ -83,9 +83,9 @@ class BasicNetwork {
 using Layer = BasicLayer<float>;
 using Network = BasicNetwork<float>;
 using DoubleNetwork = BasicNetwork<double>;
-//! [network]
+// [network]
 
-//! [backward-walk]
+// [backward-walk]
 template <typename Real>
 template <typename Step>
 void BasicNetwork<Real>::backward_walk(BasicView<const Real> input, BasicView<const Real> dlogits, Step&& step) {
@@ -103,14 +103,14 @@ void BasicNetwork<Real>::backward_walk(BasicView<const Real> input, BasicView<co
     dout = din;
   }
 }
-//! [backward-walk]
+// [backward-walk]
 
-//! [make-mlp]
+// [make-mlp]
 /// A multilayer perceptron with the given widths, e.g. {784, 128, 10}: a dense
 /// layer between each pair of widths, `hidden` after every dense layer but the
 /// last (whose outputs are the logits), weights drawn by `init` from `rng`.
 Network make_mlp(const std::vector<std::size_t>& widths, ActivationKind hidden, Init init, Rng& rng);
-//! [make-mlp]
+// [make-mlp]
 
 /// The same network in double precision, for gradient checks.
 DoubleNetwork to_double(const Network& network);

@@ -9,7 +9,7 @@
 
 namespace nn {
 
-//! [memory-fit]
+// [memory-fit]
 void ParameterMemory::fit(Network& network, const char* rule) {
   if (!sized_) {
     network.for_each_parameter([&](Tensor& parameter, Tensor&) {
@@ -32,9 +32,9 @@ void ParameterMemory::fit(Network& network, const char* rule) {
                      std::to_string(tensors_.size()) + " parameter tensors, this one has " + std::to_string(k) +
                      "; use a new rule for every network");
 }
-//! [memory-fit]
+// [memory-fit]
 
-//! [momentum-update]
+// [momentum-update]
 void Momentum::update(Network& network, float learning_rate) {
   velocity_.fit(network, "Momentum");
   const float mu = settings_.momentum;
@@ -57,9 +57,9 @@ void Momentum::update(Network& network, float learning_rate) {
     }
   });
 }
-//! [momentum-update]
+// [momentum-update]
 
-//! [rmsprop-update]
+// [rmsprop-update]
 void RmsProp::update(Network& network, float learning_rate) {
   mean_square_.fit(network, "RmsProp");
   const float rho = settings_.decay, epsilon = settings_.epsilon;
@@ -74,11 +74,11 @@ void RmsProp::update(Network& network, float learning_rate) {
     }
   });
 }
-//! [rmsprop-update]
+// [rmsprop-update]
 
 void Adam::update(Network& network, float learning_rate) { update(network, learning_rate, 0.0f); }
 
-//! [adam-update]
+// [adam-update]
 void Adam::update(Network& network, float learning_rate, float weight_decay) {
   mean_.fit(network, "Adam");
   mean_square_.fit(network, "Adam");
@@ -107,9 +107,9 @@ void Adam::update(Network& network, float learning_rate, float weight_decay) {
     }
   });
 }
-//! [adam-update]
+// [adam-update]
 
-//! [schedule-functions]
+// [schedule-functions]
 Schedule step_decay(StepDecay settings) {
   if (settings.every == 0) throw std::invalid_argument("step_decay: `every` must be at least 1 update");
   return [settings](std::size_t t) {
@@ -145,13 +145,13 @@ Schedule warmup_cosine(WarmupCosine settings) {
     return cosine_factor(t - settings.warmup, settings.length - settings.warmup, settings.floor);
   };
 }
-//! [schedule-functions]
+// [schedule-functions]
 
-//! [scheduled-update]
+// [scheduled-update]
 void Scheduled::update(Network& network, float learning_rate) {
   ++updates_;
   inner_.update(network, learning_rate * schedule_(updates_));
 }
-//! [scheduled-update]
+// [scheduled-update]
 
 }  // namespace nn

@@ -15,7 +15,7 @@
 
 namespace nn {
 
-//! [memory]
+// [memory]
 /// A rule's memory: one tensor per parameter tensor, in for_each_parameter's
 /// order, the shape of its parameter. Sized (and zeroed) on the first update and
 /// never again, so no update after the first allocates.
@@ -34,9 +34,9 @@ class ParameterMemory {
   std::vector<Tensor> tensors_;
   bool sized_ = false;
 };
-//! [memory]
+// [memory]
 
-//! [momentum]
+// [momentum]
 struct MomentumSettings {
   float momentum = 0.9f;  // μ: the fraction of the velocity kept from one update to the next
   bool nesterov = false;  // step along the look-ahead ∇ + μ v instead of v
@@ -58,9 +58,9 @@ class Momentum final : public Optimiser {
   MomentumSettings settings_;
   ParameterMemory velocity_;  // v
 };
-//! [momentum]
+// [momentum]
 
-//! [rmsprop]
+// [rmsprop]
 struct RmsPropSettings {
   float decay = 0.9f;     // ρ: the fraction of the mean square kept from one update to the next
   float epsilon = 1e-8f;  // ε: keeps the division finite where s is 0
@@ -79,9 +79,9 @@ class RmsProp final : public Optimiser {
   RmsPropSettings settings_;
   ParameterMemory mean_square_;  // s
 };
-//! [rmsprop]
+// [rmsprop]
 
-//! [adam]
+// [adam]
 struct AdamSettings {
   float beta1 = 0.9f;            // β₁: the fraction of the mean gradient m kept per update
   float beta2 = 0.999f;          // β₂: the fraction of the mean square s kept per update
@@ -110,9 +110,9 @@ class Adam : public Optimiser {
   ParameterMemory mean_square_;  // s
   std::size_t updates_ = 0;      // t
 };
-//! [adam]
+// [adam]
 
-//! [adamw]
+// [adamw]
 struct AdamWSettings {
   AdamSettings adam{};
   float weight_decay = 0.01f;  // λ: the fraction of a weight removed per update, per unit of η
@@ -134,9 +134,9 @@ class AdamW final : public Adam {
  private:
   float weight_decay_;  // λ
 };
-//! [adamw]
+// [adamw]
 
-//! [schedules]
+// [schedules]
 /// A learning-rate schedule: the factor c(t) ≥ 0 that multiplies η at update t = 1, 2, …
 using Schedule = std::function<float(std::size_t t)>;
 
@@ -185,6 +185,6 @@ class Scheduled final : public Optimiser {
   Schedule schedule_;
   std::size_t updates_ = 0;  // t after the last update
 };
-//! [schedules]
+// [schedules]
 
 }  // namespace nn

@@ -46,7 +46,7 @@ ThreadPool::~ThreadPool() {
   for (std::thread& worker : workers_) worker.join();
 }
 
-//! [run]
+// [run]
 // The caller publishes the job, takes pieces itself, and then waits only for
 // pieces another thread has taken and not yet finished.
 void ThreadPool::run(std::size_t count, std::size_t align, Task task, void* context) {
@@ -115,7 +115,7 @@ void ThreadPool::work() {
     take_pieces(job);
   }
 }
-//! [run]
+// [run]
 
 namespace {
 std::unique_ptr<ThreadPool>& the_pool() {

@@ -13,7 +13,7 @@
 
 namespace nn::parallel {
 
-//! [pool]
+// [pool]
 /// A fixed set of worker threads that run one job at a time. A job is cut into
 /// a few pieces, which the threads take as they come free, the caller among
 /// them: a worker that the operating system has put aside before it took a
@@ -73,7 +73,7 @@ class ThreadPool {
   std::mutex error_mutex_;
   std::exception_ptr error_;  // the first exception a piece of this job threw
 };
-//! [pool]
+// [pool]
 
 /// The pool the kernels use: by default one thread per core, created on first
 /// use. Like OMP_NUM_THREADS, this is a setting of the whole process.

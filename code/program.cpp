@@ -247,7 +247,7 @@ void check_numbers(const po::options_description& options, const po::parsed_opti
   }
 }
 
-//! [install-fastest]
+// [install-fastest]
 // The products every program runs: in a build with chapter 11 (CMake defines
 // BOOK_CHAPTER_11 then), its fastest kernels, installed behind chapter 1's
 // nn::matmul and the others; without it, chapter 1's loops.
@@ -256,11 +256,11 @@ void install_fastest_products() {
   kernels::set_stage(kernels::Stage::threads);
 #endif
 }
-//! [install-fastest]
+// [install-fastest]
 
 }  // namespace
 
-//! [run-program]
+// [run-program]
 int run_program(int argc, char** argv, const std::string& summary, po::options_description& options,
                 const std::function<void()>& body) {
   const std::string program = argc > 0 ? std::filesystem::path(argv[0]).filename().string() : "program";
@@ -303,7 +303,7 @@ int run_program(int argc, char** argv, const std::string& summary, po::options_d
     return kExitFailure;
   }
 }
-//! [run-program]
+// [run-program]
 
 void require_positive(const std::string& flag, double value) {
   if (!(value > 0.0) || !std::isfinite(value)) {

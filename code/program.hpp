@@ -34,7 +34,7 @@ struct CommonFlags {
   bool check_claims = false;       ///< --check-claims: a claim of the text that fails stops the run
 };
 
-//! [flags]
+// [flags]
 /// Declares a program's flags, each once, with its limits. --help shows the
 /// limits in place of "arg" (`--hidden 1..65536 (=128)`), and every value is
 /// read as text and checked by one rule before any work: a value that does not
@@ -76,7 +76,7 @@ class Flags {
  private:
   po::options_description& options_;
 };
-//! [flags]
+// [flags]
 
 /// Adds --data (default: where setup.sh put MNIST) to `options`.
 void add_data_flag(po::options_description& options, CommonFlags& flags);

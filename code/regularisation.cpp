@@ -26,7 +26,7 @@ void for_each_weight(Net& network, Visit&& visit) {
 }
 }  // namespace
 
-//! [l2-code]
+// [l2-code]
 double l2_penalty(const Network& network, float lambda) {
   double sum = 0;  // Σ W², in double: many small squares
   for_each_weight(network, [&](const Tensor& weight, const Tensor&) {
@@ -47,9 +47,9 @@ void L2Penalty::update(Network& network, float learning_rate) {
   add_l2_gradient(network, lambda_);
   inner_.update(network, learning_rate);
 }
-//! [l2-code]
+// [l2-code]
 
-//! [decoupled-code]
+// [decoupled-code]
 void shrink_weights(Network& network, float factor) {
   for_each_weight(network, [&](Tensor& weight, Tensor&) {
     float* w = weight.data();
@@ -63,7 +63,7 @@ void DecoupledWeightDecay::update(Network& network, float learning_rate) {
   shrink_weights(network, learning_rate * lambda_);
   inner_.update(network, learning_rate);
 }
-//! [decoupled-code]
+// [decoupled-code]
 
 void insert_dropout(Network& network, DropoutSettings hidden, double input_rate) {
   std::vector<Layer> layers;
@@ -77,7 +77,7 @@ void insert_dropout(Network& network, DropoutSettings hidden, double input_rate)
   network = Network(std::move(layers));
 }
 
-//! [early-stopping-code]
+// [early-stopping-code]
 bool EarlyStopping::better(const EpochRecord& record) const {
   if (seen_ == 0) return true;
   return settings_.watch == Watch::validation_loss
@@ -97,6 +97,6 @@ bool EarlyStopping::should_stop(const Network& network, const EpochRecord& recor
   ++seen_;
   return since_best_ >= settings_.patience;
 }
-//! [early-stopping-code]
+// [early-stopping-code]
 
 }  // namespace nn

@@ -9,7 +9,7 @@
 
 namespace nn {
 
-//! [l2]
+// [l2]
 /// The L2 penalty: training minimises L + (λ/2) Σ W², the sum over the weights
 /// W of every dense layer (biases are not penalised: a bias shifts where a unit
 /// switches on, it does not make the function steeper). The penalty's value, for
@@ -33,9 +33,9 @@ class L2Penalty final : public Optimiser {
   float lambda_;  // λ
   Optimiser& inner_;
 };
-//! [l2]
+// [l2]
 
-//! [decoupled]
+// [decoupled]
 /// Decoupled weight decay (Loshchilov & Hutter 2019): every weight shrinks by
 /// the factor (1 − η λ) outside the gradient, and `inner` then steps on the
 /// loss's gradient alone:
@@ -56,17 +56,17 @@ class DecoupledWeightDecay final : public Optimiser {
 
 /// W ← W − factor · W for the weights of every dense layer (factor = η λ).
 void shrink_weights(Network& network, float factor);
-//! [decoupled]
+// [decoupled]
 
-//! [insert-dropout]
+// [insert-dropout]
 /// Puts a dropout layer of rate r = hidden.rate after every activation of the
 /// network (on the hidden layers' outputs) and, if input_rate > 0, one of that
 /// rate before the first layer (on the pixels), the l-th layer inserted seeded
 /// with hidden.seed + l, so that no two draw the same masks.
 void insert_dropout(Network& network, DropoutSettings hidden, double input_rate = 0);
-//! [insert-dropout]
+// [insert-dropout]
 
-//! [early-stopping]
+// [early-stopping]
 /// Which number of the validation split early stopping watches.
 enum class Watch { validation_loss, validation_accuracy };
 
@@ -103,6 +103,6 @@ class EarlyStopping {
   EpochRecord best_record_{};
   Network best_network_;
 };
-//! [early-stopping]
+// [early-stopping]
 
 }  // namespace nn

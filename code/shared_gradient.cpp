@@ -32,7 +32,7 @@ std::vector<Tensor*> gradients_of(Network& network) {
 
 }  // namespace
 
-//! [shared-gradient-code]
+// [shared-gradient-code]
 float shared_full_batch_gradient(Network& network, ConstTensorView images,
                                  ConstTensorView targets, StepBuffers& /*each part has its own*/) {
   static std::vector<Part> parts(kGradientParts);
@@ -68,7 +68,7 @@ float shared_full_batch_gradient(Network& network, ConstTensorView images,
   for (const Part& part : parts) loss_sum += part.loss_sum;
   return static_cast<float>(loss_sum / static_cast<double>(n));
 }
-//! [shared-gradient-code]
+// [shared-gradient-code]
 
 void SharedGradientDescent::update(Network& network, float learning_rate) {
   constexpr std::size_t kElementsWorthSharing = 1 << 14;  // a bias is not worth a hand-over
@@ -83,7 +83,7 @@ void SharedGradientDescent::update(Network& network, float learning_rate) {
   });
 }
 
-//! [shared-gather-code]
+// [shared-gather-code]
 void shared_gather_rows(TensorView out, ConstTensorView from, std::span<const std::size_t> rows) {
   // The rows lie scattered over the training set, so each comes from main
   // memory, and what limits the copy is how many cache lines one core can be
@@ -97,6 +97,6 @@ void shared_gather_rows(TensorView out, ConstTensorView from, std::span<const st
     gather_rows(out.rows_slice(first, last - first), from, rows.subspan(first, last - first));
   });
 }
-//! [shared-gather-code]
+// [shared-gather-code]
 
 }  // namespace nn::parallel

@@ -9,7 +9,7 @@
 
 namespace nn::parallel {
 
-//! [shared-gradient]
+// [shared-gradient]
 /// The parts the full batch is cut into, whatever the number of threads.
 inline constexpr std::size_t kGradientParts = 8;
 
@@ -25,9 +25,9 @@ inline constexpr std::size_t kGradientParts = 8;
 /// parts would draw alike masks. Call it from one thread at a time.
 float shared_full_batch_gradient(Network& network, ConstTensorView images,
                                  ConstTensorView targets, StepBuffers& buffers);
-//! [shared-gradient]
+// [shared-gradient]
 
-//! [shared-descent]
+// [shared-descent]
 /// Plain gradient descent, θ −= η ∇θ, with the elements of each parameter
 /// tensor shared among the pool's threads: the same bits as GradientDescent,
 /// each element computed alike whoever computes it.
@@ -35,12 +35,12 @@ class SharedGradientDescent final : public Optimiser {
  public:
   void update(Network& network, float learning_rate) override;
 };
-//! [shared-descent]
+// [shared-descent]
 
-//! [shared-gather]
+// [shared-gather]
 /// Does what chapter 8's gather_rows does, with the rows shared among the
 /// pool's threads. A copy is the same bits whoever makes it.
 void shared_gather_rows(TensorView out, ConstTensorView from, std::span<const std::size_t> rows);
-//! [shared-gather]
+// [shared-gather]
 
 }  // namespace nn::parallel

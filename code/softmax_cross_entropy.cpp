@@ -15,7 +15,7 @@ void check_same_shape(const char* name, BasicView<const Real> a, BasicView<const
                      shape_string(c) + "; all must be the same B×K");
 }
 
-//! [log-sum-exp]
+// [log-sum-exp]
 // For one row of logits z: fills p with softmax(z) and returns log Σⱼ e^{zⱼ},
 // computed as m + log Σⱼ e^{zⱼ − m} with m = max z, so no exponential overflows.
 template <typename Real>
@@ -26,7 +26,7 @@ Real softmax_row(Real* p, const Real* z, std::size_t classes) {
   for (std::size_t k = 0; k < classes; ++k) p[k] /= sum;
   return m + std::log(sum);
 }
-//! [log-sum-exp]
+// [log-sum-exp]
 
 template <typename Real>
 void softmax_kernel(BasicView<Real> probabilities, BasicView<const Real> logits) {
@@ -35,7 +35,7 @@ void softmax_kernel(BasicView<Real> probabilities, BasicView<const Real> logits)
     softmax_row(probabilities.row(n).data(), logits.row(n).data(), logits.cols());
 }
 
-//! [cross-entropy-forward]
+// [cross-entropy-forward]
 template <typename Real>
 Real cross_entropy_forward_kernel(BasicView<Real> probabilities, BasicView<const Real> logits,
                                    BasicView<const Real> targets) {
@@ -50,9 +50,9 @@ Real cross_entropy_forward_kernel(BasicView<Real> probabilities, BasicView<const
   }
   return static_cast<Real>(total / static_cast<double>(logits.rows()));
 }
-//! [cross-entropy-forward]
+// [cross-entropy-forward]
 
-//! [cross-entropy-backward]
+// [cross-entropy-backward]
 template <typename Real>
 void cross_entropy_backward_kernel(BasicView<Real> dlogits, BasicView<const Real> probabilities,
                                     BasicView<const Real> targets, std::size_t batch_rows) {
@@ -61,7 +61,7 @@ void cross_entropy_backward_kernel(BasicView<Real> dlogits, BasicView<const Real
   for (std::size_t i = 0; i < dlogits.size(); ++i)
     dlogits.data()[i] = (probabilities.data()[i] - targets.data()[i]) * inverse_batch;  // (p − y) / B
 }
-//! [cross-entropy-backward]
+// [cross-entropy-backward]
 
 }  // namespace
 

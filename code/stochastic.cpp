@@ -11,7 +11,7 @@ namespace nn {
 
 namespace {
 
-//! [fused-dense]
+// [fused-dense]
 // The dense backward and update for one sample, fused: din = dout Wᵀ first
 // (it needs W before the update), then W(i, :) −= η x(i) dout for every
 // input i that is not zero, and b −= η dout. The inputs that are not zero are
@@ -40,9 +40,9 @@ void dense_step(Dense& dense, TensorView din, ConstTensorView dout, ConstTensorV
   float* b = dense.bias.data();
   for (std::size_t o = 0; o < outputs; ++o) b[o] -= learning_rate * d[o];
 }
-//! [fused-dense]
+// [fused-dense]
 
-//! [fused-kinds]
+// [fused-kinds]
 // The fused step at each kind of layer: a dense layer updates itself at once;
 // an activation has no parameters and passes the gradient back as in chapter 6.
 // One function per kind, so a new kind does not compile here until it has its
@@ -59,7 +59,7 @@ void sample_step(const Dropout& dropout, TensorView din, ConstTensorView dout, C
                  ConstTensorView out, float) {
   dropout.backward(din, dout, in, out);  // no parameters: the gradient through the training forward's mask
 }
-//! [fused-kinds]
+// [fused-kinds]
 
 }  // namespace
 
@@ -75,17 +75,17 @@ float stochastic_step(Network& network, ConstTensorView image, std::uint8_t labe
   const float loss = softmax_cross_entropy_forward(buffers.probabilities, logits, buffers.target);
   softmax_cross_entropy_backward(buffers.dlogits, buffers.probabilities, buffers.target);
 
-  //! [fused-walk]
+  // [fused-walk]
   // Chapter 6's backward walk, with the fused step at each layer.
   network.backward_walk(image, buffers.dlogits, [&](Layer& layer, TensorView din, ConstTensorView dout,
                                                     ConstTensorView in, ConstTensorView out) {
     std::visit([&](auto& kind) { sample_step(kind, din, dout, in, out, learning_rate); }, layer);
   });
-  //! [fused-walk]
+  // [fused-walk]
   return loss;
 }
 
-//! [stochastic]
+// [stochastic]
 History train_stochastic(Network& network, const Dataset& train, const Dataset& validation,
                          const StochasticSettings& settings, Progress* progress, std::vector<float>* losses) {
   Rng rng(settings.seed);
@@ -132,6 +132,6 @@ History train_stochastic(Network& network, const Dataset& train, const Dataset& 
   }
   return history;
 }
-//! [stochastic]
+// [stochastic]
 
 }  // namespace nn

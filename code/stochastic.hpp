@@ -21,14 +21,14 @@ struct SampleBuffers {
   Tensor target, probabilities, dlogits;  // 1×K; the layers' gradients live in the network, as in backward
 };
 
-//! [sample-step]
+// [sample-step]
 /// One update on one image (1×I) with its label: forward, loss, then backward
 /// and update fused layer by layer, so that no gradient tensor is stored,
 /// zeroed or swept: a dense layer's W moves by −η xᵀ dout, touching only the
 /// rows of the inputs x that are not zero. Returns the sample's loss.
 float stochastic_step(Network& network, ConstTensorView image, std::uint8_t label, float learning_rate,
                       SampleBuffers& buffers);
-//! [sample-step]
+// [sample-step]
 
 /// Stochastic gradient descent: one update per training image, in a shuffled
 /// order per epoch (the same order train_mini_batch draws for the same seed).

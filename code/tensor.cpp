@@ -40,7 +40,7 @@ void prepare(BasicView<Real> out, Write mode) {
 
 namespace reference {
 
-//! [matmul]
+// [matmul]
 // out = a b. The loops run i, k, j: the innermost loop walks one row of b and one
 // row of out, both contiguous, so every cache line fetched is used in full and
 // the compiler turns the loop into vector instructions.
@@ -57,9 +57,9 @@ void matmul(BasicView<Real> out, BasicView<const Real> a, BasicView<const Real> 
     }
   }
 }
-//! [matmul]
+// [matmul]
 
-//! [matmul_a_bt]
+// [matmul_a_bt]
 // out = a bᵀ: out(i, j) is the dot product of row i of a and row j of b, two
 // contiguous runs of memory. The dot product is one running sum, which the
 // compiler may not split across vector lanes (that would change its rounding)
@@ -77,9 +77,9 @@ void matmul_a_bt(BasicView<Real> out, BasicView<const Real> a, BasicView<const R
     }
   }
 }
-//! [matmul_a_bt]
+// [matmul_a_bt]
 
-//! [matmul_at_b]
+// [matmul_at_b]
 // out = aᵀ b: row k of a and row k of b together contribute the outer product
 // a(k, :)ᵀ b(k, :) to out, so the loops run k, i, j and stay on contiguous rows.
 template <typename Real>
@@ -96,7 +96,7 @@ void matmul_at_b(BasicView<Real> out, BasicView<const Real> a, BasicView<const R
     }
   }
 }
-//! [matmul_at_b]
+// [matmul_at_b]
 
 void matmul(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) { matmul<float>(out, a, b, mode); }
 void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mode) {
@@ -108,7 +108,7 @@ void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mod
 
 }  // namespace reference
 
-//! [add_row]
+// [add_row]
 template <typename Real>
 void add_row_kernel(BasicView<Real> out, BasicView<const Real> row) {
   if (row.rows() != 1 || row.cols() != out.cols())
@@ -119,7 +119,7 @@ void add_row_kernel(BasicView<Real> out, BasicView<const Real> row) {
     for (std::size_t c = 0; c < out.cols(); ++c) out_row[c] += row(0, c);
   }
 }
-//! [add_row]
+// [add_row]
 
 template <typename Real>
 void add_column_sums_kernel(BasicView<Real> out, BasicView<const Real> in) {
@@ -132,7 +132,7 @@ void add_column_sums_kernel(BasicView<Real> out, BasicView<const Real> in) {
   }
 }
 
-//! [install-products]
+// [install-products]
 // The installed float kernels: chapter 1's loops until a later chapter installs
 // its own. Function pointers are constants, so this table is filled before any
 // code runs, whatever order the program's files are initialised in.
@@ -166,7 +166,7 @@ void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mod
   check_product("matmul_at_b", out, a.cols(), a.rows(), b.rows(), b.cols(), a, b);
   installed.matmul_at_b(out, a, b, mode);
 }
-//! [install-products]
+// [install-products]
 void matmul(DoubleView out, ConstDoubleView a, ConstDoubleView b, Write mode) {
   reference::matmul<double>(out, a, b, mode);
 }

@@ -28,7 +28,7 @@ class ShapeError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-//! [view]
+// [view]
 /// A non-owning window onto rows × cols floats stored row-major and contiguous:
 /// element (r, c) sits at data[r * cols + c]. `Element` is `float` for a view that
 /// may write and `const float` for one that only reads.
@@ -76,9 +76,9 @@ using TensorView = BasicView<float>;
 using ConstTensorView = BasicView<const float>;
 using DoubleView = BasicView<double>;
 using ConstDoubleView = BasicView<const double>;
-//! [view]
+// [view]
 
-//! [aligned-allocator]
+// [aligned-allocator]
 /// Where std::vector gets a tensor's memory: like std::allocator, but every
 /// buffer starts at a multiple of 64 bytes, the size of a cache line. Then a
 /// row of 16 floats (or of any multiple of 16, such as a 128-unit layer's
@@ -96,9 +96,9 @@ struct CacheLineAllocator {
   template <typename U>
   bool operator==(const CacheLineAllocator<U>&) const { return true; }
 };
-//! [aligned-allocator]
+// [aligned-allocator]
 
-//! [tensor]
+// [tensor]
 /// The one owning tensor type: rows × cols numbers in one contiguous row-major
 /// buffer. Everything else in the book borrows it through views. `Real` is float
 /// for training and double for checking gradients to many digits.
@@ -150,7 +150,7 @@ class BasicTensor {
 
 using Tensor = BasicTensor<float>;
 using DoubleTensor = BasicTensor<double>;
-//! [tensor]
+// [tensor]
 
 /// "3×4": how shapes are written in error messages and in the book.
 std::string shape_string(std::size_t rows, std::size_t cols);
@@ -192,7 +192,7 @@ void matmul_a_bt(TensorView out, ConstTensorView a, ConstTensorView b, Write mod
 void matmul_at_b(TensorView out, ConstTensorView a, ConstTensorView b, Write mode = Write::overwrite);
 }  // namespace reference
 
-//! [product-kernels]
+// [product-kernels]
 /// The seam behind the float products: nn::matmul, nn::matmul_a_bt and
 /// nn::matmul_at_b check the shapes and then call the installed kernels, which
 /// start as chapter 1's loops (nn::reference). A later chapter installs faster
@@ -211,7 +211,7 @@ ProductKernels reference_products();
 /// process: change it between products, never while one runs.
 void install_products(const ProductKernels& kernels);
 const ProductKernels& installed_products();
-//! [product-kernels]
+// [product-kernels]
 
 /// Writes "name (R×C):" and then the tensor row by row, for the chapter programs.
 void print(std::ostream& out, const std::string& name, ConstTensorView tensor);

@@ -31,7 +31,7 @@ std::vector<std::uint8_t> predict(const Network& network, ConstTensorView images
   return predictions;
 }
 
-//! [evaluate]
+// [evaluate]
 Evaluation evaluate(const Network& network, const Dataset& data, std::size_t chunk) {
   std::vector<Tensor> outputs;  // every layer's output, for one chunk at a time
   Tensor probabilities, targets;
@@ -54,9 +54,9 @@ Evaluation evaluate(const Network& network, const Dataset& data, std::size_t chu
   const auto n = static_cast<double>(data.size());
   return {loss_sum / n, static_cast<double>(correct) / n};
 }
-//! [evaluate]
+// [evaluate]
 
-//! [update]
+// [update]
 void gradient_descent_update(Network& network, float learning_rate) {
   network.for_each_parameter([learning_rate](Tensor& parameter, Tensor& gradient) {
     float* theta = parameter.data();
@@ -64,9 +64,9 @@ void gradient_descent_update(Network& network, float learning_rate) {
     for (std::size_t i = 0; i < parameter.size(); ++i) theta[i] -= learning_rate * dtheta[i];
   });
 }
-//! [update]
+// [update]
 
-//! [train-step]
+// [train-step]
 float train_step(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
                  StepBuffers& buffers, Optimiser& rule) {
   buffers.probabilities.resize(targets.rows(), targets.cols());
@@ -78,7 +78,7 @@ float train_step(Network& network, ConstTensorView inputs, ConstTensorView targe
   rule.update(network, learning_rate);
   return loss;
 }
-//! [train-step]
+// [train-step]
 
 float train_step(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
                  StepBuffers& buffers) {
@@ -171,7 +171,7 @@ void finish_epoch(const Network& network, const Dataset& validation, EpochRecord
   if (progress) progress->epoch_done(record, samples_per_epoch);
 }
 
-//! [full-batch-chunks]
+// [full-batch-chunks]
 double add_gradient_share(Network& network, ConstTensorView images,
                           ConstTensorView targets, std::size_t batch_rows,
                           StepBuffers& buffers) {
@@ -199,9 +199,9 @@ float full_batch_gradient(Network& network, ConstTensorView images,
   const double loss_sum = add_gradient_share(network, images, targets, n, buffers);
   return static_cast<float>(loss_sum / static_cast<double>(n));
 }
-//! [full-batch-chunks]
+// [full-batch-chunks]
 
-//! [full-batch]
+// [full-batch]
 History train_full_batch(Network& network, const Dataset& train, const Dataset& validation,
                          const FullBatchSettings& settings, Progress* progress) {
   const Tensor targets = one_hot(train.labels);
@@ -223,6 +223,6 @@ History train_full_batch(Network& network, const Dataset& train, const Dataset& 
   }
   return history;
 }
-//! [full-batch]
+// [full-batch]
 
 }  // namespace nn

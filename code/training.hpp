@@ -20,7 +20,7 @@ class DivergenceError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-//! [evaluation]
+// [evaluation]
 /// Mean loss and accuracy of a network on a data set.
 struct Evaluation {
   double loss = 0;
@@ -33,9 +33,9 @@ Evaluation evaluate(const Network& network, const Dataset& data, std::size_t chu
 
 /// The predicted digit of every image: the index of its largest logit.
 std::vector<std::uint8_t> predict(const Network& network, ConstTensorView images, std::size_t chunk = 2000);
-//! [evaluation]
+// [evaluation]
 
-//! [optimiser]
+// [optimiser]
 /// An update rule: after backward has left ∂L/∂θ in every gradient tensor,
 /// update() moves every parameter θ a step of size η (the learning rate, which
 /// the training loop owns and may change between updates). A rule that
@@ -64,9 +64,9 @@ class GradientDescent final : public Optimiser {
  public:
   void update(Network& network, float learning_rate) override { gradient_descent_update(network, learning_rate); }
 };
-//! [optimiser]
+// [optimiser]
 
-//! [step]
+// [step]
 /// Buffers of one training step, sized on first use and reused after.
 struct StepBuffers {
   Tensor probabilities;  // B×K
@@ -81,17 +81,17 @@ float train_step(Network& network, ConstTensorView inputs, ConstTensorView targe
 /// The same step with plain gradient descent.
 float train_step(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
                  StepBuffers& buffers);
-//! [step]
+// [step]
 
-//! [divergence]
+// [divergence]
 /// Throws DivergenceError unless every parameter is finite. `where` says when
 /// the check ran ("after epoch 3"); the message adds a hint.
 void check_parameters_finite(const Network& network, const std::string& where, float learning_rate);
 /// Throws DivergenceError with epoch, step, learning rate and a hint if loss is not finite.
 void check_loss_finite(float loss, std::size_t epoch, std::size_t step, float learning_rate);
-//! [divergence]
+// [divergence]
 
-//! [history]
+// [history]
 /// What training records after every epoch: enough to draw every figure of chapters 7–10.
 struct EpochRecord {
   std::size_t epoch = 0;        // 1, 2, …
@@ -103,7 +103,7 @@ struct EpochRecord {
   Evaluation validation;        // on the held-out images, after the epoch
 };
 using History = std::vector<EpochRecord>;
-//! [history]
+// [history]
 
 class Progress;
 
@@ -131,7 +131,7 @@ class Progress {
   std::chrono::steady_clock::time_point last_draw_{};
 };
 
-//! [full-batch-gradient]
+// [full-batch-gradient]
 /// Images per chunk of full_batch_gradient.
 inline constexpr std::size_t kFullBatchChunk = 128;
 
@@ -153,7 +153,7 @@ float full_batch_gradient(Network& network, ConstTensorView images,
 /// that shares the chunks among the cores.
 using FullBatchGradient = float (*)(Network& network, ConstTensorView images,
                                     ConstTensorView targets, StepBuffers& buffers);
-//! [full-batch-gradient]
+// [full-batch-gradient]
 
 /// Settings of full-batch gradient descent.
 struct FullBatchSettings {

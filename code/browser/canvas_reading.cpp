@@ -43,7 +43,7 @@ std::vector<float> shrink_to_field(const InkPicture& picture) {
   return field;
 }
 
-//! [read-canvas]
+// [read-canvas]
 CanvasReading read_canvas(Network& network, std::size_t width, std::size_t height, const std::uint8_t* rgba,
                           Preparation preparation) {
   const InkPicture picture = ink_from_rgba(width, height, rgba);
@@ -65,6 +65,6 @@ CanvasReading read_canvas(Network& network, std::size_t width, std::size_t heigh
       std::max_element(reading.probabilities.begin(), reading.probabilities.end()) - reading.probabilities.begin());
   return reading;
 }
-//! [read-canvas]
+// [read-canvas]
 
 }  // namespace nn::browser

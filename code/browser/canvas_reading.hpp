@@ -15,13 +15,13 @@ namespace nn::browser {
 /// The side of the network's input field: 28 pixels, as MNIST's.
 inline constexpr std::size_t kDigitSide = 28;
 
-//! [preparation]
+// [preparation]
 /// How the canvas becomes the network's 28×28 input.
 enum class Preparation {
   mnist_like,   ///< as MNIST's digits were made (nn::mnist_like): 20×20 box, centre of mass in the middle
   shrink_only,  ///< the whole canvas averaged down to 28×28: where and how big it was drawn is kept
 };
-//! [preparation]
+// [preparation]
 
 /// What the network made of one canvas.
 struct CanvasReading {

@@ -79,7 +79,7 @@ nn::Network load_checked(const std::string& path) {
   return network;
 }
 
-//! [mnist-on-canvas]
+// [mnist-on-canvas]
 // An MNIST image as the page's self-test puts it on the canvas: ink v (0–255)
 // becomes the grey 255 − v on white, opaque, each pixel a scale × scale square;
 // the image's top-left corner at (left, top), white paper around it.
@@ -97,7 +97,7 @@ std::vector<std::uint8_t> mnist_on_canvas(const std::uint8_t* pixels, std::size_
     }
   return rgba;
 }
-//! [mnist-on-canvas]
+// [mnist-on-canvas]
 
 void write_models(const std::string& out, const std::vector<std::string>& args) {
   if (args.empty() || args.size() % 3 != 0) throw std::invalid_argument("models: expected ID TITLE MODEL, once or more");
@@ -159,7 +159,7 @@ void write_selftest(const std::string& out, const std::vector<std::string>& args
   write_file(out, script.str());
 }
 
-//! [placement]
+// [placement]
 // What the preprocessing undoes: MNIST test images drawn on the canvas at full
 // size, small in its middle, and small in a corner, each read with MNIST's
 // preprocessing and with the canvas only shrunk to 28×28.
@@ -218,7 +218,7 @@ void measure_placement(const std::string& out_dir, const std::vector<std::string
                *most - *fewest <= count / 50, percent(*fewest) + " to " + percent(*most));
   report.finish();
 }
-//! [placement]
+// [placement]
 
 }  // namespace
 

@@ -36,7 +36,7 @@
   });
 
   function start(wasm) {
-    //! [wasm-calls]
+    // [wasm-calls]
     // The WebAssembly module and buffers in its memory, allocated once: the
     // canvas's RGBA bytes go in, the 784 inputs and 10 probabilities come out.
     const canvasBytes = canvas.width * canvas.height * 4;
@@ -68,7 +68,7 @@
         probabilities: wasm.HEAPF32.slice(probabilitiesAt / 4, probabilitiesAt / 4 + CLASSES),
       };
     }
-    //! [wasm-calls]
+    // [wasm-calls]
 
     const state = {model: 0, models: [], drawing: false, last: null, pending: false};
 

@@ -15,7 +15,7 @@
   };
   document.getElementById('try-it-mnist-like').checked = true;
 
-  //! [selftest]
+  // [selftest]
   // Every embedded MNIST test image goes the way a drawing goes: onto the
   // canvas (dark ink on white, each pixel a scale × scale square, as
   // embed_for_page's mnist_on_canvas draws it for the build's own answers),
@@ -44,9 +44,9 @@
     say('selftest: ' + agree + ' of ' + total + ' agree (the page against the build, ' +
         page.modelIds.length + (page.modelIds.length === 1 ? ' model; ' : ' models; ') + right + ' of ' + total + ' match MNIST\'s label)');
   }
-  //! [selftest]
+  // [selftest]
 
-  //! [drawtest]
+  // [drawtest]
   // Strokes as a reader's pen makes them: pointer events along a path given in
   // the canvas's 280×280 pixels, at whatever size the page shows the canvas.
   function stroke(points) {
@@ -72,7 +72,7 @@
       say('drawtest: "' + digit + '" read as ' + document.getElementById('try-it-status').dataset.predicted);
     }
   }
-  //! [drawtest]
+  // [drawtest]
 
   if (query.has('selftest')) selftest(window.tryItSelftest);
   if (query.has('drawtest')) drawtest();

@@ -39,7 +39,7 @@ EMSCRIPTEN_KEEPALIVE int try_it_load_model(const char* name, const std::uint8_t*
 /// The message of the last call that failed.
 EMSCRIPTEN_KEEPALIVE const char* try_it_error() { return last_error.c_str(); }
 
-//! [entry]
+// [entry]
 /// Reads a width × height RGBA canvas with network `model`, preprocessed like
 /// MNIST when `mnist_like` is non-zero. Writes the 784 inputs the network saw
 /// into `input` and the 10 probabilities into `probabilities`, and returns the
@@ -65,6 +65,6 @@ EMSCRIPTEN_KEEPALIVE int try_it_read_canvas(int model, const std::uint8_t* rgba,
     return -2;
   }
 }
-//! [entry]
+// [entry]
 
 }  // extern "C"

@@ -9,7 +9,7 @@
 
 namespace exercises {
 
-//! [ch01-declarations]
+// [ch01-declarations]
 /// Exercise 1.1: out = inᵀ, where in is M×N and out is N×M. Throw nn::ShapeError
 /// if out has any other shape.
 void transpose(nn::TensorView out, nn::ConstTensorView in);
@@ -21,6 +21,6 @@ void hadamard(nn::TensorView out, nn::ConstTensorView p, nn::ConstTensorView q);
 /// Exercise 1.3: for each row, the column of its largest element (the first one
 /// on a tie). Chapter 7 turns a network's outputs into predicted digits this way.
 std::vector<std::size_t> argmax_rows(nn::ConstTensorView in);
-//! [ch01-declarations]
+// [ch01-declarations]
 
 }  // namespace exercises

@@ -10,7 +10,7 @@
 
 namespace exercises {
 
-//! [ch02-declarations]
+// [ch02-declarations]
 /// The mean and the (population) standard deviation of every pixel of every image.
 struct PixelStatistics {
   double mean = 0, standard_deviation = 0;
@@ -47,6 +47,6 @@ struct BoxSurvey {
 /// Exercise 2.3, second part: the bounding box of every image of `data`, summed
 /// up. longer_side has max(image_rows, image_cols) + 1 entries.
 BoxSurvey survey_boxes(const nn::Dataset& data, float threshold);
-//! [ch02-declarations]
+// [ch02-declarations]
 
 }  // namespace exercises

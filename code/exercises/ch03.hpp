@@ -9,7 +9,7 @@
 
 namespace exercises {
 
-//! [ch03-declarations]
+// [ch03-declarations]
 /// Exercise 3.1: LeCun initialisation (LeCun et al., 1998): every weight drawn
 /// from `rng`, normal with mean 0 and variance 1 / I; every bias zero. It keeps
 /// Var z equal to the mean square of the inputs, E[x²], for a layer whose input
@@ -32,6 +32,6 @@ void dense_forward_loops(nn::TensorView out, nn::ConstTensorView in,
 /// ShapeError.
 void dense_forward_loops_fast(nn::TensorView out, nn::ConstTensorView in,
                               const nn::Dense& layer);
-//! [ch03-declarations]
+// [ch03-declarations]
 
 }  // namespace exercises

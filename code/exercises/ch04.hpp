@@ -4,7 +4,7 @@
 
 namespace exercises {
 
-//! [ch04-declarations]
+// [ch04-declarations]
 // Each function a = f(z) next to its derivative f′(z), here taken from the input z.
 
 /// Exercise 4.1: leaky ReLU, a = z for z > 0 and slope · z otherwise, so that a
@@ -23,6 +23,6 @@ double softplus_derivative(double z);
 /// a = ½ z (1 + tanh u) with u = √(2/π) (z + 0.044715 z³), and its derivative.
 double gelu(double z);
 double gelu_derivative(double z);
-//! [ch04-declarations]
+// [ch04-declarations]
 
 }  // namespace exercises

@@ -6,7 +6,7 @@
 
 namespace exercises {
 
-//! [ch05-declarations]
+// [ch05-declarations]
 /// Exercise 5.1: the log of the softmax, row by row, computed stably:
 /// out(n, k) = z(n, k) − m_n − log Σⱼ e^{z(n, j) − m_n} with m_n the row's largest
 /// logit. Finite for logits of ±1000, where log(softmax(z)) is −∞. Both B×K.
@@ -23,6 +23,6 @@ void smooth_labels(nn::DoubleView out, nn::ConstDoubleView one_hot, double alpha
 /// T, so shift first. Throw std::invalid_argument unless T is positive and
 /// finite. Both B×K.
 void softmax_with_temperature(nn::DoubleView out, nn::ConstDoubleView logits, double temperature);
-//! [ch05-declarations]
+// [ch05-declarations]
 
 }  // namespace exercises

@@ -6,7 +6,7 @@
 
 namespace exercises {
 
-//! [ch06-declarations]
+// [ch06-declarations]
 /// Exercise 6.1: the mean squared error, a loss for outputs that are numbers
 /// rather than classes: L = 1/(2B) Σ_n Σ_k (z(n, k) − y(n, k))², and its backward
 /// dz = ∂L/∂z = (z − y) / B, which overwrites dz. All B×K.
@@ -22,6 +22,6 @@ void leaky_relu_backward(nn::DoubleView din, nn::ConstDoubleView dout, nn::Const
 /// every parameter's gradient (dweight and dbias of every dense layer). Training
 /// watches it: a norm that explodes or vanishes says something is wrong.
 double gradient_norm(nn::DoubleNetwork& network);
-//! [ch06-declarations]
+// [ch06-declarations]
 
 }  // namespace exercises

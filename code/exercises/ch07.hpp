@@ -8,7 +8,7 @@
 
 namespace exercises {
 
-//! [ch07-declarations]
+// [ch07-declarations]
 /// Exercise 7.1: gradient descent with momentum, as an update rule that the
 /// training loops accept (settings.rule). One velocity tensor per parameter
 /// tensor, in for_each_parameter's order, zero before the first update (an
@@ -38,6 +38,6 @@ void add_weight_decay(nn::Network& network, float lambda);
 /// empty history.
 std::size_t best_epoch(const nn::History& history);
 bool should_stop(const nn::History& history, std::size_t patience);
-//! [ch07-declarations]
+// [ch07-declarations]
 
 }  // namespace exercises

@@ -9,7 +9,7 @@
 
 namespace exercises {
 
-//! [ch08-declarations]
+// [ch08-declarations]
 /// Exercise 8.1: the batches of one epoch, as views into `order` (no index is
 /// copied): consecutive runs of batch_size indices, the last one shorter when
 /// batch_size does not divide order.size(), or left out if drop_last. Throws
@@ -28,6 +28,6 @@ std::vector<std::size_t> stratified_order(const std::vector<std::uint8_t>& label
 /// uses peak · (step + 1) / warmup_steps while step < warmup_steps, and peak
 /// after; warmup_steps = 0 means no warm-up.
 float warmup_learning_rate(float peak, std::size_t step, std::size_t warmup_steps);
-//! [ch08-declarations]
+// [ch08-declarations]
 
 }  // namespace exercises

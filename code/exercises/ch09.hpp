@@ -8,7 +8,7 @@
 
 namespace exercises {
 
-//! [ch09-declarations]
+// [ch09-declarations]
 /// Exercise 9.1: an inverse-time learning rate, η_t = η₀ / (1 + t / τ) for
 /// update t (counted from 0): η₀ at the start, η₀ / 2 after τ updates. Throws
 /// std::invalid_argument unless τ > 0.
@@ -44,6 +44,6 @@ struct PolyakResult {
 };
 PolyakResult polyak_epoch(nn::Network& network, const nn::Dataset& train, const nn::Dataset& validation,
                           const nn::StochasticSettings& settings, std::size_t averaged_updates);
-//! [ch09-declarations]
+// [ch09-declarations]
 
 }  // namespace exercises

@@ -10,7 +10,7 @@
 
 namespace exercises {
 
-//! [ch10-declarations]
+// [ch10-declarations]
 /// Exercise 10.1: load the model saved at `path` (nn::load_model) and return,
 /// for each of the K = 10 classes, the fraction of `data`'s images of that
 /// class that it classifies correctly; NaN for a class with no images. Throws
@@ -37,6 +37,6 @@ struct ClassScores {
   double precision = 0, recall = 0, f1 = 0;
 };
 std::vector<ClassScores> class_scores(const nn::Tensor& confusion);
-//! [ch10-declarations]
+// [ch10-declarations]
 
 }  // namespace exercises

@@ -9,9 +9,9 @@
 
 namespace exercises {
 
-//! [ch11-declarations]
+// [ch11-declarations]
 /// Exercise 11.1: the dot product of a and b (same length) with eight running
-/// sums instead of one, sum s taking the elements i with i mod 8 = s, added up
+/// sums instead of one, sum j taking the elements i with i mod 8 = j, added up
 /// at the end; the elements past the last multiple of 8 go to the sums in the
 /// same way. One sum makes every addition wait for the one before it; eight
 /// independent ones keep the adder busy.
@@ -23,6 +23,6 @@ float dot_eight_sums(std::span<const float> a, std::span<const float> b);
 /// nn::ShapeError when the shapes do not fit.
 void matmul_a_bt_shared(nn::TensorView out, nn::ConstTensorView a, nn::ConstTensorView b,
                         nn::parallel::ThreadPool& pool);
-//! [ch11-declarations]
+// [ch11-declarations]
 
 }  // namespace exercises

@@ -9,7 +9,7 @@
 
 namespace exercises {
 
-//! [ch12-declarations]
+// [ch12-declarations]
 /// Exercise 12.1: Nesterov's momentum in its look-ahead form (Sutskever et al.
 /// 2013), on one parameter θ whose gradient at any point the function
 /// `gradient` gives. From θ₀ = `start` and u₀ = 0, each of `steps` updates is
@@ -33,9 +33,9 @@ double uncorrected_step_over_rate(double beta1, double beta2, std::size_t t);
 
 /// Exercise 12.3: the inverse-square-root schedule with linear warm-up
 /// (Vaswani et al. 2017): c(t) = t / T_w while t ≤ T_w, then √(T_w / t), so
-/// that s(T_w) = 1 and η falls like 1/√t after. Throws std::invalid_argument
+/// that c(T_w) = 1 and η falls like 1/√t after. Throws std::invalid_argument
 /// for T_w = 0.
 nn::Schedule inverse_square_root(std::size_t warmup);
-//! [ch12-declarations]
+// [ch12-declarations]
 
 }  // namespace exercises

@@ -8,7 +8,7 @@
 
 namespace exercises {
 
-//! [ch13-declarations]
+// [ch13-declarations]
 /// Exercise 13.1: the L1 penalty. Training then minimises L + λ Σ |W| over the
 /// weights W of every dense layer (not the biases). l1_penalty returns λ Σ |W|;
 /// add_l1_gradient adds its gradient, λ sign(W), to every dweight, taking
@@ -39,6 +39,6 @@ class MaxNorm final : public nn::Optimiser {
 /// of the first record whose GL exceeds alpha, or 0 if none does.
 std::vector<double> generalisation_losses(const nn::History& history);
 std::size_t first_epoch_over(const nn::History& history, double alpha);
-//! [ch13-declarations]
+// [ch13-declarations]
 
 }  // namespace exercises

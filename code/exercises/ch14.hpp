@@ -8,7 +8,7 @@
 
 namespace exercises {
 
-//! [ch14-declarations]
+// [ch14-declarations]
 /// Exercise 14.1: shift a 28×28 image by whole pixels, shift_x to the right
 /// and shift_y down (either may be negative): out(r, c) = in(r − shift_y,
 /// c − shift_x), and 0 where that pixel lies outside the image. in and out are
@@ -22,6 +22,6 @@ float bilinear_sample(std::span<const float> image, float x, float y);
 /// Exercise 14.3: turn a 28×28 image by half a turn about its centre:
 /// out(r, c) = in(27 − r, 27 − c). Which digits does this make into others?
 void rotate_half_turn(std::span<float> out, std::span<const float> in);
-//! [ch14-declarations]
+// [ch14-declarations]
 
 }  // namespace exercises

@@ -9,7 +9,7 @@
 
 namespace exercises {
 
-//! [ch15-declarations]
+// [ch15-declarations]
 /// Exercise 15.1: how far a measured accuracy can be trusted. A test set of
 /// `images` images on which a model is right with probability p gives a
 /// measured accuracy whose standard error is √(p (1 − p) / images). Returns it
@@ -23,6 +23,6 @@ double accuracy_standard_error(double accuracy, std::size_t images);
 /// Throws std::invalid_argument for no members.
 std::vector<std::uint8_t> ensemble_predict(const std::vector<const nn::Network*>& members,
                                            nn::ConstTensorView images);
-//! [ch15-declarations]
+// [ch15-declarations]
 
 }  // namespace exercises

@@ -6,7 +6,7 @@
 
 namespace exercises {
 
-//! [ch02-statistics]
+// [ch02-statistics]
 PixelStatistics pixel_statistics(nn::ConstTensorView images) {
   double sum = 0, sum_of_squares = 0;
   for (float pixel : images.values()) {
@@ -18,9 +18,9 @@ PixelStatistics pixel_statistics(nn::ConstTensorView images) {
   // E[x²] − E[x]², clamped: rounding can make it a hair below zero for constant data.
   return {mean, std::sqrt(std::max(0.0, sum_of_squares / n - mean * mean))};
 }
-//! [ch02-statistics]
+// [ch02-statistics]
 
-//! [ch02-standardise]
+// [ch02-standardise]
 void standardise(nn::TensorView images, PixelStatistics statistics) {
   if (!(statistics.standard_deviation > 0))
     throw std::invalid_argument("standardise: standard deviation " + std::to_string(statistics.standard_deviation) +
@@ -29,9 +29,9 @@ void standardise(nn::TensorView images, PixelStatistics statistics) {
   const auto scale = static_cast<float>(1.0 / statistics.standard_deviation);
   nn::map(images, images, [=](float pixel) { return (pixel - mean) * scale; });
 }
-//! [ch02-standardise]
+// [ch02-standardise]
 
-//! [ch02-bounding-box]
+// [ch02-bounding-box]
 BoundingBox bounding_box(std::span<const float> image, std::size_t rows, std::size_t cols,
                          float threshold) {
   BoundingBox box;
@@ -65,6 +65,6 @@ BoxSurvey survey_boxes(const nn::Dataset& data, float threshold) {
   }
   return survey;
 }
-//! [ch02-bounding-box]
+// [ch02-bounding-box]
 
 }  // namespace exercises

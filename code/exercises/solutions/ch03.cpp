@@ -8,15 +8,15 @@
 
 namespace exercises {
 
-//! [ch03-lecun]
+// [ch03-lecun]
 void initialise_lecun(nn::Dense& layer, nn::Rng& rng) {
   std::normal_distribution<double> normal(0.0, std::sqrt(1.0 / static_cast<double>(layer.inputs())));
   for (float& w : layer.weight.values()) w = static_cast<float>(normal(rng));
   nn::fill(layer.bias, 0.0f);
 }
-//! [ch03-lecun]
+// [ch03-lecun]
 
-//! [ch03-parameter-count]
+// [ch03-parameter-count]
 std::size_t mlp_parameter_count(const std::vector<std::size_t>& widths) {
   if (widths.size() < 2) throw std::invalid_argument("mlp_parameter_count: expected at least two widths");
   std::size_t count = 0;
@@ -24,9 +24,9 @@ std::size_t mlp_parameter_count(const std::vector<std::size_t>& widths) {
     count += widths[l] * widths[l + 1] + widths[l + 1];  // W is I×O, b is 1×O
   return count;
 }
-//! [ch03-parameter-count]
+// [ch03-parameter-count]
 
-//! [ch03-forward-loops]
+// [ch03-forward-loops]
 namespace {
 void check_shapes(const char* function, nn::ConstTensorView out, nn::ConstTensorView in,
                   const nn::Dense& layer) {
@@ -49,9 +49,9 @@ void dense_forward_loops(nn::TensorView out, nn::ConstTensorView in,
       out(n, o) = sum;
     }
 }
-//! [ch03-forward-loops]
+// [ch03-forward-loops]
 
-//! [ch03-forward-loops-fast]
+// [ch03-forward-loops-fast]
 // Chapter 1's order, n, i, o: row n of out starts as the bias, then each input adds
 // x(n, i) times row i of W. The innermost loop walks along a row of W and a row of
 // out, both contiguous, and an input that is zero, as most pixels are, is skipped.
@@ -70,6 +70,6 @@ void dense_forward_loops_fast(nn::TensorView out, nn::ConstTensorView in,
     }
   }
 }
-//! [ch03-forward-loops-fast]
+// [ch03-forward-loops-fast]
 
 }  // namespace exercises

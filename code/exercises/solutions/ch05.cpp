@@ -17,7 +17,7 @@ void require_same_shape(const char* name, nn::ConstDoubleView a, nn::ConstDouble
 }
 }  // namespace
 
-//! [ch05-log-softmax]
+// [ch05-log-softmax]
 void log_softmax(nn::DoubleView out, nn::ConstDoubleView logits) {
   require_same_shape("log_softmax", out, logits);
   for (std::size_t n = 0; n < logits.rows(); ++n) {
@@ -31,18 +31,18 @@ void log_softmax(nn::DoubleView out, nn::ConstDoubleView logits) {
     for (std::size_t k = 0; k < z.size(); ++k) out(n, k) = (z[k] - m) - log_sum;
   }
 }
-//! [ch05-log-softmax]
+// [ch05-log-softmax]
 
-//! [ch05-smooth-labels]
+// [ch05-smooth-labels]
 void smooth_labels(nn::DoubleView out, nn::ConstDoubleView one_hot, double alpha) {
   require_same_shape("smooth_labels", out, one_hot);
   if (!(alpha >= 0 && alpha < 1)) throw std::invalid_argument("smooth_labels: alpha must be in [0, 1)");
   const double floor = alpha / static_cast<double>(one_hot.cols());
   for (std::size_t i = 0; i < one_hot.size(); ++i) out.data()[i] = (1 - alpha) * one_hot.data()[i] + floor;
 }
-//! [ch05-smooth-labels]
+// [ch05-smooth-labels]
 
-//! [ch05-temperature]
+// [ch05-temperature]
 // softmax(z / T) is softmax((z − m) / T), m the row's largest logit: the same
 // shift as the library's, done before the division. Then every exponent is in
 // [−∞, 0] even where z / T alone would overflow (T = 10⁻³⁰⁰, say), and the
@@ -59,6 +59,6 @@ void softmax_with_temperature(nn::DoubleView out, nn::ConstDoubleView logits, do
     for (std::size_t k = 0; k < z.size(); ++k) out(n, k) /= sum;
   }
 }
-//! [ch05-temperature]
+// [ch05-temperature]
 
 }  // namespace exercises

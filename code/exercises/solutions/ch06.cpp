@@ -13,7 +13,7 @@ void require_same_shape(const char* name, nn::ConstDoubleView a, nn::ConstDouble
 }
 }  // namespace
 
-//! [ch06-mse]
+// [ch06-mse]
 double mse_forward(nn::ConstDoubleView outputs, nn::ConstDoubleView targets) {
   require_same_shape("mse_forward", outputs, targets);
   double sum = 0;
@@ -32,9 +32,9 @@ void mse_backward(nn::DoubleView doutputs, nn::ConstDoubleView outputs, nn::Cons
   for (std::size_t i = 0; i < outputs.size(); ++i)
     doutputs.data()[i] = (outputs.data()[i] - targets.data()[i]) * inverse_batch;
 }
-//! [ch06-mse]
+// [ch06-mse]
 
-//! [ch06-leaky-relu-layer]
+// [ch06-leaky-relu-layer]
 void leaky_relu_forward(nn::DoubleView out, nn::ConstDoubleView in, double slope) {
   nn::map(out, in, [slope](double z) { return z > 0 ? z : slope * z; });
 }
@@ -45,9 +45,9 @@ void leaky_relu_backward(nn::DoubleView din, nn::ConstDoubleView dout, nn::Const
   for (std::size_t i = 0; i < dout.size(); ++i)
     din.data()[i] = dout.data()[i] * (in.data()[i] > 0 ? 1.0 : slope);
 }
-//! [ch06-leaky-relu-layer]
+// [ch06-leaky-relu-layer]
 
-//! [ch06-gradient-norm]
+// [ch06-gradient-norm]
 double gradient_norm(nn::DoubleNetwork& network) {
   double sum_of_squares = 0;
   network.for_each_parameter([&](nn::DoubleTensor&, nn::DoubleTensor& gradient) {
@@ -55,6 +55,6 @@ double gradient_norm(nn::DoubleNetwork& network) {
   });
   return std::sqrt(sum_of_squares);
 }
-//! [ch06-gradient-norm]
+// [ch06-gradient-norm]
 
 }  // namespace exercises

@@ -6,7 +6,7 @@
 
 namespace exercises {
 
-//! [ch07-momentum]
+// [ch07-momentum]
 void Momentum::update(nn::Network& network, float learning_rate) {
   if (velocities_.empty())  // first call: one zero velocity per parameter tensor
     network.for_each_parameter([&](nn::Tensor& parameter, nn::Tensor&) {
@@ -27,9 +27,9 @@ void Momentum::update(nn::Network& network, float learning_rate) {
     }
   });
 }
-//! [ch07-momentum]
+// [ch07-momentum]
 
-//! [ch07-weight-decay]
+// [ch07-weight-decay]
 namespace {
 // What decay does to each kind of layer: one function per kind, so a new kind
 // does not compile here until somebody decides what its decay is.
@@ -45,9 +45,9 @@ void decay(nn::Dropout&, float) {}     // no parameters
 void add_weight_decay(nn::Network& network, float lambda) {
   for (nn::Layer& layer : network.layers) std::visit([&](auto& kind) { decay(kind, lambda); }, layer);
 }
-//! [ch07-weight-decay]
+// [ch07-weight-decay]
 
-//! [ch07-early-stopping]
+// [ch07-early-stopping]
 namespace {
 nn::History::const_iterator best_record(const nn::History& history) {
   if (history.empty()) throw std::invalid_argument("early stopping: the history is empty");
@@ -64,6 +64,6 @@ bool should_stop(const nn::History& history, std::size_t patience) {
   const auto records_since_best = static_cast<std::size_t>(history.end() - best_record(history)) - 1;
   return records_since_best >= patience;
 }
-//! [ch07-early-stopping]
+// [ch07-early-stopping]
 
 }  // namespace exercises

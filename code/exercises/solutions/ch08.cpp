@@ -6,7 +6,7 @@
 
 namespace exercises {
 
-//! [ch08-batches]
+// [ch08-batches]
 std::vector<std::span<const std::size_t>> split_into_batches(std::span<const std::size_t> order,
                                                              std::size_t batch_size, bool drop_last) {
   if (batch_size == 0) throw std::invalid_argument("split_into_batches: the batch size must be positive");
@@ -18,9 +18,9 @@ std::vector<std::span<const std::size_t>> split_into_batches(std::span<const std
   }
   return batches;
 }
-//! [ch08-batches]
+// [ch08-batches]
 
-//! [ch08-stratified]
+// [ch08-stratified]
 std::vector<std::size_t> stratified_order(const std::vector<std::uint8_t>& labels, nn::Rng& rng) {
   std::vector<std::vector<std::size_t>> by_class;
   for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -39,13 +39,13 @@ std::vector<std::size_t> stratified_order(const std::vector<std::uint8_t>& label
       if (r < members.size()) order.push_back(members[r]);
   return order;
 }
-//! [ch08-stratified]
+// [ch08-stratified]
 
-//! [ch08-warmup]
+// [ch08-warmup]
 float warmup_learning_rate(float peak, std::size_t step, std::size_t warmup_steps) {
   if (step >= warmup_steps) return peak;
   return peak * static_cast<float>(step + 1) / static_cast<float>(warmup_steps);
 }
-//! [ch08-warmup]
+// [ch08-warmup]
 
 }  // namespace exercises

@@ -6,14 +6,14 @@
 
 namespace exercises {
 
-//! [ch09-inverse-time]
+// [ch09-inverse-time]
 float inverse_time_learning_rate(float initial, std::size_t update, double tau) {
   if (!(tau > 0)) throw std::invalid_argument("inverse_time_learning_rate: τ must be positive");
   return static_cast<float>(initial / (1.0 + static_cast<double>(update) / tau));
 }
-//! [ch09-inverse-time]
+// [ch09-inverse-time]
 
-//! [ch09-moving-average]
+// [ch09-moving-average]
 std::vector<double> exponential_moving_average(const std::vector<float>& values, double beta) {
   if (!(beta >= 0 && beta < 1)) throw std::invalid_argument("exponential_moving_average: β must be in [0, 1)");
   std::vector<double> averages(values.size());
@@ -25,9 +25,9 @@ std::vector<double> exponential_moving_average(const std::vector<float>& values,
   }
   return averages;
 }
-//! [ch09-moving-average]
+// [ch09-moving-average]
 
-//! [ch09-polyak]
+// [ch09-polyak]
 void ParameterAverage::add(nn::Network& network) {
   if (count == 0) {
     means.clear();
@@ -76,6 +76,6 @@ PolyakResult polyak_epoch(nn::Network& network, const nn::Dataset& train, const 
   result.averaged = nn::evaluate(averaged, validation);
   return result;
 }
-//! [ch09-polyak]
+// [ch09-polyak]
 
 }  // namespace exercises

@@ -7,7 +7,7 @@
 
 namespace exercises {
 
-//! [ch10-per-class]
+// [ch10-per-class]
 std::vector<double> per_class_accuracy(const std::filesystem::path& path, const nn::Dataset& data) {
   nn::Network network = nn::load_model(path);
   nn::require_shape(network, data.images.cols(), nn::kClasses, path.string());
@@ -22,9 +22,9 @@ std::vector<double> per_class_accuracy(const std::filesystem::path& path, const 
     if (total[k] > 0) accuracy[k] = static_cast<double>(correct[k]) / static_cast<double>(total[k]);
   return accuracy;
 }
-//! [ch10-per-class]
+// [ch10-per-class]
 
-//! [ch10-top-k]
+// [ch10-top-k]
 double top_k_accuracy(nn::Network& network, const nn::Dataset& data, std::size_t k) {
   if (k < 1 || k > nn::kClasses) throw std::invalid_argument("top_k_accuracy: k must be in 1 … 10");
   std::size_t hits = 0;
@@ -50,9 +50,9 @@ std::vector<double> top_k_accuracies(const std::filesystem::path& path, const nn
   for (std::size_t k = 1; k <= nn::kClasses; ++k) accuracies.push_back(top_k_accuracy(network, data, k));
   return accuracies;
 }
-//! [ch10-top-k]
+// [ch10-top-k]
 
-//! [ch10-scores]
+// [ch10-scores]
 std::vector<ClassScores> class_scores(const nn::Tensor& confusion) {
   if (confusion.rows() != confusion.cols())
     throw nn::ShapeError("class_scores: a confusion matrix must be square, not " +
@@ -73,6 +73,6 @@ std::vector<ClassScores> class_scores(const nn::Tensor& confusion) {
   }
   return scores;
 }
-//! [ch10-scores]
+// [ch10-scores]
 
 }  // namespace exercises

@@ -3,7 +3,7 @@
 
 namespace exercises {
 
-//! [ch11-dot]
+// [ch11-dot]
 float dot_eight_sums(std::span<const float> a, std::span<const float> b) {
   if (a.size() != b.size())
     throw nn::ShapeError("dot_eight_sums: a has " + std::to_string(a.size()) + " elements, b has " +
@@ -17,9 +17,9 @@ float dot_eight_sums(std::span<const float> a, std::span<const float> b) {
   for (float s : sums) total += s;
   return total;
 }
-//! [ch11-dot]
+// [ch11-dot]
 
-//! [ch11-shared]
+// [ch11-shared]
 void matmul_a_bt_shared(nn::TensorView out, nn::ConstTensorView a, nn::ConstTensorView b,
                         nn::parallel::ThreadPool& pool) {
   if (a.cols() != b.cols() || out.rows() != a.rows() || out.cols() != b.rows())
@@ -35,6 +35,6 @@ void matmul_a_bt_shared(nn::TensorView out, nn::ConstTensorView a, nn::ConstTens
       }
   });
 }
-//! [ch11-shared]
+// [ch11-shared]
 
 }  // namespace exercises

@@ -28,7 +28,7 @@ void for_each_weight(Network& network, Visit&& visit) {
 }
 }  // namespace
 
-//! [ch13-l1]
+// [ch13-l1]
 double l1_penalty(const nn::Network& network, float lambda) {
   double sum = 0;  // Σ |W|
   for_each_weight(network, [&](const nn::Tensor& weight, const nn::Tensor&) {
@@ -47,9 +47,9 @@ void add_l1_gradient(nn::Network& network, float lambda) {
     }
   });
 }
-//! [ch13-l1]
+// [ch13-l1]
 
-//! [ch13-max-norm]
+// [ch13-max-norm]
 void MaxNorm::update(nn::Network& network, float learning_rate) {
   inner_.update(network, learning_rate);
   for_each_weight(network, [&](nn::Tensor& weight, nn::Tensor&) {
@@ -64,9 +64,9 @@ void MaxNorm::update(nn::Network& network, float learning_rate) {
     }
   });
 }
-//! [ch13-max-norm]
+// [ch13-max-norm]
 
-//! [ch13-generalisation-loss]
+// [ch13-generalisation-loss]
 std::vector<double> generalisation_losses(const nn::History& history) {
   std::vector<double> losses;
   double lowest = 0;  // E_opt(t)
@@ -84,6 +84,6 @@ std::size_t first_epoch_over(const nn::History& history, double alpha) {
     if (losses[t] > alpha) return history[t].epoch;
   return 0;
 }
-//! [ch13-generalisation-loss]
+// [ch13-generalisation-loss]
 
 }  // namespace exercises

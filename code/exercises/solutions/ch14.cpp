@@ -9,7 +9,7 @@ namespace {
 constexpr int kSide = static_cast<int>(nn::kImageSide);
 }  // namespace
 
-//! [ch14-shift]
+// [ch14-shift]
 void shift_image(std::span<float> out, std::span<const float> in, int shift_x, int shift_y) {
   for (int r = 0; r < kSide; ++r)
     for (int c = 0; c < kSide; ++c) {
@@ -18,9 +18,9 @@ void shift_image(std::span<float> out, std::span<const float> in, int shift_x, i
       out[r * kSide + c] = inside ? in[from_r * kSide + from_c] : 0.0f;
     }
 }
-//! [ch14-shift]
+// [ch14-shift]
 
-//! [ch14-bilinear]
+// [ch14-bilinear]
 float bilinear_sample(std::span<const float> image, float x, float y) {
   const int c = static_cast<int>(std::floor(x)), r = static_cast<int>(std::floor(y));
   const float fx = x - static_cast<float>(c), fy = y - static_cast<float>(r);
@@ -31,13 +31,13 @@ float bilinear_sample(std::span<const float> image, float x, float y) {
   const float bottom = (1 - fx) * pixel(r + 1, c) + fx * pixel(r + 1, c + 1);
   return (1 - fy) * top + fy * bottom;
 }
-//! [ch14-bilinear]
+// [ch14-bilinear]
 
-//! [ch14-half-turn]
+// [ch14-half-turn]
 void rotate_half_turn(std::span<float> out, std::span<const float> in) {
   for (int r = 0; r < kSide; ++r)
     for (int c = 0; c < kSide; ++c) out[r * kSide + c] = in[(kSide - 1 - r) * kSide + (kSide - 1 - c)];
 }
-//! [ch14-half-turn]
+// [ch14-half-turn]
 
 }  // namespace exercises

@@ -9,7 +9,7 @@
 
 namespace exercises {
 
-//! [ch15-standard-error]
+// [ch15-standard-error]
 double accuracy_standard_error(double accuracy, std::size_t images) {
   if (images == 0) throw std::invalid_argument("accuracy_standard_error: no images");
   if (!(accuracy >= 0 && accuracy <= 1))
@@ -18,9 +18,9 @@ double accuracy_standard_error(double accuracy, std::size_t images) {
   // right answers is binomial, variance n p (1 − p), so the fraction's is p (1 − p) / n.
   return std::sqrt(accuracy * (1 - accuracy) / static_cast<double>(images));
 }
-//! [ch15-standard-error]
+// [ch15-standard-error]
 
-//! [ch15-ensemble]
+// [ch15-ensemble]
 std::vector<std::uint8_t> ensemble_predict(const std::vector<const nn::Network*>& members,
                                            nn::ConstTensorView images) {
   if (members.empty()) throw std::invalid_argument("ensemble_predict: no members");
@@ -44,6 +44,6 @@ std::vector<std::uint8_t> ensemble_predict(const std::vector<const nn::Network*>
   }
   return predicted;
 }
-//! [ch15-ensemble]
+// [ch15-ensemble]
 
 }  // namespace exercises
