@@ -331,33 +331,21 @@ int main(int argc, char** argv) {
                                           : "");
     // A strength chosen at either end of those tried shows only that the best
     // lies there or beyond it; the text says so when that happens. Below the
-    // weakest lies only the plain run, none at all.
-    std::vector<std::string> weakest, strongest;
+    // weakest penalty lies the plain run; below the weakest dropout, r = 0 with
+    // the pixels still dropped.
+    std::vector<std::string> ends;
     auto note_edge = [&](const std::vector<Run>& runs, const Run& picked, const std::vector<float>& values,
-                         const std::string& name, const char* symbol) {
+                         const std::string& name, const char* symbol, const std::string& below) {
       const float value = values.at(static_cast<std::size_t>(&picked - runs.data()));
       const auto [low, high] = std::ranges::minmax(values);
       if (low == high) return;
-      if (value == low) weakest.push_back(name + " at " + strength_text(symbol, value));
-      if (value == high) strongest.push_back(name + " at " + strength_text(symbol, value));
+      const std::string chosen_at = name + " at " + strength_text(symbol, value);
+      if (value == low) ends.push_back(chosen_at + " is the weakest tried, and nothing between it and " + below + " was");
+      if (value == high) ends.push_back(chosen_at + " is the strongest tried, and nothing stronger was");
     };
-    note_edge(l2_runs, l2, l2_lambdas, "the L2 penalty", "λ");
-    note_edge(decay_runs, decay, decay_lambdas, "decoupled decay", "λ");
-    note_edge(dropout_runs, dropout, dropout_rates, "dropout", "r");
-    auto listed = [](const std::vector<std::string>& items) {
-      std::string text;
-      for (std::size_t i = 0; i < items.size(); ++i)
-        text += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
-      return text;
-    };
-    std::vector<std::string> ends;
-    if (!weakest.empty())
-      ends.push_back(listed(weakest) + (weakest.size() > 1 ? ", each" : "") +
-                     " the weakest tried, so strengths between " + (weakest.size() > 1 ? "those" : "that") +
-                     " and none, the plain run, were not tried");
-    if (!strongest.empty())
-      ends.push_back(listed(strongest) + (strongest.size() > 1 ? ", each" : "") +
-                     " the strongest tried, so stronger ones were not tried");
+    note_edge(l2_runs, l2, l2_lambdas, "the L2 penalty", "λ", "the plain run");
+    note_edge(decay_runs, decay, decay_lambdas, "decoupled decay", "λ", "the plain run");
+    note_edge(dropout_runs, dropout, dropout_rates, "dropout", "r", "r = 0 (the pixels still dropped)");
     std::string edges;
     for (const std::string& end : ends) edges += (edges.empty() ? "" : "; ") + end;
     report.number("grid_edges", edges.empty() ? "" : " Chosen at an end of the strengths tried: " + edges + ".");
