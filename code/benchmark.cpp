@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     nn::kernels::set_stage(stage_named(stage));
     const nn::Dataset train = nn::load_split(common.data_dir, nn::Split::train);
     const nn::Dataset test = nn::load_split(common.data_dir, nn::Split::test);
+    nn::benchmark::require_images(train, nn::benchmark::kSgdSamples, common.data_dir);
     for (std::uint64_t run = 0; run < repeat; ++run)
       for (const char* workload : nn::benchmark::kWorkloads) {
         if (only != "all" && only != workload) continue;

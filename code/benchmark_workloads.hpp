@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include "minibatch.hpp"
@@ -28,11 +29,14 @@ inline constexpr const char* kWorkloads[] = {"minibatch_epoch", "sgd_samples", "
 /// 10,000; the full-batch figure is the mean of 10 steps.
 inline constexpr std::size_t kBatchSize = 64, kSgdSamples = 10000, kFullBatchSteps = 10;
 
-inline Dataset first_images(const Dataset& data, std::size_t count) {
-  Dataset head{Tensor(count, data.images.cols()), {}, data.image_rows, data.image_cols};
-  std::copy_n(data.images.data(), head.images.size(), head.images.data());
-  head.labels.assign(data.labels.begin(), data.labels.begin() + static_cast<std::ptrdiff_t>(count));
-  return head;
+/// Throws DataError naming `data_dir` unless the training set read from it
+/// holds at least `needed` images: a smaller one is a valid file, but too
+/// small for what a program times on it.
+inline void require_images(const Dataset& train, std::size_t needed, const std::filesystem::path& data_dir) {
+  if (train.size() < needed)
+    throw DataError(data_dir.string() + ": the training set holds " + std::to_string(train.size()) +
+                    " images; this program needs at least " + std::to_string(needed) +
+                    " (MNIST's training file holds 60,000)");
 }
 
 /// A 784-hidden-10 ReLU network with He initialisation, float32.

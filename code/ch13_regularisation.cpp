@@ -18,17 +18,6 @@
 
 namespace {
 
-// The first `count` images of a data set, copied.
-nn::Dataset first_images(const nn::Dataset& data, std::size_t count) {
-  nn::Dataset subset;
-  subset.image_rows = data.image_rows;
-  subset.image_cols = data.image_cols;
-  subset.images = nn::Tensor(count, data.images.cols());
-  std::copy_n(data.images.data(), count * data.images.cols(), subset.images.data());
-  subset.labels.assign(data.labels.begin(), data.labels.begin() + static_cast<std::ptrdiff_t>(count));
-  return subset;
-}
-
 // One epoch's accuracies, both measured in evaluation mode after the epoch.
 struct EpochAccuracy {
   std::size_t epoch = 0;
@@ -157,7 +146,7 @@ int main(int argc, char** argv) {
     if (train_size > data.train.size())
       throw nn::UsageError("--train-size must be at most the " + std::to_string(data.train.size()) +
                            " training images left after --validation; got " + std::to_string(train_size));
-    const nn::Dataset train = first_images(data.train, train_size);
+    const nn::Dataset train = nn::first_images(data.train, train_size);
     const nn::Dataset& validation = data.validation;
     if (dropout_rates.empty() || l2_lambdas.empty() || decay_lambdas.empty())
       throw nn::UsageError("--l2, --decay and --dropout each need at least one value");

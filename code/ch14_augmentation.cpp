@@ -203,17 +203,6 @@ Result train_variant(const Variant& variant, const nn::Network& start, const nn:
 }
 // [experiment]
 
-// The first `count` images of a data set, as a data set of their own.
-nn::Dataset first_images(const nn::Dataset& data, std::size_t count) {
-  nn::Dataset part;
-  part.image_rows = data.image_rows;
-  part.image_cols = data.image_cols;
-  part.images = Tensor(count, data.images.cols());
-  std::copy_n(data.images.data(), count * data.images.cols(), part.images.data());
-  part.labels.assign(data.labels.begin(), data.labels.begin() + static_cast<std::ptrdiff_t>(count));
-  return part;
-}
-
 std::string percent(double fraction) { return figures::fixed(100 * fraction, 2); }
 
 double seconds_per_epoch(const Result& r) { return r.history.back().seconds / static_cast<double>(r.history.size()); }
@@ -263,7 +252,7 @@ int main(int argc, char** argv) {
     // Bilinear sampling spreads the edge of every stroke: count the lit pixels
     // of the first 1,000 training images before and after both distortions.
     {
-      Tensor sample = first_images(data.train, std::min<std::size_t>(1000, data.train.size())).images;
+      Tensor sample = nn::first_images(data.train, std::min<std::size_t>(1000, data.train.size())).images;
       auto lit_per_image = [&] {
         return static_cast<double>(std::ranges::count_if(sample.values(), [](float v) { return v != 0; })) /
                static_cast<double>(sample.rows());
@@ -308,7 +297,7 @@ int main(int argc, char** argv) {
                  slowest < 0.8, "the slowest took " + figures::fixed(slowest, 2) + " processor seconds");
 
     // The experiment: the same network and budget, four ways.
-    const nn::Dataset train = first_images(data.train, std::min<std::size_t>(train_images, data.train.size()));
+    const nn::Dataset train = nn::first_images(data.train, std::min<std::size_t>(train_images, data.train.size()));
     const nn::Network start = nn::make_network(network_flags, train.images.cols());
     std::vector<Result> results;
     for (const Variant& variant : variants) {

@@ -201,23 +201,24 @@ Tensor one_hot(const std::vector<std::uint8_t>& labels, std::size_t classes) {
 // [one-hot]
 
 // [split]
+Dataset rows_of(const Dataset& data, std::size_t first, std::size_t count) {
+  if (first > data.size() || count > data.size() - first)
+    throw DataError("images " + std::to_string(first) + " to " + std::to_string(first + count) +
+                    " asked of a data set of " + std::to_string(data.size()) + "; expected no more than it holds");
+  const std::size_t pixels = data.images.cols();
+  Dataset part{Tensor(count, pixels), {}, data.image_rows, data.image_cols};
+  std::copy_n(data.images.data() + first * pixels, count * pixels, part.images.data());
+  part.labels.assign(data.labels.begin() + static_cast<std::ptrdiff_t>(first),
+                     data.labels.begin() + static_cast<std::ptrdiff_t>(first + count));
+  return part;
+}
+
 TrainValidationSplit split_off_validation(const Dataset& full, std::size_t validation_size) {
   if (validation_size >= full.size())
     throw DataError("validation split: " + std::to_string(validation_size) + " validation images asked of " +
                     std::to_string(full.size()) + "; expected fewer than the training set holds");
   const std::size_t train_size = full.size() - validation_size;
-  const std::size_t pixels = full.images.cols();
-  auto part = [&](std::size_t first, std::size_t count) {
-    Dataset d;
-    d.image_rows = full.image_rows;
-    d.image_cols = full.image_cols;
-    d.images = Tensor(count, pixels);
-    std::copy_n(full.images.data() + first * pixels, count * pixels, d.images.data());
-    d.labels.assign(full.labels.begin() + static_cast<std::ptrdiff_t>(first),
-                    full.labels.begin() + static_cast<std::ptrdiff_t>(first + count));
-    return d;
-  };
-  return {part(0, train_size), part(train_size, validation_size)};
+  return {rows_of(full, 0, train_size), rows_of(full, train_size, validation_size)};
 }
 // [split]
 

@@ -73,6 +73,12 @@ Dataset make_dataset(const IdxImages& images, const IdxLabels& labels,
 /// One-hot rows: row n is all zeros but a one in column labels[n]. Shape N×classes.
 Tensor one_hot(const std::vector<std::uint8_t>& labels, std::size_t classes = kClasses);
 
+/// Images first … first + count − 1 of `data` with their labels, copied into a
+/// data set of their own. Throws DataError if `data` holds fewer.
+Dataset rows_of(const Dataset& data, std::size_t first, std::size_t count);
+/// The first `count` images of `data`, copied: rows_of(data, 0, count).
+inline Dataset first_images(const Dataset& data, std::size_t count) { return rows_of(data, 0, count); }
+
 /// The training set cut in two: the first images train, the last `validation_size`
 /// validate. Both halves keep the file's order.
 struct TrainValidationSplit {

@@ -2,6 +2,8 @@
 // gzipped, good and broken; the last tests read the real MNIST set.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+
 #include "idx_files.hpp"
 #include "mnist.hpp"
 
@@ -95,6 +97,22 @@ TEST_CASE("the validation split takes the last images, in order", "[mnist]") {
   CHECK(split.validation.labels[0] == 2);
   CHECK(split.validation.images(0, 0) == 1.0f);
   CHECK_THROWS_AS(nn::split_off_validation(data, 2), DataError);
+}
+
+TEST_CASE("a run of rows is copied with its labels, and never read past the set's end", "[mnist]") {
+  TemporaryFolder dir;
+  write_pair(dir, false);
+  const nn::Dataset data = nn::load_split(dir.path(), nn::Split::train);  // two images, labels 7 and 2
+  const nn::Dataset second = nn::rows_of(data, 1, 1);
+  REQUIRE(second.size() == 1);
+  CHECK(second.labels[0] == 2);
+  CHECK(second.images(0, 0) == data.images(1, 0));
+  CHECK(second.image_rows == data.image_rows);
+  CHECK(nn::first_images(data, 2).labels == data.labels);
+  CHECK(nn::rows_of(data, 2, 0).size() == 0);
+  CHECK_THROWS_WITH(nn::first_images(data, 3), "images 0 to 3 asked of a data set of 2; expected no more than it holds");
+  CHECK_THROWS_AS(nn::rows_of(data, 3, 0), DataError);
+  CHECK_THROWS_AS(nn::rows_of(data, 1, SIZE_MAX), DataError);  // first + count would wrap around
 }
 
 TEST_CASE("every malformed IDX file gets its own clear error", "[mnist][bad-input]") {

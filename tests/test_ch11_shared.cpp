@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "benchmark_workloads.hpp"
 #include "kernels.hpp"
 #include "minibatch.hpp"
 #include "parallel.hpp"
@@ -134,6 +135,14 @@ TEST_CASE("the shared gather copies the rows gather_rows copies, and reports a w
   Tensor wrong(100, 783);
   CHECK_THROWS_WITH(nn::parallel::shared_gather_rows(wrong, p.images, rows),
                     Catch::Contains("gather_rows: out is 100×783 for 100 rows of 500×784"));
+}
+
+TEST_CASE("the benchmark's workloads refuse a training set too small for them, in one line", "[ch11]") {
+  const Problem p = problem(3, 4);
+  nn::Dataset three{p.images, {1, 2, 3}, 28, 28};
+  CHECK_NOTHROW(nn::benchmark::require_images(three, 3, "data dir"));
+  CHECK_THROWS_WITH(nn::benchmark::require_images(three, 4, "my \"odd\" data"),
+                    Catch::StartsWith("my \"odd\" data: the training set holds 3 images; this program needs at least 4"));
 }
 
 TEST_CASE("a job started inside a piece of another job runs whole on that thread", "[ch11]") {
