@@ -327,7 +327,7 @@ namespace {
 // of pairs, then of 128-bit quarters) until each register holds a column, and
 // stored: some 100 instructions (64 of them shuffles) for 256 floats, where
 // one float at a time takes 512 loads and stores. A narrower square, such as
-// the ten classes, loads its rows through a mask that reads only the real
+// the ten columns of W₂ in a bᵀ, loads its rows through a mask that reads only the real
 // columns, and stores only their columns. A whole square (kWhole) takes plain
 // loads: given a mask of all ones, GCC 12 kept the masked loads, and when this
 // chapter was written the full-batch step, whose weight gradient transposes

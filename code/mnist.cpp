@@ -203,8 +203,9 @@ Tensor one_hot(const std::vector<std::uint8_t>& labels, std::size_t classes) {
 // [split]
 Dataset rows_of(const Dataset& data, std::size_t first, std::size_t count) {
   if (first > data.size() || count > data.size() - first)
-    throw DataError("images " + std::to_string(first) + " to " + std::to_string(first + count) +
-                    " asked of a data set of " + std::to_string(data.size()) + "; expected no more than it holds");
+    throw DataError(std::to_string(count) + " images from image " + std::to_string(first) +
+                    " asked of a data set of " + std::to_string(data.size()) +
+                    "; expected no more than it holds");
   const std::size_t pixels = data.images.cols();
   Dataset part{Tensor(count, pixels), {}, data.image_rows, data.image_cols};
   std::copy_n(data.images.data() + first * pixels, count * pixels, part.images.data());
@@ -215,8 +216,9 @@ Dataset rows_of(const Dataset& data, std::size_t first, std::size_t count) {
 
 TrainValidationSplit split_off_validation(const Dataset& full, std::size_t validation_size) {
   if (validation_size >= full.size())
-    throw DataError("validation split: " + std::to_string(validation_size) + " validation images asked of " +
-                    std::to_string(full.size()) + "; expected fewer than the training set holds");
+    throw DataError("validation split: " + std::to_string(validation_size) +
+                    " validation images asked of " + std::to_string(full.size()) +
+                    "; expected fewer than the training set holds");
   const std::size_t train_size = full.size() - validation_size;
   return {rows_of(full, 0, train_size), rows_of(full, train_size, validation_size)};
 }

@@ -110,7 +110,7 @@ TEST_CASE("a run of rows is copied with its labels, and never read past the set'
   CHECK(second.image_rows == data.image_rows);
   CHECK(nn::first_images(data, 2).labels == data.labels);
   CHECK(nn::rows_of(data, 2, 0).size() == 0);
-  CHECK_THROWS_WITH(nn::first_images(data, 3), "images 0 to 3 asked of a data set of 2; expected no more than it holds");
+  CHECK_THROWS_WITH(nn::first_images(data, 3), "3 images from image 0 asked of a data set of 2; expected no more than it holds");
   CHECK_THROWS_AS(nn::rows_of(data, 3, 0), DataError);
   CHECK_THROWS_AS(nn::rows_of(data, 1, SIZE_MAX), DataError);  // first + count would wrap around
 }
