@@ -11,6 +11,7 @@
 
 #include "minibatch.hpp"
 #include "shared_gradient.hpp"
+#include "shared_step.hpp"
 #include "stochastic.hpp"
 
 namespace nn::benchmark {
@@ -56,7 +57,7 @@ inline Result run_workload(const std::string& workload, const Dataset& train, co
     const History history = train_mini_batch(
         net, train, test,
         {.epochs = 1, .batch_size = kBatchSize, .learning_rate = 0.1f, .seed = seed, .rule = &descent,
-         .gather = parallel::shared_gather_rows});
+         .gather = parallel::shared_gather_rows, .step = parallel::shared_train_step});
     return {workload, history.back().seconds, "s", history.back().validation.accuracy};
   }
   if (workload == "sgd_samples") {

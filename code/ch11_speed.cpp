@@ -29,6 +29,7 @@
 #include "program.hpp"
 #include "report.hpp"
 #include "shared_gradient.hpp"
+#include "shared_step.hpp"
 #include "softmax_cross_entropy.hpp"
 #include "stochastic.hpp"
 
@@ -542,9 +543,9 @@ int main(int argc, char** argv) {
     figures::Report report(flags.out_dir, "ch11", flags.check_claims);
     const nn::Dataset train = nn::load_split(flags.data_dir, nn::Split::train);
     const nn::Dataset test = nn::load_split(flags.data_dir, nn::Split::test);
-    // The most any measurement below takes: three runs of kCopyBatches batches
-    // of the copy, each its own images.
-    nn::benchmark::require_images(train, 3 * kCopyBatch * kCopyBatches, flags.data_dir);
+    // The most any measurement below takes: four runs of kCopyBatches batches
+    // (two copies and two steps), each its own images.
+    nn::benchmark::require_images(train, 4 * kCopyBatch * kCopyBatches, flags.data_dir);
     const nn::Dataset five_thousand = nn::first_images(train, 5000),
                       two_thousand = nn::first_images(train, 2000);
     nn::parallel::set_threads(2);
@@ -694,9 +695,9 @@ int main(int argc, char** argv) {
     // Train the same network on 2,000 images with one thread and with two:
     // five full-batch steps with each product shared among the threads, five
     // with whole chunks shared (shared_full_batch_gradient, below), and an
-    // epoch of mini-batches of 64 with the update and the copy of each batch
-    // shared too. Every parameter
-    // must come out with the same bits.
+    // epoch of mini-batches of 64 with the update, the copy of each batch and
+    // the rest of the step shared too (shared_train_step, below). Every
+    // parameter must come out with the same bits.
     std::vector<std::vector<float>> results;
     for (std::size_t threads : {1, 2}) {
       nn::parallel::set_threads(threads);
@@ -707,7 +708,7 @@ int main(int argc, char** argv) {
                            {.epochs = 5, .learning_rate = 0.5f, .gradient = nn::parallel::shared_full_batch_gradient});
       nn::train_mini_batch(net, two_thousand, two_thousand,
                            {.epochs = 1, .batch_size = 64, .learning_rate = 0.1f, .rule = &shared_descent,
-                            .gather = nn::parallel::shared_gather_rows});
+                            .gather = nn::parallel::shared_gather_rows, .step = nn::parallel::shared_train_step});
       results.push_back(parameters(net));
     }
     const bool same = std::memcmp(results[0].data(), results[1].data(), results[0].size() * sizeof(float)) == 0;
@@ -717,6 +718,25 @@ int main(int argc, char** argv) {
     report.claim("one thread and two give the same parameters, bit for bit", same,
                  same ? "all " + grouped(static_cast<double>(results[0].size()), 0) + " identical" : "they differ");
     report.number("parameter_count", grouped(static_cast<double>(results[0].size()), 0));
+
+    // [same-step]
+    // The shared step against chapter 7's: an epoch of mini-batches of 64 on
+    // 2,000 images each way, on two threads, from the same start.
+    {
+      nn::parallel::set_threads(2);
+      nn::Network by_layers = fresh_network(), by_rows = fresh_network();
+      nn::parallel::SharedGradientDescent descent;
+      const nn::MiniBatchSettings settings{.epochs = 1, .batch_size = 64, .learning_rate = 0.1f, .rule = &descent};
+      nn::MiniBatchSettings shared_settings = settings;
+      shared_settings.step = nn::parallel::shared_train_step;
+      nn::train_mini_batch(by_layers, two_thousand, two_thousand, settings);
+      nn::train_mini_batch(by_rows, two_thousand, two_thousand, shared_settings);
+      const std::vector<float> a = parameters(by_layers), b = parameters(by_rows);
+      const bool same_step = std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+      report.claim("the shared step gives the parameters of train_step, bit for bit", same_step,
+                   same_step ? "all identical" : "they differ");
+    }
+    // [same-step]
 
     // --- What a job of the pool costs: 20,000 jobs of four pieces that do
     // nothing, on two threads; the median of seven rounds, per job.
@@ -734,10 +754,10 @@ int main(int argc, char** argv) {
 
     // --- A mini-batch's copy of its 64 images from the training file's
     // 60,000, on one thread and shared by two, and the step that then trains
-    // on them (products and update shared). Each round takes a new order and
-    // gives each of the three its own 200 batches, so that neither copy finds
-    // the rows the other has just brought into the caches; seven rounds,
-    // medians, per batch.
+    // on them: chapter 7's, with products and update shared, and the shared
+    // step. Each round takes a new order and gives each of the four its own
+    // 200 batches, so that neither copy finds the rows the other has just
+    // brought into the caches; seven rounds, medians, per batch.
     {
       nn::parallel::set_threads(2);
       constexpr std::size_t kBatch = kCopyBatch, kBatches = kCopyBatches;
@@ -746,7 +766,7 @@ int main(int argc, char** argv) {
       nn::parallel::SharedGradientDescent shared_descent;
       nn::StepBuffers buffers;
       nn::Rng rng(11);
-      std::vector<double> alone, shared, step, zeroing;
+      std::vector<double> alone, shared, step, shared_step, zeroing;
       for (int round = 0; round < 7; ++round) {
         const std::vector<std::size_t> order = nn::shuffled_order(train.size(), rng);
         const auto batch = [&](std::size_t b) { return std::span<const std::size_t>(order).subspan(b * kBatch, kBatch); };
@@ -765,6 +785,16 @@ int main(int argc, char** argv) {
           stepping += nn::seconds_since(start);
         }
         step.push_back(stepping / kBatches);
+        // The same for the shared step, on batches of its own.
+        stepping = 0;
+        for (std::size_t b = 3 * kBatches; b < 4 * kBatches; ++b) {
+          nn::parallel::shared_gather_rows(x, train.images, batch(b));
+          nn::gather_one_hot(y, train.labels, batch(b));
+          start = Clock::now();
+          nn::parallel::shared_train_step(net, x, y, 0.1f, buffers, shared_descent);
+          stepping += nn::seconds_since(start);
+        }
+        shared_step.push_back(stepping / kBatches);
         // What chapter 7's step no longer does: zero every gradient first.
         start = Clock::now();
         for (std::size_t b = 0; b < kBatches; ++b) net.zero_gradients();
@@ -773,6 +803,13 @@ int main(int argc, char** argv) {
       report.number("gather_alone_us", figures::fixed(median(alone) * 1e6, 1));
       report.number("gather_shared_us", figures::fixed(median(shared) * 1e6, 1));
       report.number("gather_step_us", figures::fixed(median(step) * 1e6, 0));
+      report.number("shared_step_us", figures::fixed(median(shared_step) * 1e6, 0));
+      report.number("shared_step", speed_words(median(step), median(shared_step)));
+      // The text says the shared step is the faster of the two.
+      report.claim("the shared step is faster than chapter 7's step with each product shared",
+                   median(shared_step) < median(step),
+                   figures::fixed(median(shared_step) * 1e6, 1) + " µs against " +
+                       figures::fixed(median(step) * 1e6, 1) + " µs");
       report.number("gather_shared", speed_words(median(alone), median(shared)));
       report.number("gather_file_mb",
                     figures::fixed(static_cast<double>(train.images.size() * sizeof(float)) / 1e6, 0));

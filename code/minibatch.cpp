@@ -68,7 +68,7 @@ History train_mini_batch(Network& network, const Dataset& train, const Dataset& 
       settings.gather(x, train.images, rows);
       gather_one_hot(y, train.labels, rows);
       if (settings.transform) settings.transform(x, transform_rng);
-      const float loss = train_step(network, x, y, learning_rate, buffers, rule);
+      const float loss = settings.step(network, x, y, learning_rate, buffers, rule);
       check_loss_finite(loss, epoch, step + 1, learning_rate);
       loss_sum += static_cast<double>(loss) * static_cast<double>(count);
       ++updates;

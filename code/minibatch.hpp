@@ -28,6 +28,11 @@ void prefetch_row(ConstTensorView from, std::size_t row);
 /// shares the rows among the cores.
 using GatherRows = void (*)(TensorView out, ConstTensorView from, std::span<const std::size_t> rows);
 
+/// A function that does what chapter 7's train_step does: chapter 11 has one
+/// that shares more of the step among the cores.
+using TrainStep = float (*)(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
+                            StepBuffers& buffers, Optimiser& rule);
+
 // [batch-transform]
 /// Changes a batch of images (B×I) in place just before the step sees it, with
 /// randomness drawn from `rng`: chapter 14's augmentation is one. The labels
@@ -46,6 +51,7 @@ struct MiniBatchSettings {
   Optimiser* rule = nullptr;   // the update rule, which stays the caller's; none: plain gradient descent
   BatchTransform transform{};  // none: the batches are used as they are
   GatherRows gather = gather_rows;  // how a batch's images are copied from the training set
+  TrainStep step = train_step;      // the step on each batch
 };
 // [mini-batch-settings]
 

@@ -1,5 +1,6 @@
 // Chapter 11: whole chunks of the full batch shared among the threads,
-// plain descent's shared update, and the shared copy of a mini-batch. Same
+// plain descent's shared update, the shared copy of a mini-batch and the
+// shared mini-batch step. Same
 // bits for any thread count; the same gradient as chapter 7's within float
 // rounding. No timing here.
 #include <catch2/catch.hpp>
@@ -15,6 +16,7 @@
 #include "minibatch.hpp"
 #include "parallel.hpp"
 #include "shared_gradient.hpp"
+#include "shared_step.hpp"
 
 using nn::Tensor;
 
@@ -38,6 +40,30 @@ Problem problem(std::size_t n, std::uint32_t seed) {
   p.network = nn::make_mlp({784, 32, 10}, nn::ActivationKind::relu, nn::Init::he, init);
   return p;
 }
+
+std::vector<float> parameters_of(const nn::Network& network) {
+  std::vector<float> all;
+  network.for_each_parameter([&](const Tensor& parameter, const Tensor&) {
+    all.insert(all.end(), parameter.values().begin(), parameter.values().end());
+  });
+  return all;
+}
+
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+// An update rule that is not plain descent: the shared step must hand it the
+// gradients rather than descend itself.
+class HalfSteps final : public nn::Optimiser {
+ public:
+  void update(nn::Network& network, float learning_rate) override {
+    network.for_each_parameter([&](Tensor& parameter, const Tensor& gradient) {
+      for (std::size_t i = 0; i < parameter.size(); ++i)
+        parameter.data()[i] -= 0.5f * learning_rate * gradient.data()[i];
+    });
+  }
+};
 
 std::vector<float> gradients_of(nn::Network& network) {
   std::vector<float> all;
@@ -181,4 +207,64 @@ TEST_CASE("a piece that throws reaches the caller once the job is over, and the 
       });
   });
   for (int h : nested) REQUIRE(h == 1);
+}
+
+TEST_CASE("the shared step gives train_step's parameters, bit for bit, for any thread count", "[ch11]") {
+  const nn::kernels::ScopedStage fastest(nn::kernels::Stage::threads);
+  // Batches of 64 (four parts of kTileRows rows) and of 37 (a short last
+  // part); a network of one hidden layer and one of two, with tanh; plain
+  // descent, which the shared step does itself, and another rule, which it
+  // leaves to the rule. Five steps each, so that every step starts from
+  // parameters the last one updated.
+  for (std::size_t batch : {std::size_t{64}, std::size_t{37}}) {
+    for (const std::vector<std::size_t>& sizes : {std::vector<std::size_t>{784, 32, 10}, {784, 48, 16, 10}}) {
+      for (bool plain : {true, false}) {
+        INFO("batch " << batch << ", " << sizes.size() - 2 << " hidden layers, "
+                      << (plain ? "plain descent" : "another rule"));
+        const Problem p = problem(5 * batch, 12);
+        nn::Rng init(13);
+        const nn::Network start = nn::make_mlp(sizes, nn::ActivationKind::tanh, nn::Init::xavier, init);
+        nn::parallel::set_threads(2);
+        nn::Network expected = start;
+        nn::GradientDescent descent;
+        HalfSteps halves;
+        nn::Optimiser& rule = plain ? static_cast<nn::Optimiser&>(descent) : halves;
+        nn::StepBuffers buffers;
+        std::vector<float> expected_losses;
+        for (std::size_t s = 0; s < 5; ++s)
+          expected_losses.push_back(nn::train_step(expected, p.images.view().rows_slice(s * batch, batch),
+                                                   p.targets.view().rows_slice(s * batch, batch), 0.2f, buffers, rule));
+        for (std::size_t threads : {1, 2, 3}) {
+          INFO(threads << " threads");
+          nn::parallel::set_threads(threads);
+          nn::Network shared = start;
+          for (std::size_t s = 0; s < 5; ++s) {
+            const float loss = nn::parallel::shared_train_step(shared, p.images.view().rows_slice(s * batch, batch),
+                                                               p.targets.view().rows_slice(s * batch, batch), 0.2f,
+                                                               buffers, rule);
+            // The loss is summed by parts of rows: the same to float rounding.
+            CHECK(loss == Approx(expected_losses[s]).epsilon(1e-6));
+          }
+          REQUIRE(same_bits(parameters_of(shared), parameters_of(expected)));
+          // The gradients are left as train_step leaves them, for whoever reads them.
+          CHECK(same_bits(gradients_of(shared), gradients_of(expected)));
+        }
+      }
+    }
+  }
+  nn::parallel::set_threads(2);
+}
+
+TEST_CASE("the shared step reports a wrong shape as train_step does", "[ch11]") {
+  const nn::kernels::ScopedStage fastest(nn::kernels::Stage::threads);
+  Problem p = problem(64, 14);
+  nn::StepBuffers buffers;
+  nn::GradientDescent descent;
+  const Tensor narrow(64, 783), few_targets(63, 10);
+  const nn::Network before = p.network;
+  CHECK_THROWS_AS(nn::parallel::shared_train_step(p.network, narrow, p.targets, 0.1f, buffers, descent),
+                  nn::ShapeError);
+  CHECK_THROWS_AS(nn::parallel::shared_train_step(p.network, p.images, few_targets, 0.1f, buffers, descent),
+                  nn::ShapeError);
+  CHECK(same_bits(parameters_of(p.network), parameters_of(before)));  // nothing was updated
 }
