@@ -89,5 +89,5 @@ for workload in ("minibatch_epoch", "sgd_samples", "fullbatch_step"):
     unit = book[0]["unit"]
     print(f"{workload:16} {b:12.4g} {unit:>5} {t:12.4g} {unit:>5} {ratio:7.2f}x {'≥' + str(target[workload]):>7}  "
           f"{statistics.median(r['test_accuracy'] for r in book):.4f}/{statistics.median(r['test_accuracy'] for r in torch):.4f}")
-print(f"({len(book)} runs each, alternating; ratio > 1 means the book is faster)")
+print(f"({min(len(r) for r in runs.values())} runs each, alternating; ratio > 1 means the book is faster)")
 PY
