@@ -804,8 +804,9 @@ int main(int argc, char** argv) {
       report.number("gather_shared_us", figures::fixed(median(shared) * 1e6, 1));
       report.number("gather_step_us", figures::fixed(median(step) * 1e6, 0));
       report.number("shared_step_us", figures::fixed(median(shared_step) * 1e6, 0));
-      report.number("shared_step", speed_words(median(step), median(shared_step)));
-      // The text says the shared step is the faster of the two.
+      report.number("shared_step_ratio", figures::fixed(median(step) / median(shared_step), 2));
+      // The benchmark takes the shared step for its mini-batches because it is
+      // the faster of the two: timed in turn, its median must be the lower.
       report.claim("the shared step is faster than chapter 7's step with each product shared",
                    median(shared_step) < median(step),
                    figures::fixed(median(shared_step) * 1e6, 1) + " µs against " +

@@ -18,13 +18,15 @@ namespace {
 using kernels::kTile, kernels::kTileRows;
 
 // The step's tensors for the whole batch; each thread writes its own rows.
-// Kept from step to step, so that only the first step allocates.
+// Kept from step to step, so that only the first step allocates (the largest
+// batch's, until the thread ends).
 struct BatchRows {
   ConstTensorView inputs, targets;
   StepBuffers* buffers = nullptr;    // probabilities and dlogits, as train_step keeps them
   std::vector<Tensor> outputs;       // each layer's output, z or a
   std::vector<Tensor> doutputs;      // ∂L/∂(each layer's output), but the last's: dlogits
   std::vector<float> part_losses;    // the mean loss of each part of kTileRows rows
+  std::vector<std::size_t> starts;   // where each dense layer's rows of W begin, stacked
 
   ConstTensorView in(std::size_t l) const { return l == 0 ? inputs : ConstTensorView(outputs[l - 1]); }
   ConstTensorView dout(std::size_t l) const {
@@ -32,13 +34,22 @@ struct BatchRows {
   }
 };
 
-// Whether each row of a batch goes through every layer alone: true of dense
-// and activation layers, not of chapter 13's dropout, whose masks are drawn in
-// the order of the whole batch.
-bool rows_alone(const Network& network) {
-  return std::ranges::all_of(network.layers, [](const Layer& layer) {
-    return std::holds_alternative<Dense>(layer) || std::holds_alternative<Activation>(layer);
-  });
+// Whether this step can take the network and the batch: every row must go
+// through every layer alone, which is true of dense and activation layers but
+// not of chapter 13's dropout, whose masks are drawn in the order of the whole
+// batch; and every shape must fit, since the blocked kernels check none.
+bool fits(const Network& network, ConstTensorView inputs, ConstTensorView targets) {
+  std::size_t width = inputs.cols();
+  for (const Layer& layer : network.layers) {
+    if (const auto* dense = std::get_if<Dense>(&layer)) {
+      if (dense->inputs() != width) return false;
+      width = dense->outputs();
+    } else if (!std::holds_alternative<Activation>(layer)) {
+      return false;
+    }
+  }
+  return !network.layers.empty() && inputs.rows() > 0 && targets.rows() == inputs.rows() &&
+         targets.cols() == width;
 }
 
 // [shared-step-rows]
@@ -81,12 +92,13 @@ void forward_and_back(const Network& network, BatchRows& batch, std::size_t firs
 
 // [shared-step-gradients]
 // Rows [first, last) of the weight gradients dW = xᵀ dz of all the dense
-// layers, counted as if their W were stacked into one matrix (`starts`: where
-// each layer's rows begin). With a learning rate, plain descent follows on the
-// same rows at once, θ −= η ∇θ, the arithmetic of GradientDescent, while they
-// are in the cache: the update needs no pass of its own.
-void weight_gradient_rows(Network& network, const BatchRows& batch, const std::vector<std::size_t>& starts,
-                          std::size_t first, std::size_t last, std::optional<float> descent) {
+// layers, counted as if their W were stacked into one matrix (batch.starts:
+// where each layer's rows begin). With a learning rate, plain descent follows
+// on the same rows at once, θ −= η ∇θ, the arithmetic of GradientDescent,
+// while they are in the cache: the update needs no pass of its own.
+void weight_gradient_rows(Network& network, const BatchRows& batch, std::size_t first, std::size_t last,
+                          std::optional<float> descent) {
+  const std::vector<std::size_t>& starts = batch.starts;
   for (std::size_t l = 0; l < network.layers.size(); ++l) {
     const std::size_t from = std::max(first, starts[l]), to = std::min(last, starts[l + 1]);
     if (from >= to) continue;  // no rows of this layer here, or no weights at all
@@ -108,10 +120,12 @@ void weight_gradient_rows(Network& network, const BatchRows& batch, const std::v
 float shared_train_step(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
                         StepBuffers& buffers, Optimiser& rule) {
   // What this step cannot take, train_step does, and reports a wrong shape in its own words.
-  if (!rows_alone(network) || inputs.rows() == 0 || inputs.cols() != network.inputs() ||
-      targets.rows() != inputs.rows() || targets.cols() != network.outputs())
-    return train_step(network, inputs, targets, learning_rate, buffers, rule);
-  static BatchRows batch;
+  if (!fits(network, inputs, targets)) return train_step(network, inputs, targets, learning_rate, buffers, rule);
+  // One per thread, so that a step run inside a piece of a job has its own. The
+  // jobs below must see the caller's: a lambda does not capture a thread_local
+  // (each thread would find its own by name), so they are given a reference.
+  thread_local BatchRows kept;
+  BatchRows& batch = kept;
   const std::size_t rows = inputs.rows(), layers = network.layers.size(), parts = (rows + kTileRows - 1) / kTileRows;
   batch.inputs = inputs;
   batch.targets = targets;
@@ -119,11 +133,11 @@ float shared_train_step(Network& network, ConstTensorView inputs, ConstTensorVie
   batch.outputs.resize(layers);
   batch.doutputs.resize(layers);
   batch.part_losses.resize(parts);
-  std::vector<std::size_t> starts{0};  // where each dense layer's rows of W begin, stacked
+  batch.starts.assign(1, 0);
   std::size_t width = inputs.cols();
   for (std::size_t l = 0; l < layers; ++l) {
     const auto* dense = std::get_if<Dense>(&network.layers[l]);
-    starts.push_back(starts.back() + (dense ? dense->inputs() : 0));
+    batch.starts.push_back(batch.starts.back() + (dense ? dense->inputs() : 0));
     width = std::visit([&](const auto& kind) { return kind.output_width(width); }, network.layers[l]);
     batch.outputs[l].resize(rows, width);
     if (l + 1 < layers) batch.doutputs[l].resize(rows, width);
@@ -138,8 +152,8 @@ float shared_train_step(Network& network, ConstTensorView inputs, ConstTensorVie
   });
   const bool plain = dynamic_cast<SharedGradientDescent*>(&rule) || dynamic_cast<GradientDescent*>(&rule);
   const std::optional<float> descent = plain ? std::optional(learning_rate) : std::nullopt;
-  pool().for_ranges(starts.back(), kTile, [&](std::size_t first, std::size_t last) {
-    weight_gradient_rows(network, batch, starts, first, last, descent);
+  pool().for_ranges(batch.starts.back(), kTile, [&](std::size_t first, std::size_t last) {
+    weight_gradient_rows(network, batch, first, last, descent);
   });
   // The bias gradients are column sums over the batch: small, on this thread.
   for (std::size_t l = 0; l < layers; ++l)

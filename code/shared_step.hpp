@@ -14,12 +14,17 @@ namespace nn::parallel {
 /// activation's derivative. So one job carries each part of the batch, kTileRows
 /// rows at a time, from the image to the first layer's dz, where train_step runs
 /// every layer in turn and the small ones on one thread. A second job shares
-/// out the rows of every weight gradient, xᵀ dz; the bias gradients and the
-/// rule's update follow as in train_step. It calls chapter 11's blocked
-/// kernels, whatever stage is installed. The loss is summed by parts of
-/// kTileRows rows, so it may differ from train_step's in its last bit; the
-/// parameters do not. A network with a dropout layer, whose masks are drawn
-/// in the order of the whole batch, takes train_step itself.
+/// out the rows of every weight gradient, xᵀ dz. With plain descent
+/// (GradientDescent or SharedGradientDescent) that job also updates each row of
+/// W as soon as its gradient is made, and the biases are updated after it;
+/// any other rule gets the gradients and its own update, as in train_step. It
+/// calls chapter 11's blocked kernels, whatever stage is installed. The loss is
+/// summed by parts of kTileRows rows, so it may differ from train_step's in its
+/// last bits; the parameters and the gradients do not. A network with a dropout
+/// layer, whose masks are drawn in the order of the whole batch, and shapes
+/// that do not fit, go to train_step itself. Like the pool, it takes one caller
+/// at a time. Should it throw in the second job (only a first step allocates
+/// there), W may be left with some rows updated.
 float shared_train_step(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
                         StepBuffers& buffers, Optimiser& rule);
 // [shared-step]

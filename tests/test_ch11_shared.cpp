@@ -213,22 +213,24 @@ TEST_CASE("the shared step gives train_step's parameters, bit for bit, for any t
   const nn::kernels::ScopedStage fastest(nn::kernels::Stage::threads);
   // Batches of 64 (four parts of kTileRows rows) and of 37 (a short last
   // part); a network of one hidden layer and one of two, with tanh; plain
-  // descent, which the shared step does itself, and another rule, which it
-  // leaves to the rule. Five steps each, so that every step starts from
-  // parameters the last one updated.
+  // descent in both its forms, which the shared step does itself, and
+  // another rule, which it leaves to the rule. Five steps each, so that every
+  // step starts from parameters the last one updated.
+  const char* const rules[] = {"GradientDescent", "SharedGradientDescent", "another rule"};
   for (std::size_t batch : {std::size_t{64}, std::size_t{37}}) {
     for (const std::vector<std::size_t>& sizes : {std::vector<std::size_t>{784, 32, 10}, {784, 48, 16, 10}}) {
-      for (bool plain : {true, false}) {
-        INFO("batch " << batch << ", " << sizes.size() - 2 << " hidden layers, "
-                      << (plain ? "plain descent" : "another rule"));
+      for (std::size_t r = 0; r < 3; ++r) {
+        INFO("batch " << batch << ", " << sizes.size() - 2 << " hidden layers, " << rules[r]);
         const Problem p = problem(5 * batch, 12);
         nn::Rng init(13);
         const nn::Network start = nn::make_mlp(sizes, nn::ActivationKind::tanh, nn::Init::xavier, init);
         nn::parallel::set_threads(2);
         nn::Network expected = start;
         nn::GradientDescent descent;
+        nn::parallel::SharedGradientDescent shared_descent;
         HalfSteps halves;
-        nn::Optimiser& rule = plain ? static_cast<nn::Optimiser&>(descent) : halves;
+        nn::Optimiser* const choices[] = {&descent, &shared_descent, &halves};
+        nn::Optimiser& rule = *choices[r];
         nn::StepBuffers buffers;
         std::vector<float> expected_losses;
         for (std::size_t s = 0; s < 5; ++s)
@@ -267,4 +269,11 @@ TEST_CASE("the shared step reports a wrong shape as train_step does", "[ch11]") 
   CHECK_THROWS_AS(nn::parallel::shared_train_step(p.network, p.images, few_targets, 0.1f, buffers, descent),
                   nn::ShapeError);
   CHECK(same_bits(parameters_of(p.network), parameters_of(before)));  // nothing was updated
+  // A network whose layers do not chain: the blocked kernels check no shape,
+  // so the step must see it and leave it to train_step's products.
+  nn::Rng init(15);
+  nn::Network mismatched = nn::make_mlp({784, 32, 10}, nn::ActivationKind::relu, nn::Init::he, init);
+  std::get<nn::Dense>(mismatched.layers[2]) = nn::Dense(31, 10);
+  CHECK_THROWS_WITH(nn::parallel::shared_train_step(mismatched, p.images, p.targets, 0.1f, buffers, descent),
+                    Catch::Contains("matmul"));
 }

@@ -17,8 +17,10 @@
 #include "stochastic.hpp"
 #include "training.hpp"
 #ifdef BOOK_CHAPTER_11
+#include "dropout.hpp"
 #include "kernels.hpp"
 #include "parallel.hpp"
+#include "shared_step.hpp"
 #endif
 
 using Catch::Contains;
@@ -226,3 +228,35 @@ TEST_CASE("the same seed gives bit-identical losses and model files, on one thre
   CHECK(other.model != first.model);
   CHECK(other.losses != first.losses);
 }
+
+#ifdef BOOK_CHAPTER_11
+TEST_CASE("chapter 11's shared step leaves a network with dropout to train_step, bits and masks alike",
+          "[reproducibility]") {
+  // Chapter 13's dropout draws its masks in the order of the whole batch, which
+  // the shared step's parts of rows would not keep: it must hand the network to
+  // train_step, and then the two trainings are one.
+  const nn::kernels::ScopedStage fastest(nn::kernels::Stage::threads);
+  nn::parallel::set_threads(2);
+  const nn::Dataset data = synthetic(3 * 64, 31);
+  const nn::Tensor targets = nn::one_hot(data.labels);
+  nn::Network with_dropout = network(32);
+  with_dropout.layers.insert(with_dropout.layers.begin() + 2, nn::Dropout({.rate = 0.3, .seed = 7}));
+  nn::Network by_train_step = with_dropout;
+  nn::GradientDescent descent;
+  nn::StepBuffers buffers;
+  for (std::size_t s = 0; s < 3; ++s) {
+    const nn::ConstTensorView x = data.images.view().rows_slice(s * 64, 64), y = targets.view().rows_slice(s * 64, 64);
+    const float shared_loss = nn::parallel::shared_train_step(with_dropout, x, y, 0.2f, buffers, descent);
+    CHECK(shared_loss == nn::train_step(by_train_step, x, y, 0.2f, buffers, descent));
+  }
+  const auto parameters = [](const nn::Network& net) {
+    std::vector<float> all;
+    net.for_each_parameter([&](const nn::Tensor& parameter, const nn::Tensor&) {
+      all.insert(all.end(), parameter.values().begin(), parameter.values().end());
+    });
+    return all;
+  };
+  CHECK(parameters(with_dropout) == parameters(by_train_step));  // == on floats: the same bits (none is NaN)
+  nn::parallel::set_threads(std::max(1u, std::thread::hardware_concurrency()));
+}
+#endif
