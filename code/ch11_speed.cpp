@@ -694,10 +694,11 @@ int main(int argc, char** argv) {
     // [same-bits]
     // Train the same network on 2,000 images with one thread and with two:
     // five full-batch steps with each product shared among the threads, five
-    // with whole chunks shared (shared_full_batch_gradient, below), and an
-    // epoch of mini-batches of 64 with the update, the copy of each batch and
-    // the rest of the step shared too (shared_train_step, below). Every
-    // parameter must come out with the same bits.
+    // with whole chunks shared (shared_full_batch_gradient, below), an epoch
+    // of mini-batches of 64 with the update and the copy of each batch shared
+    // too (SharedGradientDescent, shared_gather_rows), and one with the whole
+    // step shared (shared_train_step, below). Every parameter must come out
+    // with the same bits.
     std::vector<std::vector<float>> results;
     for (std::size_t threads : {1, 2}) {
       nn::parallel::set_threads(threads);
@@ -706,9 +707,11 @@ int main(int argc, char** argv) {
       nn::train_full_batch(net, two_thousand, two_thousand, {.epochs = 5, .learning_rate = 0.5f});
       nn::train_full_batch(net, two_thousand, two_thousand,
                            {.epochs = 5, .learning_rate = 0.5f, .gradient = nn::parallel::shared_full_batch_gradient});
-      nn::train_mini_batch(net, two_thousand, two_thousand,
-                           {.epochs = 1, .batch_size = 64, .learning_rate = 0.1f, .rule = &shared_descent,
-                            .gather = nn::parallel::shared_gather_rows, .step = nn::parallel::shared_train_step});
+      nn::MiniBatchSettings mini_batch{.epochs = 1, .batch_size = 64, .learning_rate = 0.1f,
+                                       .rule = &shared_descent, .gather = nn::parallel::shared_gather_rows};
+      nn::train_mini_batch(net, two_thousand, two_thousand, mini_batch);
+      mini_batch.step = nn::parallel::shared_train_step;
+      nn::train_mini_batch(net, two_thousand, two_thousand, mini_batch);
       results.push_back(parameters(net));
     }
     const bool same = std::memcmp(results[0].data(), results[1].data(), results[0].size() * sizeof(float)) == 0;
@@ -776,25 +779,26 @@ int main(int argc, char** argv) {
         start = Clock::now();
         for (std::size_t b = kBatches; b < 2 * kBatches; ++b) nn::parallel::shared_gather_rows(x, train.images, batch(b));
         shared.push_back(nn::seconds_since(start) / kBatches);
-        double stepping = 0;
-        for (std::size_t b = 2 * kBatches; b < 3 * kBatches; ++b) {
-          nn::parallel::shared_gather_rows(x, train.images, batch(b));
-          nn::gather_one_hot(y, train.labels, batch(b));
-          start = Clock::now();
-          nn::train_step(net, x, y, 0.1f, buffers, shared_descent);
-          stepping += nn::seconds_since(start);
+        // Chapter 7's step and the shared step, each on batches of its own,
+        // the one first in even rounds and the other in odd ones.
+        const auto time_steps = [&](nn::TrainStep train_one, std::size_t first_batch) {
+          double stepping = 0;
+          for (std::size_t b = first_batch; b < first_batch + kBatches; ++b) {
+            nn::parallel::shared_gather_rows(x, train.images, batch(b));
+            nn::gather_one_hot(y, train.labels, batch(b));
+            start = Clock::now();
+            train_one(net, x, y, 0.1f, buffers, shared_descent);
+            stepping += nn::seconds_since(start);
+          }
+          return stepping / kBatches;
+        };
+        if (round % 2 == 0) {
+          step.push_back(time_steps(nn::train_step, 2 * kBatches));
+          shared_step.push_back(time_steps(nn::parallel::shared_train_step, 3 * kBatches));
+        } else {
+          shared_step.push_back(time_steps(nn::parallel::shared_train_step, 3 * kBatches));
+          step.push_back(time_steps(nn::train_step, 2 * kBatches));
         }
-        step.push_back(stepping / kBatches);
-        // The same for the shared step, on batches of its own.
-        stepping = 0;
-        for (std::size_t b = 3 * kBatches; b < 4 * kBatches; ++b) {
-          nn::parallel::shared_gather_rows(x, train.images, batch(b));
-          nn::gather_one_hot(y, train.labels, batch(b));
-          start = Clock::now();
-          nn::parallel::shared_train_step(net, x, y, 0.1f, buffers, shared_descent);
-          stepping += nn::seconds_since(start);
-        }
-        shared_step.push_back(stepping / kBatches);
         // What chapter 7's step no longer does: zero every gradient first.
         start = Clock::now();
         for (std::size_t b = 0; b < kBatches; ++b) net.zero_gradients();
@@ -804,11 +808,11 @@ int main(int argc, char** argv) {
       report.number("gather_shared_us", figures::fixed(median(shared) * 1e6, 1));
       report.number("gather_step_us", figures::fixed(median(step) * 1e6, 0));
       report.number("shared_step_us", figures::fixed(median(shared_step) * 1e6, 0));
-      report.number("shared_step_ratio", figures::fixed(median(step) / median(shared_step), 2));
-      // The benchmark takes the shared step for its mini-batches because it is
-      // the faster of the two: timed in turn, its median must be the lower.
-      report.claim("the shared step is faster than chapter 7's step with each product shared",
-                   median(shared_step) < median(step),
+      report.number("shared_step", speed_words(median(step), median(shared_step)));
+      // The benchmark takes the shared step for its mini-batches: it must not
+      // be the slower of the two (the words above say by how much it is faster).
+      report.claim("the shared step is not slower than chapter 7's step with each product shared",
+                   median(shared_step) <= median(step),
                    figures::fixed(median(shared_step) * 1e6, 1) + " µs against " +
                        figures::fixed(median(step) * 1e6, 1) + " µs");
       report.number("gather_shared", speed_words(median(alone), median(shared)));

@@ -109,6 +109,9 @@ void weight_gradient_rows(Network& network, const BatchRows& batch, std::size_t 
     const std::size_t cols = dense.outputs(), begin = (from - starts[l]) * cols, end = (to - starts[l]) * cols;
     float* theta = dense.weight.data();
     const float* dtheta = dense.dweight.data();
+    // The expression of GradientDescent::update, compiled with the same flags
+    // (whether a multiply and an add become one FMA is the compiler's choice,
+    // the same in every file of the build): the same bits, as the tests check.
     for (std::size_t i = begin; i < end; ++i) theta[i] -= *descent * dtheta[i];
   }
 }
@@ -117,8 +120,8 @@ void weight_gradient_rows(Network& network, const BatchRows& batch, std::size_t 
 }  // namespace
 
 // [shared-step-code]
-float shared_train_step(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
-                        StepBuffers& buffers, Optimiser& rule) {
+float shared_train_step(Network& network, ConstTensorView inputs, ConstTensorView targets,
+                        float learning_rate, StepBuffers& buffers, Optimiser& rule) {
   // What this step cannot take, train_step does, and reports a wrong shape in its own words.
   if (!fits(network, inputs, targets)) return train_step(network, inputs, targets, learning_rate, buffers, rule);
   // One per thread, so that a step run inside a piece of a job has its own. The
@@ -167,6 +170,8 @@ float shared_train_step(Network& network, ConstTensorView inputs, ConstTensorVie
     }
   if (!plain) rule.update(network, learning_rate);
 
+  batch.inputs = batch.targets = {};  // no view of the caller's tensors outlives the call
+  batch.buffers = nullptr;
   double loss_sum = 0;  // the parts' mean losses, weighted by their rows, in order
   for (std::size_t p = 0; p < parts; ++p)
     loss_sum += static_cast<double>(batch.part_losses[p]) *

@@ -25,8 +25,8 @@ namespace nn::parallel {
 /// that do not fit, go to train_step itself. Like the pool, it takes one caller
 /// at a time. Should it throw in the second job (only a first step allocates
 /// there), W may be left with some rows updated.
-float shared_train_step(Network& network, ConstTensorView inputs, ConstTensorView targets, float learning_rate,
-                        StepBuffers& buffers, Optimiser& rule);
+float shared_train_step(Network& network, ConstTensorView inputs, ConstTensorView targets,
+                        float learning_rate, StepBuffers& buffers, Optimiser& rule);
 // [shared-step]
 
 }  // namespace nn::parallel

@@ -211,19 +211,22 @@ TEST_CASE("a piece that throws reaches the caller once the job is over, and the 
 
 TEST_CASE("the shared step gives train_step's parameters, bit for bit, for any thread count", "[ch11]") {
   const nn::kernels::ScopedStage fastest(nn::kernels::Stage::threads);
-  // Batches of 64 (four parts of kTileRows rows) and of 37 (a short last
-  // part); a network of one hidden layer and one of two, with tanh; plain
+  // Batches of 64 (four parts of kTileRows rows), of 37 (a short last part)
+  // and of 5 (one part, shorter than kTileRows); a network of one hidden
+  // layer with tanh and one of two with ReLU; plain
   // descent in both its forms, which the shared step does itself, and
   // another rule, which it leaves to the rule. Five steps each, so that every
   // step starts from parameters the last one updated.
   const char* const rules[] = {"GradientDescent", "SharedGradientDescent", "another rule"};
-  for (std::size_t batch : {std::size_t{64}, std::size_t{37}}) {
+  for (std::size_t batch : {std::size_t{64}, std::size_t{37}, std::size_t{5}}) {
     for (const std::vector<std::size_t>& sizes : {std::vector<std::size_t>{784, 32, 10}, {784, 48, 16, 10}}) {
       for (std::size_t r = 0; r < 3; ++r) {
         INFO("batch " << batch << ", " << sizes.size() - 2 << " hidden layers, " << rules[r]);
         const Problem p = problem(5 * batch, 12);
         nn::Rng init(13);
-        const nn::Network start = nn::make_mlp(sizes, nn::ActivationKind::tanh, nn::Init::xavier, init);
+        const nn::Network start = sizes.size() == 3
+                                      ? nn::make_mlp(sizes, nn::ActivationKind::tanh, nn::Init::xavier, init)
+                                      : nn::make_mlp(sizes, nn::ActivationKind::relu, nn::Init::he, init);
         nn::parallel::set_threads(2);
         nn::Network expected = start;
         nn::GradientDescent descent;
@@ -247,6 +250,9 @@ TEST_CASE("the shared step gives train_step's parameters, bit for bit, for any t
             // The loss is summed by parts of rows: the same to float rounding.
             CHECK(loss == Approx(expected_losses[s]).epsilon(1e-6));
           }
+          // The shared path was taken, not train_step's: the network's own
+          // forward buffers, which train_step fills, were never used.
+          CHECK_THROWS_AS(shared.output(0), std::out_of_range);
           REQUIRE(same_bits(parameters_of(shared), parameters_of(expected)));
           // The gradients are left as train_step leaves them, for whoever reads them.
           CHECK(same_bits(gradients_of(shared), gradients_of(expected)));

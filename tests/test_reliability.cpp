@@ -257,6 +257,7 @@ TEST_CASE("chapter 11's shared step leaves a network with dropout to train_step,
     return all;
   };
   CHECK(parameters(with_dropout) == parameters(by_train_step));  // == on floats: the same bits (none is NaN)
+  CHECK_NOTHROW(with_dropout.output(0));  // train_step's own forward filled the network's buffers
   nn::parallel::set_threads(std::max(1u, std::thread::hardware_concurrency()));
 }
 #endif
