@@ -14,6 +14,7 @@
 #endif
 
 #include "parallel.hpp"
+#include "stochastic.hpp"
 
 namespace nn::kernels {
 
@@ -90,6 +91,9 @@ void store(float* to, Floats v) { std::memcpy(to, &v, sizeof v); }
 // another (vcompressps) packs the elements whose bit is set to the front of a
 // register: V elements a step, no branch. Without it, every element is written
 // and the count moves on only past the ones that are not zero: still no branch.
+// With kValues false only the positions are written (values may be null):
+// chapter 9's per-sample step wants no more (nonzero_indices_by_vectors).
+template <bool kValues = true>
 std::size_t gather_nonzeros(const float* a, std::size_t depth, std::uint32_t* ks, float* values) {
   std::size_t count = 0, k = 0;
 #if defined(__AVX512F__)
@@ -97,20 +101,28 @@ std::size_t gather_nonzeros(const float* a, std::size_t depth, std::uint32_t* ks
   for (; k + 16 <= depth; k += 16, index = _mm512_add_epi32(index, _mm512_set1_epi32(16))) {
     const __m512 a_k = _mm512_loadu_ps(a + k);
     const __mmask16 nonzero = _mm512_cmp_ps_mask(a_k, _mm512_setzero_ps(), _CMP_NEQ_UQ);  // NaN counts
-    _mm512_storeu_ps(values + count, _mm512_maskz_compress_ps(nonzero, a_k));
+    if constexpr (kValues) _mm512_storeu_ps(values + count, _mm512_maskz_compress_ps(nonzero, a_k));
     _mm512_storeu_si512(ks + count, _mm512_maskz_compress_epi32(nonzero, index));
     count += static_cast<std::size_t>(__builtin_popcount(nonzero));
   }
 #endif
   for (; k < depth; ++k) {
     ks[count] = static_cast<std::uint32_t>(k);
-    values[count] = a[k];
+    if constexpr (kValues) values[count] = a[k];
     count += a[k] != 0.0f;
   }
   return count;
 }
 
 // [nonzeros]
+
+// [nonzero-indices]
+// Chapter 9's nonzero_indices, by gather_nonzeros: once a blocked stage is
+// installed, the fused per-sample step lists its inputs with it.
+std::size_t nonzero_indices_by_vectors(std::span<const float> values, std::uint32_t* indices) {
+  return gather_nonzeros<false>(values.data(), values.size(), indices, nullptr);
+}
+// [nonzero-indices]
 
 // [panel]
 // The one inner kernel of the blocked products a b and a bᵀ. For j < W:
@@ -525,6 +537,10 @@ ProductKernels products_of(Stage stage) {
 
 void set_stage(Stage stage) {
   install_products(products_of(stage));
+  // Chapter 9's fused step lists its inputs' nonzeros sixteen at a time too,
+  // from the stage that teaches how.
+  const bool blocked = stage == Stage::blocked || stage == Stage::threads;
+  install_nonzero_indices(blocked ? stages::nonzero_indices_by_vectors : nn::nonzero_indices);
   current_stage = stage;
 }
 Stage stage() { return current_stage; }

@@ -9,24 +9,39 @@
 
 namespace nn {
 
+// [nonzero-indices-code]
+// Without a branch (an `if` per pixel is mispredicted at every edge of a
+// digit): each index is written, and the count moves on only past the
+// elements that are not zero.
+std::size_t nonzero_indices(std::span<const float> values, std::uint32_t* indices) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    indices[count] = static_cast<std::uint32_t>(i);
+    count += values[i] != 0.0f;
+  }
+  return count;
+}
+// [nonzero-indices-code]
+
+namespace {
+NonzeroIndices installed = nonzero_indices;
+}  // namespace
+
+void install_nonzero_indices(NonzeroIndices list) { installed = list ? list : nonzero_indices; }
+NonzeroIndices installed_nonzero_indices() { return installed; }
+
 namespace {
 
 // [fused-dense]
 // The dense backward and update for one sample, fused: din = dout Wᵀ first
 // (it needs W before the update), then W(i, :) −= η x(i) dout for every
 // input i that is not zero, and b −= η dout. The inputs that are not zero are
-// listed first, without a branch (an `if` per pixel is mispredicted at every
-// edge of a digit): each index is written, and the count moves on only past
-// the nonzero ones.
+// listed first, by the installed nonzero_indices.
 void dense_step(Dense& dense, TensorView din, ConstTensorView dout, ConstTensorView in, float learning_rate) {
   if (din.size() != 0) matmul_a_bt(din, dout, dense.weight);
   thread_local std::vector<std::uint32_t> nonzero;
-  nonzero.resize(dense.inputs());
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < dense.inputs(); ++i) {
-    nonzero[count] = static_cast<std::uint32_t>(i);
-    count += in(0, i) != 0.0f;
-  }
+  nonzero.resize(dense.inputs() + 16);
+  const std::size_t count = installed(in.row(0), nonzero.data());
   const float* d = dout.data();
   const std::size_t outputs = dense.outputs();
   for (std::size_t c = 0; c < count; ++c) {

@@ -1,6 +1,9 @@
 // Chapter 9: stochastic gradient descent, one sample per update.
 #pragma once
 
+#include <cstdint>
+#include <span>
+
 #include "minibatch.hpp"
 
 namespace nn {
@@ -20,6 +23,20 @@ struct StochasticSettings {
 struct SampleBuffers {
   Tensor target, probabilities, dlogits;  // 1×K; the layers' gradients live in the network, as in backward
 };
+
+// [nonzero-indices]
+/// Writes the positions i of the elements of `values` that are not zero, in
+/// order, to `indices`, which must have room for values.size() + 16 entries,
+/// and returns how many there are. A NaN is not zero, and −0 is.
+std::size_t nonzero_indices(std::span<const float> values, std::uint32_t* indices);
+
+/// A function that does what nonzero_indices does: the fused step below lists
+/// its inputs with the one installed, chapter 9's unless chapter 11 installs
+/// its own, which takes sixteen elements an instruction.
+using NonzeroIndices = std::size_t (*)(std::span<const float> values, std::uint32_t* indices);
+void install_nonzero_indices(NonzeroIndices list);  // null: chapter 9's again
+NonzeroIndices installed_nonzero_indices();
+// [nonzero-indices]
 
 // [sample-step]
 /// One update on one image (1×I) with its label: forward, loss, then backward

@@ -1,10 +1,25 @@
 // Chapter 9: stochastic gradient descent's fused per-sample step.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
 #include "stochastic.hpp"
 #include "training_data.hpp"
 
 using nn::Tensor;
+
+TEST_CASE("nonzero_indices lists the positions of the elements that are not zero, in order", "[stochastic]") {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const std::vector<float> values = {0.0f, 1.5f, 0.0f, -0.0f, nan, -2.0f, 0.0f, 1e-30f};
+  std::vector<std::uint32_t> indices(values.size() + 16, 99);
+  REQUIRE(nn::nonzero_indices(values, indices.data()) == 4);  // −0 is zero; NaN is not
+  CHECK(std::vector<std::uint32_t>(indices.begin(), indices.begin() + 4) == std::vector<std::uint32_t>{1, 4, 5, 7});
+  CHECK(nn::nonzero_indices(std::span<const float>(), indices.data()) == 0);
+  CHECK(nn::nonzero_indices(std::vector<float>(40, 0.0f), indices.data()) == 0);
+}
 
 TEST_CASE("the fused per-sample step equals a batch step of one sample", "[stochastic]") {
   const nn::Dataset data = training_data::four_corners(8);

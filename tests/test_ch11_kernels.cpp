@@ -2,14 +2,17 @@
 // count changes no bit of any result. No timing here: the benchmark times.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <stdexcept>
 #include <vector>
 
 #include "kernels.hpp"
 #include "parallel.hpp"
+#include "stochastic.hpp"
 
 using nn::Tensor;
 using nn::Write;
@@ -159,10 +162,35 @@ TEST_CASE("a scoped stage installs its kernels, and the stage before it again wh
     CHECK(installed(Stage::skip_zeros));
   }
   CHECK(installed(Stage::blocked));
+  CHECK(nn::installed_nonzero_indices() != nn::nonzero_indices);  // chapter 9's step lists by vectors too
+  {
+    const nn::kernels::ScopedStage reference(Stage::reference);
+    CHECK(nn::installed_nonzero_indices() == nn::nonzero_indices);
+  }
   try {
     const nn::kernels::ScopedStage failing(Stage::threads);
     throw std::runtime_error("a timed run that fails");
   } catch (const std::runtime_error&) {
   }
   CHECK(installed(Stage::blocked));
+}
+
+TEST_CASE("the installed nonzero_indices of the blocked stages lists what chapter 9's lists", "[ch11]") {
+  const nn::kernels::ScopedStage blocked(Stage::blocked);
+  const nn::NonzeroIndices by_vectors = nn::installed_nonzero_indices();
+  std::mt19937 rng(41);
+  std::bernoulli_distribution zero(0.8);
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  // Lengths around the vector width and an image's; zeros of both signs and NaNs.
+  for (std::size_t length : {std::size_t{0}, std::size_t{1}, std::size_t{15}, std::size_t{16}, std::size_t{17},
+                             std::size_t{33}, std::size_t{784}}) {
+    std::vector<float> values(length);
+    for (float& v : values) v = zero(rng) ? (value(rng) < 0 ? -0.0f : 0.0f) : value(rng);
+    if (length > 5) values[5] = std::numeric_limits<float>::quiet_NaN();
+    std::vector<std::uint32_t> expected(length + 16), got(length + 16);
+    const std::size_t count = nn::nonzero_indices(values, expected.data());
+    INFO(length << " elements");
+    REQUIRE(by_vectors(values, got.data()) == count);
+    CHECK(std::equal(expected.begin(), expected.begin() + static_cast<std::ptrdiff_t>(count), got.begin()));
+  }
 }
