@@ -84,7 +84,8 @@ void store(float* to, Floats v) { std::memcpy(to, &v, sizeof v); }
 
 // [nonzeros]
 // The elements of a[0 .. depth) that are not zero, as (k, value) pairs in the
-// order of k; ks and values need room for depth + V entries. Testing each
+// order of k; ks and values need room for depth entries (a vector store writes
+// V entries from the count, which is never past k, so never past depth). Testing each
 // element with an `if` costs a mispredicted branch whenever the pattern of
 // zeros surprises the processor, which on an image is often. With AVX-512 one
 // instruction compares V elements with zero into a mask of V bits, and
@@ -537,8 +538,8 @@ ProductKernels products_of(Stage stage) {
 
 void set_stage(Stage stage) {
   install_products(products_of(stage));
-  // Chapter 9's fused step lists its inputs' nonzeros sixteen at a time too,
-  // from the stage that teaches how.
+  // Chapter 9's fused step lists its inputs' nonzeros with gather_nonzeros
+  // too, from the stage that teaches it.
   const bool blocked = stage == Stage::blocked || stage == Stage::threads;
   install_nonzero_indices(blocked ? stages::nonzero_indices_by_vectors : nn::nonzero_indices);
   current_stage = stage;

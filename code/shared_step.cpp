@@ -170,7 +170,7 @@ float shared_train_step(Network& network, ConstTensorView inputs, ConstTensorVie
     }
   if (!plain) rule.update(network, learning_rate);
 
-  batch.inputs = batch.targets = {};  // no view of the caller's tensors outlives the call
+  batch.inputs = batch.targets = {};  // no view of the caller's tensors outlives a call that returns
   batch.buffers = nullptr;
   double loss_sum = 0;  // the parts' mean losses, weighted by their rows, in order
   for (std::size_t p = 0; p < parts; ++p)

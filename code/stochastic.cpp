@@ -21,7 +21,6 @@ std::size_t nonzero_indices(std::span<const float> values, std::uint32_t* indice
   }
   return count;
 }
-// [nonzero-indices-code]
 
 namespace {
 NonzeroIndices installed = nonzero_indices;
@@ -29,6 +28,7 @@ NonzeroIndices installed = nonzero_indices;
 
 void install_nonzero_indices(NonzeroIndices list) { installed = list ? list : nonzero_indices; }
 NonzeroIndices installed_nonzero_indices() { return installed; }
+// [nonzero-indices-code]
 
 namespace {
 
@@ -40,7 +40,7 @@ namespace {
 void dense_step(Dense& dense, TensorView din, ConstTensorView dout, ConstTensorView in, float learning_rate) {
   if (din.size() != 0) matmul_a_bt(din, dout, dense.weight);
   thread_local std::vector<std::uint32_t> nonzero;
-  nonzero.resize(dense.inputs() + 16);
+  nonzero.resize(dense.inputs());
   const std::size_t count = installed(in.row(0), nonzero.data());
   const float* d = dout.data();
   const std::size_t outputs = dense.outputs();

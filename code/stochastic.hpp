@@ -26,13 +26,14 @@ struct SampleBuffers {
 
 // [nonzero-indices]
 /// Writes the positions i of the elements of `values` that are not zero, in
-/// order, to `indices`, which must have room for values.size() + 16 entries,
-/// and returns how many there are. A NaN is not zero, and −0 is.
+/// order, to `indices`, which must have room for values.size() entries, and
+/// returns how many there are. A NaN is not zero, and −0 is.
 std::size_t nonzero_indices(std::span<const float> values, std::uint32_t* indices);
 
 /// A function that does what nonzero_indices does: the fused step below lists
 /// its inputs with the one installed, chapter 9's unless chapter 11 installs
-/// its own, which takes sixteen elements an instruction.
+/// its own. Like chapter 1's products, a setting of the whole process: change
+/// it between steps, never while one runs.
 using NonzeroIndices = std::size_t (*)(std::span<const float> values, std::uint32_t* indices);
 void install_nonzero_indices(NonzeroIndices list);  // null: chapter 9's again
 NonzeroIndices installed_nonzero_indices();
