@@ -50,8 +50,10 @@ enum class Stage {
 /// The stage's three kernels, in the form chapter 1's seam takes them.
 ProductKernels products_of(Stage stage);
 /// Installs the stage's kernels behind nn::matmul, nn::matmul_a_bt and
-/// nn::matmul_at_b (install_products). Like the thread count, a setting of the
-/// whole process: change it between products. The chapter programs run
+/// nn::matmul_at_b (install_products), and from the blocked stage on the list
+/// of nonzero inputs of chapter 9's fused step (install_nonzero_indices).
+/// Like the thread count, a setting of the whole process: change it between
+/// products. The chapter programs run
 /// `threads`, which nn::run_program installs when the build has chapter 11;
 /// code that calls no set_stage (the tests of chapters 1–10) runs chapter 1's loops.
 void set_stage(Stage stage);
