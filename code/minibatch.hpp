@@ -25,8 +25,8 @@ void gather_one_hot(TensorView out, const std::vector<std::uint8_t>& labels, std
 void prefetch_row(ConstTensorView from, std::size_t row);
 
 /// A function that does what gather_rows does: chapter 11 has one that
-/// shares the rows among the cores.
-using GatherRows = void (*)(TensorView out, ConstTensorView from, std::span<const std::size_t> rows);
+/// shares the rows among the cores, and one that copies them from bytes.
+using GatherRows = std::function<void(TensorView out, ConstTensorView from, std::span<const std::size_t> rows)>;
 
 /// A function that does what chapter 7's train_step does: chapter 11 has one
 /// that shares more of the step among the cores.

@@ -177,8 +177,7 @@ Dataset make_dataset(const IdxImages& images, const IdxLabels& labels, const fs:
   data.image_cols = images.cols;
   data.labels = labels.labels;
   data.images = Tensor(images.count, images.rows * images.cols);
-  std::transform(images.pixels.begin(), images.pixels.end(), data.images.data(),
-                 [](std::uint8_t pixel) { return static_cast<float>(pixel) / 255.0f; });
+  std::transform(images.pixels.begin(), images.pixels.end(), data.images.data(), pixel_value);
   // [normalise]
   return data;
 }

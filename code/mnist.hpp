@@ -43,6 +43,9 @@ IdxImages read_idx_images(const std::filesystem::path& path);
 IdxLabels read_idx_labels(const std::filesystem::path& path);
 
 // [dataset]
+/// A pixel's grey level, 0–255 in the file, as a network reads it: in [0, 1].
+inline float pixel_value(std::uint8_t pixel) { return static_cast<float>(pixel) / 255.0f; }
+
 /// Images ready for a network: one image per row, pixels scaled to [0, 1].
 struct Dataset {
   Tensor images;                     // N×I, I = image_rows · image_cols

@@ -1,9 +1,11 @@
 // Chapter 11: work of the training loops shared among the cores, besides the
 // products: the full-batch gradient by whole chunks, plain descent's update,
-// and the copying of a mini-batch's images.
+// and the copying of a mini-batch's images, from floats or from bytes.
 #pragma once
 
+#include <cstdint>
 #include <span>
+#include <vector>
 
 #include "training.hpp"
 
@@ -42,5 +44,31 @@ class SharedGradientDescent final : public Optimiser {
 /// pool's threads. A copy is the same bits whoever makes it.
 void shared_gather_rows(TensorView out, ConstTensorView from, std::span<const std::size_t> rows);
 // [shared-gather]
+
+// [byte-images]
+/// The pixels of a set of images kept as the bytes of chapter 2's file, a
+/// quarter of the floats' memory, for copying batches out of: what limits a
+/// copy of rows scattered over main memory is the bytes it moves. Each value
+/// is turned back into a float by chapter 2's pixel_value, so the copy has
+/// the same bits as the floats' copy.
+class ByteImages {
+ public:
+  /// Keeps the bytes of `images` if every value is pixel_value of a byte,
+  /// as chapter 2 makes them; otherwise keeps nothing (see exact()). The
+  /// images must not change while this copies from them.
+  explicit ByteImages(ConstTensorView images);
+  /// Whether the images were all pixel values, so that the bytes are kept.
+  bool exact() const { return !bytes_.empty(); }
+  /// Does what shared_gather_rows does, from the bytes if `from` is the
+  /// tensor they were made from (the same data and shape) and they are
+  /// exact; from `from` otherwise. Chapter 8's loop takes it as `.gather`.
+  void operator()(TensorView out, ConstTensorView from, std::span<const std::size_t> rows) const;
+
+ private:
+  const float* source_;
+  std::size_t rows_, cols_;
+  std::vector<std::uint8_t> bytes_;  // row-major, as the images; empty unless exact
+};
+// [byte-images]
 
 }  // namespace nn::parallel

@@ -1,11 +1,13 @@
 // Chapter 11: whole chunks of the full batch shared among the threads,
-// plain descent's shared update, the shared copy of a mini-batch and the
-// shared mini-batch step. Same
-// bits for any thread count; the same gradient as chapter 7's within float
-// rounding. No timing here.
+// plain descent's shared update, the shared copy of a mini-batch (from floats
+// and from bytes) and the shared mini-batch step. Same bits for any thread
+// count; the same gradient as chapter 7's within float rounding. No timing
+// here.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstring>
+#include <functional>
 #include <random>
 #include <span>
 #include <stdexcept>
@@ -161,6 +163,75 @@ TEST_CASE("the shared gather copies the rows gather_rows copies, and reports a w
   Tensor wrong(100, 783);
   CHECK_THROWS_WITH(nn::parallel::shared_gather_rows(wrong, p.images, rows),
                     Catch::Contains("gather_rows: out is 100×783 for 100 rows of 500×784"));
+}
+
+// n images whose every value is a pixel value, k / 255, four in five of them zero.
+Tensor pixel_images(std::size_t n, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::bernoulli_distribution zero(0.8);
+  std::uniform_int_distribution<int> level(1, 255);
+  Tensor images(n, 784);
+  for (float& v : images.values()) v = zero(rng) ? 0.0f : nn::pixel_value(static_cast<std::uint8_t>(level(rng)));
+  images(0, 0) = 1.0f;  // both ends of the range
+  return images;
+}
+
+TEST_CASE("a copy from bytes has the bits of gather_rows, and is made from the floats when it must be", "[ch11]") {
+  const Tensor images = pixel_images(500, 21);
+  std::vector<std::size_t> rows(100);
+  for (std::size_t r = 0; r < rows.size(); ++r) rows[r] = (r * 337 + 11) % 500;  // scattered, some twice
+  rows[7] = 0;
+  const auto copies_as_gather_rows = [&](const nn::parallel::ByteImages& bytes, const Tensor& from) {
+    Tensor expected(rows.size(), 784), copied(rows.size(), 784);
+    nn::gather_rows(expected, from, rows);
+    bytes(copied, from, rows);
+    return std::memcmp(copied.data(), expected.data(), copied.size() * sizeof(float)) == 0;
+  };
+  const nn::parallel::ByteImages bytes(images);
+  CHECK(bytes.exact());
+  for (std::size_t threads : {1, 2, 3}) {
+    INFO(threads << " threads");
+    nn::parallel::set_threads(threads);
+    CHECK(copies_as_gather_rows(bytes, images));
+  }
+  nn::parallel::set_threads(2);
+  SECTION("a value that is not k / 255 for a byte k keeps no bytes, and the floats are copied") {
+    for (float odd : {0.3f, -0.0f, -1.0f / 255.0f, 1.5f, std::nanf(""), nn::pixel_value(200) + 1e-7f}) {
+      INFO("value " << odd);
+      Tensor changed = images;
+      changed(499, 783) = odd;
+      const nn::parallel::ByteImages inexact(changed);
+      CHECK_FALSE(inexact.exact());
+      CHECK(copies_as_gather_rows(inexact, changed));
+    }
+  }
+  SECTION("another tensor than the bytes were made from is copied from its floats") {
+    // Its values differ from the images', so the bytes would give other rows.
+    CHECK(copies_as_gather_rows(bytes, pixel_images(500, 22)));
+    CHECK(copies_as_gather_rows(bytes, problem(500, 9).images));
+  }
+  SECTION("a wrong shape is reported as gather_rows reports it") {
+    Tensor wrong(100, 783);
+    CHECK_THROWS_WITH(bytes(wrong, images, rows), Catch::Contains("gather_rows: out is 100×783 for 100 rows of 500×784"));
+  }
+}
+
+TEST_CASE("an epoch copied from bytes by the shared step has the bits of chapter 8's loop as it is", "[ch11]") {
+  const nn::kernels::ScopedStage fastest(nn::kernels::Stage::threads);
+  nn::parallel::set_threads(2);
+  const Problem p = problem(300, 23);
+  nn::Dataset train{pixel_images(300, 24), {}, 28, 28};
+  for (std::size_t r = 0; r < 300; ++r) train.labels.push_back(static_cast<std::uint8_t>(r * 7 % 10));
+  nn::Network plain = p.network, fast = p.network;
+  const nn::MiniBatchSettings settings{.epochs = 2, .batch_size = 64, .learning_rate = 0.1f};
+  nn::train_mini_batch(plain, train, train, settings);
+  const nn::parallel::ByteImages bytes(train.images);
+  REQUIRE(bytes.exact());
+  nn::MiniBatchSettings fast_settings = settings;
+  fast_settings.gather = std::cref(bytes);
+  fast_settings.step = nn::parallel::shared_train_step;
+  nn::train_mini_batch(fast, train, train, fast_settings);
+  CHECK(same_bits(parameters_of(fast), parameters_of(plain)));
 }
 
 TEST_CASE("the benchmark's workloads refuse a training set too small for them, in one line", "[ch11]") {
