@@ -282,14 +282,15 @@ TEST_CASE("a piece that throws reaches the caller once the job is over, and the 
 
 TEST_CASE("the shared step gives train_step's parameters, bit for bit, for any thread count", "[ch11]") {
   const nn::kernels::ScopedStage fastest(nn::kernels::Stage::threads);
-  // Batches of 64 (four parts of kTileRows rows), of 37 (a short last part)
-  // and of 5 (one part, shorter than kTileRows); a network of one hidden
+  // Batches of 100 and 64 (parts of kTileRows rows, the last short in
+  // one), of 37 (two parts when kTileRows is 32) and of 5 (one part, shorter
+  // than kTileRows); a network of one hidden
   // layer with tanh and one of two with ReLU; plain
   // descent in both its forms, which the shared step does itself, and
   // another rule, which it leaves to the rule. Five steps each, so that every
   // step starts from parameters the last one updated.
   const char* const rules[] = {"GradientDescent", "SharedGradientDescent", "another rule"};
-  for (std::size_t batch : {std::size_t{64}, std::size_t{37}, std::size_t{5}}) {
+  for (std::size_t batch : {std::size_t{100}, std::size_t{64}, std::size_t{37}, std::size_t{5}}) {
     for (const std::vector<std::size_t>& sizes : {std::vector<std::size_t>{784, 32, 10}, {784, 48, 16, 10}}) {
       for (std::size_t r = 0; r < 3; ++r) {
         INFO("batch " << batch << ", " << sizes.size() - 2 << " hidden layers, " << rules[r]);
