@@ -80,6 +80,25 @@ Floats load(const float* from) {
   return v;
 }
 void store(float* to, Floats v) { std::memcpy(to, &v, sizeof v); }
+
+// The first `width` floats of a vector (the rest zero), and back. With kMask
+// (kMasked) through an AVX-512 mask, which touches no memory past them; else,
+// or without AVX-512, a whole vector.
+constexpr bool kMasked = true;
+template <bool kMask>
+Floats load_columns(const float* from, [[maybe_unused]] std::size_t width) {
+#if defined(__AVX512F__)
+  if constexpr (kMask) return Floats(_mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << width) - 1), from));
+#endif
+  return load(from);
+}
+template <bool kMask>
+void store_columns(float* to, Floats v, [[maybe_unused]] std::size_t width) {
+#if defined(__AVX512F__)
+  if constexpr (kMask) return _mm512_mask_storeu_ps(to, static_cast<__mmask16>((1u << width) - 1), __m512(v));
+#endif
+  store(to, v);
+}
 // [floats]
 
 // [nonzeros]
@@ -133,15 +152,18 @@ std::size_t nonzero_indices_by_vectors(std::span<const float> values, std::uint3
 // the 32 registers of AVX-512): out is read once and written once, instead of
 // once for every k, and every k costs one broadcast and W/V fused
 // multiply-adds, each with its load of b.
-template <std::size_t W>
+// With kMask (AVX-512 only), the panel is the last `width` < V columns of a
+// row, such as the ten classes: out is read and written through a mask that
+// covers those columns alone, while b's rows are padded to a whole vector.
+template <std::size_t W, bool kMask = false>
 void panel(float* out, const std::uint32_t* ks, const float* values, std::size_t count, const float* b,
-           std::size_t b_step, bool accumulate) {
-  static_assert(W % V == 0);
+           std::size_t b_step, bool accumulate, [[maybe_unused]] std::size_t width = W) {
+  static_assert(W % V == 0 && (!kMask || W == V));
   if constexpr (W == V) {
     // One vector of sums alone would be one chain of additions, each waiting
     // for the one before it (four cycles or so); four chains, over every
     // fourth nonzero, keep the processor busy. The ten classes take this path.
-    Floats sum0 = accumulate ? load(out) : Floats{}, sum1{}, sum2{}, sum3{};
+    Floats sum0 = accumulate ? load_columns<kMask>(out, width) : Floats{}, sum1{}, sum2{}, sum3{};
     const auto term = [&](std::size_t c) { return (Floats{} + values[c]) * load(b + ks[c] * b_step); };
     std::size_t c = 0;
     for (; c + 4 <= count; c += 4) {
@@ -151,7 +173,7 @@ void panel(float* out, const std::uint32_t* ks, const float* values, std::size_t
       sum3 += term(c + 3);
     }
     for (; c < count; ++c) sum0 += term(c);
-    store(out, (sum0 + sum1) + (sum2 + sum3));
+    store_columns<kMask>(out, (sum0 + sum1) + (sum2 + sum3), width);
     return;
   }
   Floats sum[W / V];
@@ -197,9 +219,11 @@ void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const fl
 // b[ks[c]·b_step + :], for a list of nonzeros gathered by gather_nonzeros. The
 // panels of kPanelWidth, half, a quarter … of it share the list. The last
 // n mod V columns, such as the 10 classes, are one vector too if b's rows are
-// padded (b_step ≥ round_up(n): the callers that copy b pad it with zeros):
-// the panel's sums go to a vector on the stack, of which only the real columns
-// are copied to out; else they are scalar sums. The cut depends on n alone,
+// padded (b_step ≥ round_up(n): the callers that copy b pad it with zeros).
+// With AVX-512 that panel reads and writes out through a mask that covers the
+// real columns alone; without it, its sums go to a vector on the stack, of
+// which only the real columns are copied to out. If b's rows are not padded,
+// those columns are scalar sums. The cut depends on n alone,
 // so every row of a product is cut alike. A column's sum is one chain of
 // additions in the order of k, except in a panel of one vector, which keeps
 // four (panel): there the order, and so the last bits, differ, but the same
@@ -220,12 +244,16 @@ void row(float* out, std::size_t n, const std::uint32_t* ks, const float* values
     if (j + kPanelWidth / 8 <= n)
       panel<kPanelWidth / 8>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 8;
   if (j < n && b_step < round_up(n)) return panel_tail(n - j, out + j, ks, values, count, b + j, b_step, accumulate);
+#if defined(__AVX512F__)
+  if (j < n) panel<V, kMasked>(out + j, ks, values, count, b + j, b_step, accumulate, n - j);
+#else
   if (j < n) {
     float tail[V] = {};
     if (accumulate) std::copy(out + j, out + n, tail);
     panel<V>(tail, ks, values, count, b + j, b_step, true);
     std::copy_n(tail, n - j, out + j);
   }
+#endif
 }
 // [row]
 
@@ -260,8 +288,14 @@ float* aligned_copy(std::vector<float>& storage, const float* from, std::size_t 
   float* const start = storage.data() + (64 - misalignment) % 64 / sizeof(float);
   for (std::size_t r = 0; r < rows; ++r) {
     float* to = start + (skip + r) * step;
+#if defined(__AVX512F__)
+    // A vector at a time, the last one loaded through a mask: zeros past n.
+    for (std::size_t j = 0; j < n; j += V)
+      store(to + j, load_columns<kMasked>(from + r * from_step + j, std::min(V, n - j)));
+#else
     std::copy_n(from + r * from_step, n, to);
     std::fill_n(to + n, step - n, 0.0f);
+#endif
   }
   return start;
 }
