@@ -19,9 +19,11 @@ inline constexpr std::size_t kWorthSharing = std::size_t{1} << 20;
 /// a b takes each block of b to kTileRows rows of a at a time. Every group of
 /// kTileRows rows brings all of b in from the L2 cache once, so the more rows
 /// a group has the better, while a block of b and the group's rows of out
-/// (32 KiB and 16 KiB for 128 columns) still fit in an L1 cache together.
-/// With groups of 16 rows, both the mini-batch and the full-batch workloads of
-/// the benchmark ran a few per cent slower when this was chosen.
+/// stay in the L1 cache (32 KiB and 16 KiB for 128 columns: the whole of a
+/// 48 KiB L1, more than a 32 KiB one). On the 48 KiB L1 of the machine this
+/// was chosen on, groups of 16 rows made both the mini-batch and the
+/// full-batch workloads of the benchmark a few per cent slower. A batch of
+/// 64 is two groups: work for two cores, no more.
 inline constexpr std::size_t kTile = 64, kTileRows = 32;
 // [vector-floats]
 /// The floats in one of the kernels' vectors (`Floats`): the widest vector the

@@ -115,7 +115,9 @@ ByteImages::ByteImages(ConstTensorView images)
   std::uint32_t mismatches = 0;
   for (std::size_t i = 0; i < images.size(); ++i)
     mismatches |= std::bit_cast<std::uint32_t>(pixel_value(bytes[i])) ^ std::bit_cast<std::uint32_t>(values[i]);
-  if (mismatches != 0) bytes_ = {};  // some value is not a pixel value: copy the floats instead
+  // Some value is not a pixel value: keep nothing (a new vector, so that the
+  // storage is freed too) and copy the floats instead.
+  if (mismatches != 0) bytes_ = std::vector<std::uint8_t>();
 }
 
 // [byte-gather-code]
@@ -130,7 +132,7 @@ void ByteImages::operator()(TensorView out, ConstTensorView from, std::span<cons
   pool().for_ranges(rows.size(), 1, [&](std::size_t first, std::size_t last) {
     for (std::size_t r = first; r < last; ++r) {
       if (r + kAhead < last)
-        for (std::size_t c = 0; c < cols_; c += kLineBytes) __builtin_prefetch(&bytes_[rows[r + kAhead] * cols_ + c]);
+        for (std::size_t c = 0; c < cols_; c += kLineBytes) __builtin_prefetch(bytes_.data() + rows[r + kAhead] * cols_ + c);
       assert(rows[r] < rows_);  // as gather_rows: the rows are the caller's to get right
       const std::uint8_t* pixels = &bytes_[rows[r] * cols_];
       float* values = out.row(r).data();

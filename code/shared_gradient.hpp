@@ -46,11 +46,11 @@ void shared_gather_rows(TensorView out, ConstTensorView from, std::span<const st
 // [shared-gather]
 
 // [byte-images]
-/// The pixels of a set of images kept as the bytes of chapter 2's file, a
-/// quarter of the floats' memory, for copying batches out of: what limits a
-/// copy of rows scattered over main memory is the bytes it moves. Each value
-/// is turned back into a float by chapter 2's pixel_value, so the copy has
-/// the same bits as the floats' copy.
+/// The pixels of a set of images kept, beside the floats, as the bytes of
+/// chapter 2's file, for copying batches out of: a row is a quarter of the
+/// cache lines, and a copy of rows scattered over main memory waits for
+/// each line it brings. Each value is turned back into a float by chapter 2's
+/// pixel_value, so the copy has the same bits as the floats' copy.
 class ByteImages {
  public:
   /// Keeps the bytes of `images` if every value is pixel_value of a byte,
@@ -62,6 +62,8 @@ class ByteImages {
   /// Does what shared_gather_rows does, from the bytes if `from` is the
   /// tensor they were made from (the same data and shape) and they are
   /// exact; from `from` otherwise. Chapter 8's loop takes it as `.gather`.
+  /// It shares the rows among the pool's threads: call it from one thread
+  /// at a time.
   void operator()(TensorView out, ConstTensorView from, std::span<const std::size_t> rows) const;
 
  private:
