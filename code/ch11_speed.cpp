@@ -594,10 +594,12 @@ int main(int argc, char** argv) {
                                                 : "an unknown share of the L1");
     const std::size_t out_rows_bytes = nn::kernels::kTileRows * kHidden * sizeof(float);
     report.number("out_rows_kib", kib(out_rows_bytes));
-    report.number("tiles_vs_l1", caches.l1d == 0                                ? "may or may not fit in"
-                                 : w_tile_bytes + out_rows_bytes == caches.l1d ? "together fill the whole of"
-                                 : w_tile_bytes + out_rows_bytes < caches.l1d  ? "fit together in"
-                                                                                : "are together more than");
+    report.number("tiles_vs_l1",
+                  caches.l1d == 0 ? "may or may not fit in this L1"
+                  : w_tile_bytes + out_rows_bytes == caches.l1d
+                      ? "together fill the whole of this L1, with no room left for the rows' lists of nonzeros"
+                  : w_tile_bytes + out_rows_bytes < caches.l1d ? "fit together in this L1"
+                                                                : "are together more than this L1");
     // The full batch of chapter 7: 50,000 training images (the last 10,000 of
     // the file are its validation split); its dz₁ is 50,000 × 128 floats.
     const std::size_t full_batch = 50000, dz_bytes = full_batch * kHidden * sizeof(float);
@@ -742,8 +744,10 @@ int main(int argc, char** argv) {
       nn::train_mini_batch(by_rows, two_thousand, two_thousand, shared_settings);
       const std::vector<float> a = parameters(by_layers), b = parameters(by_rows);
       const bool same_step = std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-      report.claim("the 2,000 images are kept as bytes: every value is a pixel value", bytes.exact(),
-                   bytes.exact() ? "all of them" : "some value is not");
+      report.claim("the first 2,000 training images, this check's, are kept as bytes: every value is a pixel value",
+                   bytes.exact(),
+                   bytes.exact() ? "all " + grouped(static_cast<double>(two_thousand.images.size()), 0) + " of them"
+                                 : "some value is not");
       report.claim("the shared step on batches copied from bytes gives the parameters of train_step, bit for bit",
                    same_step, same_step ? "all identical" : "they differ");
     }
@@ -851,14 +855,16 @@ int main(int argc, char** argv) {
       // more than a twentieth of the step's own time.
       const double percent = 100 * median(alone) / median(step);
       report.number("gather_percent", figures::fixed(percent, 0));
-      report.claim("copying a batch on one thread is not small beside the fast step (over 5 % of its time)",
+      report.claim("copying a batch on one thread is not small beside chapter 7's step with each product shared "
+                   "(over 5 % of its time)",
                    percent > 5, "the copy takes " + figures::fixed(percent, 1) + " % of the step's time");
       // Chapter 6 says zeroing the gradients before each step is a measurable
       // share of a step with these kernels: more than 1 %.
       const double zeroing_percent = 100 * median(zeroing) / median(step);
       report.number("zeroing_us", figures::fixed(median(zeroing) * 1e6, 1));
       report.number("zeroing_percent", figures::fixed(zeroing_percent, 0));
-      report.claim("zeroing every gradient is a measurable share of the fast step (over 1 % of its time)",
+      report.claim("zeroing every gradient is a measurable share of chapter 7's step with each product shared "
+                   "(over 1 % of its time)",
                    zeroing_percent > 1,
                    "zeroing takes " + figures::fixed(zeroing_percent, 1) + " % of the step's time");
     }

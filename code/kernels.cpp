@@ -81,9 +81,9 @@ Floats load(const float* from) {
 }
 void store(float* to, Floats v) { std::memcpy(to, &v, sizeof v); }
 
-// The first `width` floats of a vector (the rest zero), and back. With kMask
-// (kMasked) through an AVX-512 mask, which touches no memory past them; else,
-// or without AVX-512, a whole vector.
+// The first `width` floats of a vector, and back. With kMask (kMasked)
+// through an AVX-512 mask, which touches no memory past them and loads zeros
+// in the rest; else, or without AVX-512, a whole vector.
 constexpr bool kMasked = true;
 template <bool kMask>
 Floats load_columns(const float* from, [[maybe_unused]] std::size_t width) {

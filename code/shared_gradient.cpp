@@ -15,6 +15,9 @@ namespace nn::parallel {
 
 namespace {
 
+// Fewer rows than this are copied on the calling thread: not worth a hand-over.
+constexpr std::size_t kRowsWorthSharing = 16;
+
 // One part of the batch: its copy of the network, whose gradients receive
 // the part's share, and the buffers of its steps. Kept from call to call, so
 // that only the first call allocates: assigning the layers again reuses the
@@ -92,7 +95,6 @@ void shared_gather_rows(TensorView out, ConstTensorView from, std::span<const st
   // waiting for at a time. Two cores can wait for twice as many. A few rows
   // are not worth a hand-over; a wrong shape is reported by gather_rows for
   // the whole batch, not for a piece of it.
-  constexpr std::size_t kRowsWorthSharing = 16;
   if (rows.size() < kRowsWorthSharing || out.rows() != rows.size() || out.cols() != from.cols())
     return gather_rows(out, from, rows);
   pool().for_ranges(rows.size(), 1, [&](std::size_t first, std::size_t last) {
@@ -129,16 +131,20 @@ void ByteImages::operator()(TensorView out, ConstTensorView from, std::span<cons
   // for the row a few ahead of the one it copies (a row of bytes is 13 cache
   // lines, of floats 49), and turning each byte into its float on the way.
   constexpr std::size_t kAhead = 4, kLineBytes = 64;
-  pool().for_ranges(rows.size(), 1, [&](std::size_t first, std::size_t last) {
+  const auto copy = [&](std::size_t first, std::size_t last) {
     for (std::size_t r = first; r < last; ++r) {
-      if (r + kAhead < last)
-        for (std::size_t c = 0; c < cols_; c += kLineBytes) __builtin_prefetch(bytes_.data() + rows[r + kAhead] * cols_ + c);
+      if (r + kAhead < last) {
+        const std::uint8_t* ahead = bytes_.data() + rows[r + kAhead] * cols_;
+        for (std::size_t c = 0; c < cols_; c += kLineBytes) __builtin_prefetch(ahead + c);
+      }
       assert(rows[r] < rows_);  // as gather_rows: the rows are the caller's to get right
-      const std::uint8_t* pixels = &bytes_[rows[r] * cols_];
+      const std::uint8_t* pixels = bytes_.data() + rows[r] * cols_;
       float* values = out.row(r).data();
       for (std::size_t c = 0; c < cols_; ++c) values[c] = pixel_value(pixels[c]);
     }
-  });
+  };
+  if (rows.size() < kRowsWorthSharing) return copy(0, rows.size());
+  pool().for_ranges(rows.size(), 1, copy);
 }
 // [byte-gather-code]
 

@@ -181,11 +181,17 @@ TEST_CASE("a copy from bytes has the bits of gather_rows, and is made from the f
   std::vector<std::size_t> rows(100);
   for (std::size_t r = 0; r < rows.size(); ++r) rows[r] = (r * 337 + 11) % 500;  // scattered, some twice
   rows[7] = 0;
+  // 100 rows, and 5, which are below what is worth sharing.
   const auto copies_as_gather_rows = [&](const nn::parallel::ByteImages& bytes, const Tensor& from) {
-    Tensor expected(rows.size(), 784), copied(rows.size(), 784);
-    nn::gather_rows(expected, from, rows);
-    bytes(copied, from, rows);
-    return std::memcmp(copied.data(), expected.data(), copied.size() * sizeof(float)) == 0;
+    bool same = true;
+    for (std::size_t count : {std::size_t{100}, std::size_t{5}}) {
+      const std::span<const std::size_t> some = std::span(rows).first(count);
+      Tensor expected(count, 784), copied(count, 784);
+      nn::gather_rows(expected, from, some);
+      bytes(copied, from, some);
+      same = same && std::memcmp(copied.data(), expected.data(), copied.size() * sizeof(float)) == 0;
+    }
+    return same;
   };
   const nn::parallel::ByteImages bytes(images);
   CHECK(bytes.exact());
