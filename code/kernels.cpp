@@ -210,6 +210,18 @@ void panel_narrow(float* out, const std::uint32_t* ks, const float* values, std:
 template <std::size_t W = V - 1>
 void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const float* values, std::size_t count,
                 const float* b, std::size_t b_step, bool accumulate) {
+#if defined(__AVX512F__)
+  // The same sums, each column one chain in the order of k, as the lanes of
+  // one vector: b's rows and out are read through a mask of `width` floats.
+  // A product of one image's row by W₂ took about a quarter of the time of
+  // the scalar sums below when this was written (0.14 µs against 0.56).
+  if constexpr (W == V - 1) {
+    Floats sum = accumulate ? load_columns<kMasked>(out, width) : Floats{};
+    for (std::size_t c = 0; c < count; ++c)
+      sum += (Floats{} + values[c]) * load_columns<kMasked>(b + ks[c] * b_step, width);
+    return store_columns<kMasked>(out, sum, width);
+  }
+#endif
   if (width == W) return panel_narrow<W>(out, ks, values, count, b, b_step, accumulate);
   if constexpr (W > 1) panel_tail<W - 1>(width, out, ks, values, count, b, b_step, accumulate);
 }
@@ -223,7 +235,8 @@ void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const fl
 // With AVX-512 that panel reads and writes out through a mask that covers the
 // real columns alone; without it, its sums go to a vector on the stack, of
 // which only the real columns are copied to out. If b's rows are not padded,
-// those columns are scalar sums. The cut depends on n alone,
+// each of those columns is one chain of sums in the order of k (panel_tail).
+// The cut depends on n alone,
 // so every row of a product is cut alike. A column's sum is one chain of
 // additions in the order of k, except in a panel of one vector, which keeps
 // four (panel): there the order, and so the last bits, differ, but the same
