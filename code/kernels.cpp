@@ -189,8 +189,9 @@ void panel(float* out, const std::uint32_t* ks, const float* values, std::size_t
 
 constexpr std::size_t round_up(std::size_t n) { return (n + V - 1) / V * V; }
 
-// The same for a narrow tail of W < V columns when b's rows are not padded:
-// W scalar sums, which the compiler keeps in registers because W is known.
+// The same for a narrow tail of W < V columns when b's rows are not padded,
+// without AVX-512 (panel_tail, below): W scalar sums, which the compiler
+// keeps in registers because W is known.
 // (With the width a run-time number the sums lived in memory, and every k
 // waited for the previous k's store: eight times slower.)
 template <std::size_t W>
@@ -206,25 +207,29 @@ void panel_narrow(float* out, const std::uint32_t* ks, const float* values, std:
   for (std::size_t j = 0; j < W; ++j) out[j] = sum[j];
 }
 
-// panel_narrow<width> for a width known only at run time, 1 ≤ width ≤ W.
+// The last `width` < V columns of a row when b's rows are not padded, each
+// column one chain of sums in the order of k. With AVX-512 they are the lanes
+// of one vector: b's rows are read, and out read and written, through a mask
+// of `width` floats. A product of one image's row by W₂ took about a quarter
+// of the time of panel_narrow's scalar sums when this was written (0.14 µs
+// against 0.56). Without AVX-512, panel_narrow<width>, for a width known only
+// at run time, 1 ≤ width ≤ W.
+#if defined(__AVX512F__)
+void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const float* values, std::size_t count,
+                const float* b, std::size_t b_step, bool accumulate) {
+  Floats sum = accumulate ? load_columns<kMasked>(out, width) : Floats{};
+  for (std::size_t c = 0; c < count; ++c)
+    sum += (Floats{} + values[c]) * load_columns<kMasked>(b + ks[c] * b_step, width);
+  store_columns<kMasked>(out, sum, width);
+}
+#else
 template <std::size_t W = V - 1>
 void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const float* values, std::size_t count,
                 const float* b, std::size_t b_step, bool accumulate) {
-#if defined(__AVX512F__)
-  // The same sums, each column one chain in the order of k, as the lanes of
-  // one vector: b's rows and out are read through a mask of `width` floats.
-  // A product of one image's row by W₂ took about a quarter of the time of
-  // the scalar sums below when this was written (0.14 µs against 0.56).
-  if constexpr (W == V - 1) {
-    Floats sum = accumulate ? load_columns<kMasked>(out, width) : Floats{};
-    for (std::size_t c = 0; c < count; ++c)
-      sum += (Floats{} + values[c]) * load_columns<kMasked>(b + ks[c] * b_step, width);
-    return store_columns<kMasked>(out, sum, width);
-  }
-#endif
   if (width == W) return panel_narrow<W>(out, ks, values, count, b, b_step, accumulate);
   if constexpr (W > 1) panel_tail<W - 1>(width, out, ks, values, count, b, b_step, accumulate);
 }
+#endif
 
 // [row]
 // One output row of n columns: out = (accumulate ? out : 0) + Σ_c values[c] ·
