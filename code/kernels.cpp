@@ -209,8 +209,8 @@ void panel_narrow(float* out, const std::uint32_t* ks, const float* values, std:
 
 // The last `width` < V columns of a row when b's rows are not padded, each
 // column one chain of sums in the order of k. With AVX-512 they are the lanes
-// of one vector: b's rows are read, and out read and written, through a mask
-// of `width` floats. A product of one image's row by W₂ took about a quarter
+// of one vector: b's rows are read, and out read (when accumulating) and
+// written, through a mask of `width` floats. A product of one image's row by W₂ took about a quarter
 // of the time of panel_narrow's scalar sums when this was written (0.14 µs
 // against 0.56). Without AVX-512, panel_narrow<width>, for a width known only
 // at run time, 1 ≤ width ≤ W.
@@ -235,14 +235,15 @@ void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const fl
 // One output row of n columns: out = (accumulate ? out : 0) + Σ_c values[c] ·
 // b[ks[c]·b_step + :], for a list of nonzeros gathered by gather_nonzeros. The
 // panels of kPanelWidth, half, a quarter … of it share the list. The last
-// n mod V columns, such as the 10 classes, are one vector too if b's rows are
+// n mod V columns (the 10 classes with AVX-512, the last 2 of them without)
+// are one vector too if b's rows are
 // padded (b_step ≥ round_up(n): the callers that copy b pad it with zeros).
 // With AVX-512 that panel reads and writes out through a mask that covers the
 // real columns alone; without it, its sums go to a vector on the stack, of
 // which only the real columns are copied to out. If b's rows are not padded,
 // each of those columns is one chain of sums in the order of k (panel_tail).
-// The cut depends on n alone,
-// so every row of a product is cut alike. A column's sum is one chain of
+// The cut depends on n alone, and the tail's path on b_step, which is the same
+// for the whole product, so every row of a product is cut alike. A column's sum is one chain of
 // additions in the order of k, except in a panel of one vector, which keeps
 // four (panel): there the order, and so the last bits, differ, but the same
 // for every row and every run.
