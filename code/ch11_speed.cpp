@@ -862,7 +862,7 @@ int main(int argc, char** argv) {
       // share of a step with these kernels: more than 1 %.
       const double zeroing_percent = 100 * median(zeroing) / median(step);
       report.number("zeroing_us", figures::fixed(median(zeroing) * 1e6, 1));
-      report.number("zeroing_percent", figures::fixed(zeroing_percent, 0));
+      report.number("zeroing_percent", figures::fixed(zeroing_percent, 1));
       report.claim("zeroing every gradient is a measurable share of chapter 7's step with each product shared "
                    "(over 1 % of its time)",
                    zeroing_percent > 1,
