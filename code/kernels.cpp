@@ -176,13 +176,19 @@ void panel(float* out, const std::uint32_t* ks, const float* values, std::size_t
     store_columns<kMask>(out, (sum0 + sum1) + (sum2 + sum3), width);
     return;
   }
+  // Each loop over v unrolled by order: without it GCC 12 kept the array of
+  // sums on the stack outside the loop over c, storing and loading every sum
+  // again at each call, and a call has only a dozen nonzeros or so to add.
   Floats sum[W / V];
+#pragma GCC unroll 16
   for (std::size_t v = 0; v < W / V; ++v) sum[v] = accumulate ? load(out + V * v) : Floats{};
   for (std::size_t c = 0; c < count; ++c) {
     const Floats a_k = Floats{} + values[c];  // values[c] in every lane
     const float* b_k = b + ks[c] * b_step;
+#pragma GCC unroll 16
     for (std::size_t v = 0; v < W / V; ++v) sum[v] += a_k * load(b_k + V * v);
   }
+#pragma GCC unroll 16
   for (std::size_t v = 0; v < W / V; ++v) store(out + V * v, sum[v]);
 }
 // [panel]
