@@ -2,6 +2,9 @@
 #include "shared_step.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
 #include <optional>
 #include <variant>
 #include <vector>
@@ -91,6 +94,21 @@ void forward_and_back(const Network& network, BatchRows& batch, std::size_t firs
 // [shared-step-rows]
 
 // [shared-step-gradients]
+// Whether θ −= η · dθ would leave a row of θ exactly as it is: when every
+// element of dθ is +0 (all its bits zero) and η is finite and not negative,
+// η · dθ is +0, and θ − (+0) is θ for every θ arithmetic makes, −0 included.
+// In a batch of MNIST digits many rows of W₁ are such rows: those of the
+// pixels, mostly near the edges, that are zero in every image of the batch.
+// Skipping one saves its loads and stores, and its cache lines stay valid in
+// both cores' caches, for the next step's first job to read.
+// (With a negative η, η · (+0) is −0, and −0 − (−0) is +0: not skipped.)
+bool leaves_as_it_is(float learning_rate, const float* dtheta, std::size_t cols) {
+  if (!std::isfinite(learning_rate) || std::signbit(learning_rate)) return false;
+  std::uint32_t bits = 0;
+  for (std::size_t j = 0; j < cols; ++j) bits |= std::bit_cast<std::uint32_t>(dtheta[j]);
+  return bits == 0;
+}
+
 // Rows [first, last) of the weight gradients dW = xᵀ dz of all the dense
 // layers, counted as if their W were stacked into one matrix (batch.starts:
 // where each layer's rows begin). With a learning rate, plain descent follows
@@ -106,13 +124,16 @@ void weight_gradient_rows(Network& network, const BatchRows& batch, std::size_t 
     kernels::stages::matmul_at_b_blocked(dense.dweight, batch.in(l), batch.dout(l), Write::overwrite,
                                          from - starts[l], to - starts[l]);
     if (!descent) continue;
-    const std::size_t cols = dense.outputs(), begin = (from - starts[l]) * cols, end = (to - starts[l]) * cols;
-    float* theta = dense.weight.data();
-    const float* dtheta = dense.dweight.data();
-    // The expression of GradientDescent::update, compiled with the same flags
-    // (whether a multiply and an add become one FMA is the compiler's choice,
-    // the same in every file of the build): the same bits, as the tests check.
-    for (std::size_t i = begin; i < end; ++i) theta[i] -= *descent * dtheta[i];
+    const std::size_t cols = dense.outputs();
+    for (std::size_t r = from - starts[l]; r < to - starts[l]; ++r) {
+      float* theta = dense.weight.row(r).data();
+      const float* dtheta = dense.dweight.row(r).data();
+      if (leaves_as_it_is(*descent, dtheta, cols)) continue;
+      // The expression of GradientDescent::update, compiled with the same flags
+      // (whether a multiply and an add become one FMA is the compiler's choice,
+      // the same in every file of the build): the same bits, as the tests check.
+      for (std::size_t j = 0; j < cols; ++j) theta[j] -= *descent * dtheta[j];
+    }
   }
 }
 // [shared-step-gradients]

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <random>
 #include <span>
 #include <stdexcept>
@@ -336,6 +337,33 @@ TEST_CASE("the shared step gives train_step's parameters, bit for bit, for any t
           CHECK(same_bits(gradients_of(shared), gradients_of(expected)));
         }
       }
+    }
+  }
+  nn::parallel::set_threads(2);
+}
+
+TEST_CASE("the shared step leaves a row whose gradient is zero only where descent would leave it", "[ch11]") {
+  const nn::kernels::ScopedStage fastest(nn::kernels::Stage::threads);
+  // Pixel 0 is zero in every image, so row 0 of W₁ has a gradient of +0, and
+  // the shared step skips its update when that changes nothing. Its weights
+  // are set to −0, 0 and 1: with a negative learning rate, η · (+0) is −0 and
+  // θ − (−0) turns −0 into +0, which a skip would miss. A NaN or infinite
+  // rate turns every weight into NaN.
+  Problem p = problem(64, 16);
+  for (std::size_t r = 0; r < 64; ++r) p.images(r, 0) = 0.0f;
+  nn::Dense& first = std::get<nn::Dense>(p.network.layers[0]);
+  for (std::size_t j = 0; j < first.outputs(); ++j) first.weight(0, j) = j % 3 == 0 ? -0.0f : j % 3 == 1 ? 0.0f : 1.0f;
+  for (const float rate : {0.1f, 0.0f, -0.0f, -0.1f, std::numeric_limits<float>::infinity(),
+                           std::numeric_limits<float>::quiet_NaN()}) {
+    INFO("learning rate " << rate << (std::signbit(rate) ? " (sign bit set)" : ""));
+    for (std::size_t threads : {1, 2}) {
+      nn::parallel::set_threads(threads);
+      nn::Network expected = p.network, shared = p.network;
+      nn::GradientDescent descent;
+      nn::StepBuffers buffers;
+      nn::train_step(expected, p.images, p.targets, rate, buffers, descent);
+      nn::parallel::shared_train_step(shared, p.images, p.targets, rate, buffers, descent);
+      CHECK(same_bits(parameters_of(shared), parameters_of(expected)));
     }
   }
   nn::parallel::set_threads(2);
