@@ -2,6 +2,7 @@
 #include "kernels.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -102,77 +103,122 @@ void store_columns(float* to, Floats v, [[maybe_unused]] std::size_t width) {
 // [floats]
 
 // [nonzeros]
-// The elements of a[0 .. depth) that are not zero, as (k, value) pairs in the
-// order of k; ks and values need room for depth entries (a vector store writes
-// V entries from the count, which is never past k, so never past depth). Testing each
-// element with an `if` costs a mispredicted branch whenever the pattern of
-// zeros surprises the processor, which on an image is often. With AVX-512 one
-// instruction compares V elements with zero into a mask of V bits, and
-// another (vcompressps) packs the elements whose bit is set to the front of a
-// register: V elements a step, no branch. Without it, every element is written
-// and the count moves on only past the ones that are not zero: still no branch.
-// With kValues false only the positions are written (values may be null):
-// chapter 9's per-sample step wants no more (nonzero_indices_by_vectors).
-template <bool kValues = true>
-std::size_t gather_nonzeros(const float* a, std::size_t depth, std::uint32_t* ks, float* values) {
-  std::size_t count = 0, k = 0;
+// Which of a[0 .. n) are not zero, n ≤ 64: bit k of the result is set when
+// a[k] is (NaN counts as not zero). Testing each element with an `if` costs a
+// mispredicted branch whenever the pattern of zeros surprises the processor,
+// which on an image is often. With AVX-512 one instruction compares V
+// elements with zero into a mask of V bits, which is already the answer for
+// those V elements. A last, shorter vector is loaded through a mask, as zeros
+// past n; whole ones are loaded plainly (with a mask on every load, the first
+// layer's product ran about a fifth slower on this machine when this was
+// written). Without AVX-512, each comparison is a 0 or a 1 shifted into
+// place: still no branch. A block of kTile = 64 elements is one 64-bit word.
+std::uint64_t nonzero_bits(const float* a, std::size_t n) {
+  std::uint64_t bits = 0;
+  std::size_t k = 0;
 #if defined(__AVX512F__)
-  __m512i index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  for (; k + 16 <= depth; k += 16, index = _mm512_add_epi32(index, _mm512_set1_epi32(16))) {
-    const __m512 a_k = _mm512_loadu_ps(a + k);
-    const __mmask16 nonzero = _mm512_cmp_ps_mask(a_k, _mm512_setzero_ps(), _CMP_NEQ_UQ);  // NaN counts
-    if constexpr (kValues) _mm512_storeu_ps(values + count, _mm512_maskz_compress_ps(nonzero, a_k));
-    _mm512_storeu_si512(ks + count, _mm512_maskz_compress_epi32(nonzero, index));
-    count += static_cast<std::size_t>(__builtin_popcount(nonzero));
-  }
+  const auto compare = [](Floats v) { return std::uint64_t{_mm512_cmp_ps_mask(__m512(v), _mm512_setzero_ps(), _CMP_NEQ_UQ)}; };
+  for (; k + V <= n; k += V) bits |= compare(load(a + k)) << k;
+  if (k < n) bits |= compare(load_columns<kMasked>(a + k, n - k)) << k, k = n;
 #endif
-  for (; k < depth; ++k) {
-    ks[count] = static_cast<std::uint32_t>(k);
-    if constexpr (kValues) values[count] = a[k];
-    count += a[k] != 0.0f;
-  }
-  return count;
+  for (; k < n; ++k) bits |= std::uint64_t{a[k] != 0.0f} << k;
+  return bits;
 }
 
+// The set bits of a run of 64-bit words, in the order of k: bit j of word w
+// is position k = 64 w + j. next() finds the lowest bit still set (count
+// trailing zeros: one instruction), clears it, and returns its position; the
+// caller asks for no more positions than there are bits.
+class SetBits {
+ public:
+  explicit SetBits(const std::uint64_t* words) : words_(words) {}
+  std::size_t next() {
+    while (bits_ == 0) bits_ = words_[word_++];
+    const std::size_t k = 64 * (word_ - 1) + static_cast<std::size_t>(std::countr_zero(bits_));
+    bits_ &= bits_ - 1;  // the lowest set bit cleared
+    return k;
+  }
+
+ private:
+  const std::uint64_t* words_;
+  std::size_t word_ = 0;  // the next word to read
+  std::uint64_t bits_ = 0;
+};
+
+std::size_t count_bits(const std::uint64_t* words, std::size_t count) {
+  std::size_t bits = 0;
+  for (std::size_t w = 0; w < count; ++w) bits += static_cast<std::size_t>(std::popcount(words[w]));
+  return bits;
+}
+
+// nonzero_bits of a[0 .. n) in words of 64 elements: word w holds the bits of
+// a[64 w …]. Returns how many words were written.
+std::size_t nonzero_words(const float* a, std::size_t n, std::uint64_t* words) {
+  const std::size_t count = (n + 63) / 64;
+  for (std::size_t w = 0; w < count; ++w) words[w] = nonzero_bits(a + 64 * w, std::min<std::size_t>(64, n - 64 * w));
+  return count;
+}
 // [nonzeros]
 
 // [nonzero-indices]
-// Chapter 9's nonzero_indices, by gather_nonzeros: once a blocked stage is
-// installed, the fused per-sample step lists its inputs with it.
+// Chapter 9's nonzero_indices, V elements an instruction: once a blocked
+// stage is installed, the fused per-sample step lists its inputs with it. With
+// AVX-512 the comparison's mask picks the positions of the nonzero elements
+// out of a vector of sixteen positions, and one instruction (vpcompressd)
+// packs them to the front of a register, which is stored at the end of the
+// list so far: no branch. The store writes 16 positions from the count, which
+// is never past k, so never past values.size(), for which `indices` has room.
+// Without AVX-512, and for the last elements, chapter 9's loop.
 std::size_t nonzero_indices_by_vectors(std::span<const float> values, std::uint32_t* indices) {
-  return gather_nonzeros<false>(values.data(), values.size(), indices, nullptr);
+  const float* a = values.data();
+  std::size_t count = 0, k = 0;
+#if defined(__AVX512F__)
+  __m512i index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  for (; k + 16 <= values.size(); k += 16, index = _mm512_add_epi32(index, _mm512_set1_epi32(16))) {
+    const __mmask16 nonzero = _mm512_cmp_ps_mask(_mm512_loadu_ps(a + k), _mm512_setzero_ps(), _CMP_NEQ_UQ);
+    _mm512_storeu_si512(indices + count, _mm512_maskz_compress_epi32(nonzero, index));
+    count += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(nonzero)));
+  }
+#endif
+  for (; k < values.size(); ++k) {
+    indices[count] = static_cast<std::uint32_t>(k);
+    count += a[k] != 0.0f;
+  }
+  return count;
 }
 // [nonzero-indices]
 
 // [panel]
 // The one inner kernel of the blocked products a b and a bᵀ. For j < W:
-//   out[j] = (accumulate ? out[j] : 0) + Σ_c values[c] · b[ks[c]·b_step + j],
-// the sum over the nonzero elements c of a in the order of k. The W running
-// sums live in W/V vector registers for the whole sum (W = kPanelWidth: 8 of
-// the 32 registers of AVX-512): out is read once and written once, instead of
-// once for every k, and every k costs one broadcast and W/V fused
-// multiply-adds, each with its load of b.
-// With kMask (AVX-512 only), the panel is the last `width` < V columns of a
-// row, such as the ten classes: out is read and written through a mask that
-// covers those columns alone, while b's rows are padded to a whole vector.
+//   out[j] = (accumulate ? out[j] : 0) + Σ_k a[k] · b[k·b_step + j],
+// the sum over the k whose bit is set in `nonzeros` (the `count` nonzero
+// elements of a, in the order of k). The W running sums live in W/V vector
+// registers for the whole sum (W = kPanelWidth: 8 of the 32 registers of
+// AVX-512): out is read once and written once, instead of once for every k,
+// and every k costs one broadcast and W/V fused multiply-adds, each with its
+// load of b. With kMask (AVX-512 only), the panel is the last `width` < V
+// columns of a row, such as the ten classes: out is read and written through
+// a mask that covers those columns alone, while b's rows are padded to a
+// whole vector.
 template <std::size_t W, bool kMask = false>
-void panel(float* out, const std::uint32_t* ks, const float* values, std::size_t count, const float* b,
+void panel(float* out, const float* a, const std::uint64_t* nonzeros, std::size_t count, const float* b,
            std::size_t b_step, bool accumulate, [[maybe_unused]] std::size_t width = W) {
   static_assert(W % V == 0 && (!kMask || W == V));
+  SetBits next(nonzeros);
   if constexpr (W == V) {
     // One vector of sums alone would be one chain of additions, each waiting
     // for the one before it (four cycles or so); four chains, over every
     // fourth nonzero, keep the processor busy. The ten classes take this path.
     Floats sum0 = accumulate ? load_columns<kMask>(out, width) : Floats{}, sum1{}, sum2{}, sum3{};
-    const auto term = [&](std::size_t c) { return (Floats{} + values[c]) * load(b + ks[c] * b_step); };
+    const auto term = [&](std::size_t k) { return (Floats{} + a[k]) * load(b + k * b_step); };
     std::size_t c = 0;
     for (; c + 4 <= count; c += 4) {
-      sum0 += term(c);
-      sum1 += term(c + 1);
-      sum2 += term(c + 2);
-      sum3 += term(c + 3);
+      sum0 += term(next.next());
+      sum1 += term(next.next());
+      sum2 += term(next.next());
+      sum3 += term(next.next());
     }
-    for (; c < count; ++c) sum0 += term(c);
+    for (; c < count; ++c) sum0 += term(next.next());
     store_columns<kMask>(out, (sum0 + sum1) + (sum2 + sum3), width);
     return;
   }
@@ -183,8 +229,9 @@ void panel(float* out, const std::uint32_t* ks, const float* values, std::size_t
 #pragma GCC unroll 16
   for (std::size_t v = 0; v < W / V; ++v) sum[v] = accumulate ? load(out + V * v) : Floats{};
   for (std::size_t c = 0; c < count; ++c) {
-    const Floats a_k = Floats{} + values[c];  // values[c] in every lane
-    const float* b_k = b + ks[c] * b_step;
+    const std::size_t k = next.next();
+    const Floats a_k = Floats{} + a[k];  // a[k] in every lane
+    const float* b_k = b + k * b_step;
 #pragma GCC unroll 16
     for (std::size_t v = 0; v < W / V; ++v) sum[v] += a_k * load(b_k + V * v);
   }
@@ -201,14 +248,15 @@ constexpr std::size_t round_up(std::size_t n) { return (n + V - 1) / V * V; }
 // (With the width a run-time number the sums lived in memory, and every k
 // waited for the previous k's store: eight times slower.)
 template <std::size_t W>
-void panel_narrow(float* out, const std::uint32_t* ks, const float* values, std::size_t count, const float* b,
+void panel_narrow(float* out, const float* a, const std::uint64_t* nonzeros, std::size_t count, const float* b,
                   std::size_t b_step, bool accumulate) {
   float sum[W];
   for (std::size_t j = 0; j < W; ++j) sum[j] = accumulate ? out[j] : 0.0f;
+  SetBits next(nonzeros);
   for (std::size_t c = 0; c < count; ++c) {
-    const float a_k = values[c];
-    const float* b_k = b + ks[c] * b_step;
-    for (std::size_t j = 0; j < W; ++j) sum[j] += a_k * b_k[j];
+    const std::size_t k = next.next();
+    const float* b_k = b + k * b_step;
+    for (std::size_t j = 0; j < W; ++j) sum[j] += a[k] * b_k[j];
   }
   for (std::size_t j = 0; j < W; ++j) out[j] = sum[j];
 }
@@ -221,28 +269,31 @@ void panel_narrow(float* out, const std::uint32_t* ks, const float* values, std:
 // against 0.56). Without AVX-512, panel_narrow<width>, for a width known only
 // at run time, 1 ≤ width ≤ W.
 #if defined(__AVX512F__)
-void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const float* values, std::size_t count,
+void panel_tail(std::size_t width, float* out, const float* a, const std::uint64_t* nonzeros, std::size_t count,
                 const float* b, std::size_t b_step, bool accumulate) {
   Floats sum = accumulate ? load_columns<kMasked>(out, width) : Floats{};
-  for (std::size_t c = 0; c < count; ++c)
-    sum += (Floats{} + values[c]) * load_columns<kMasked>(b + ks[c] * b_step, width);
+  SetBits next(nonzeros);
+  for (std::size_t c = 0; c < count; ++c) {
+    const std::size_t k = next.next();
+    sum += (Floats{} + a[k]) * load_columns<kMasked>(b + k * b_step, width);
+  }
   store_columns<kMasked>(out, sum, width);
 }
 #else
 template <std::size_t W = V - 1>
-void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const float* values, std::size_t count,
+void panel_tail(std::size_t width, float* out, const float* a, const std::uint64_t* nonzeros, std::size_t count,
                 const float* b, std::size_t b_step, bool accumulate) {
-  if (width == W) return panel_narrow<W>(out, ks, values, count, b, b_step, accumulate);
-  if constexpr (W > 1) panel_tail<W - 1>(width, out, ks, values, count, b, b_step, accumulate);
+  if (width == W) return panel_narrow<W>(out, a, nonzeros, count, b, b_step, accumulate);
+  if constexpr (W > 1) panel_tail<W - 1>(width, out, a, nonzeros, count, b, b_step, accumulate);
 }
 #endif
 
 // [row]
-// One output row of n columns: out = (accumulate ? out : 0) + Σ_c values[c] ·
-// b[ks[c]·b_step + :], for a list of nonzeros gathered by gather_nonzeros. The
-// panels of kPanelWidth, half, a quarter … of it share the list. The last
-// n mod V columns (the 10 classes with AVX-512, the last 2 of them without)
-// are one vector too if b's rows are
+// One output row of n columns: out = (accumulate ? out : 0) + Σ_k a[k] ·
+// b[k·b_step + :], over the nonzero elements of a, given as the set bits of
+// `words` words (nonzero_bits). The panels of kPanelWidth, half, a quarter …
+// of it walk the same bits. The last n mod V columns (the 10 classes with
+// AVX-512, the last 2 of them without) are one vector too if b's rows are
 // padded (b_step ≥ round_up(n): the callers that copy b pad it with zeros).
 // With AVX-512 that panel reads and writes out through a mask that covers the
 // real columns alone; without it, its sums go to a vector on the stack, of
@@ -253,47 +304,45 @@ void panel_tail(std::size_t width, float* out, const std::uint32_t* ks, const fl
 // additions in the order of k, except in a panel of one vector, which keeps
 // four (panel): there the order, and so the last bits, differ, but the same
 // for every row and every run.
-void row(float* out, std::size_t n, const std::uint32_t* ks, const float* values, std::size_t count,
-         const float* b, std::size_t b_step, bool accumulate) {
+void row(float* out, std::size_t n, const float* a, const std::uint64_t* nonzeros, std::size_t words, const float* b,
+         std::size_t b_step, bool accumulate) {
+  const std::size_t count = count_bits(nonzeros, words);
   if (count == 0 && accumulate) return;  // nothing to add to this row
   std::size_t j = 0;
   for (; j + kPanelWidth <= n; j += kPanelWidth)
-    panel<kPanelWidth>(out + j, ks, values, count, b + j, b_step, accumulate);
+    panel<kPanelWidth>(out + j, a, nonzeros, count, b + j, b_step, accumulate);
   if constexpr (kPanelWidth / 2 >= V)
     if (j + kPanelWidth / 2 <= n)
-      panel<kPanelWidth / 2>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 2;
+      panel<kPanelWidth / 2>(out + j, a, nonzeros, count, b + j, b_step, accumulate), j += kPanelWidth / 2;
   if constexpr (kPanelWidth / 4 >= V)
     if (j + kPanelWidth / 4 <= n)
-      panel<kPanelWidth / 4>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 4;
+      panel<kPanelWidth / 4>(out + j, a, nonzeros, count, b + j, b_step, accumulate), j += kPanelWidth / 4;
   if constexpr (kPanelWidth / 8 >= V)
     if (j + kPanelWidth / 8 <= n)
-      panel<kPanelWidth / 8>(out + j, ks, values, count, b + j, b_step, accumulate), j += kPanelWidth / 8;
-  if (j < n && b_step < round_up(n)) return panel_tail(n - j, out + j, ks, values, count, b + j, b_step, accumulate);
+      panel<kPanelWidth / 8>(out + j, a, nonzeros, count, b + j, b_step, accumulate), j += kPanelWidth / 8;
+  if (j < n && b_step < round_up(n))
+    return panel_tail(n - j, out + j, a, nonzeros, count, b + j, b_step, accumulate);
 #if defined(__AVX512F__)
-  if (j < n) panel<V, kMasked>(out + j, ks, values, count, b + j, b_step, accumulate, n - j);
+  if (j < n) panel<V, kMasked>(out + j, a, nonzeros, count, b + j, b_step, accumulate, n - j);
 #else
   if (j < n) {
     float tail[V] = {};
     if (accumulate) std::copy(out + j, out + n, tail);
-    panel<V>(tail, ks, values, count, b + j, b_step, true);
+    panel<V>(tail, a, nonzeros, count, b + j, b_step, true);
     std::copy_n(tail, n - j, out + j);
   }
 #endif
 }
 // [row]
 
-// Room for the nonzeros of `rows` rows of `depth` elements each, per thread:
-// kept from product to product, so that only the first product allocates.
-struct Nonzeros {
-  std::vector<std::uint32_t> ks;
-  std::vector<float> values;
-  std::vector<std::size_t> starts;  // where the nonzeros of each block of a row start
-  std::vector<float> copy;  // aligned_copy's storage
-  void reserve(std::size_t rows, std::size_t depth) {
-    if (ks.size() < rows * depth + V) ks.resize(rows * depth + V), values.resize(rows * depth + V);
-  }
+// Each thread's room for the nonzero bits of kTileRows rows of a, and for
+// aligned_copy: kept from product to product, so that only the first product
+// allocates.
+struct Scratch {
+  std::vector<std::uint64_t> nonzeros;
+  std::vector<float> copy;
 };
-thread_local Nonzeros scratch;
+thread_local Scratch scratch;
 
 // [aligned]
 // rows × n floats from `from` (rows `from_step` apart), copied to rows
@@ -331,19 +380,20 @@ bool aligned(const float* p) { return reinterpret_cast<std::uintptr_t>(p) % 64 =
 
 // [matmul-blocked]
 // out = a b, rows [first, last): row i of out is row i of a times b. The
-// nonzeros of each row of a are gathered once, for the whole sum. Each row
+// nonzero bits of each row of a are found once, for the whole sum. Each row
 // then walks b from top to bottom; for the first layer b is 784×128 floats,
 // 392 KiB, more than an L1 data cache holds, so it would come from the L2
 // cache every time. So b is taken in blocks of kTile rows (32 KiB for 128
 // columns), and kTileRows rows of a take their share of one block while it is
-// in L1; their rows of out hold the partial sums from block to block, and each
-// row's list of nonzeros is cut where k reaches the block's end. From
+// in L1; their rows of out hold the partial sums from block to block, and
+// each row's share of a block is that block's word of its nonzero bits. From
 // kCopyRows rows of out on, an aligned copy of b pays for itself.
 void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                     std::size_t last) {
   constexpr std::size_t kRows = kTileRows, kCopyRows = 1024;
-  const std::size_t depth = a.cols(), n = b.cols();
-  scratch.reserve(kRows, depth);
+  static_assert(kTile % 64 == 0, "a block's nonzero bits are whole words");
+  const std::size_t depth = a.cols(), n = b.cols(), words = (depth + 63) / 64;
+  if (scratch.nonzeros.size() < kRows * words) scratch.nonzeros.resize(kRows * words);
   // b's rows as the panels want them, aligned and padded to whole vectors (the
   // ten classes: rows of 16 floats); if they are not, and there are enough
   // rows of out to pay for it, a copy.
@@ -357,34 +407,21 @@ void matmul_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write 
     b_step = round_up(n);
     b_rows = aligned_copy(scratch.copy, b.data(), n, depth, n);
   }
-  // Row r's nonzeros in the block of b from k0 = kTile · t are entries
-  // starts[r][t] … starts[r][t + 1] − 1 of its list, k counted from k0.
-  const std::size_t blocks = std::max<std::size_t>(1, (depth + kTile - 1) / kTile);
-  scratch.starts.resize(kRows * (blocks + 1));
+  // A block of b that serves one row only saves nothing: a product of one
+  // row (a single image's) takes b whole. Decided from the whole product
+  // too, since the blocks decide where panel<V>'s four chains restart.
+  const std::size_t block_words = out.rows() > 1 ? kTile / 64 : std::max<std::size_t>(words, 1);
+  const std::size_t block = 64 * block_words, blocks = (depth + block - 1) / block;
   for (std::size_t i0 = first; i0 < last; i0 += kRows) {
     const std::size_t rows = std::min(kRows, last - i0);
-    // A block of b that serves one row only saves nothing: a product of one
-    // row (a single image's) takes b whole. Decided from the whole product
-    // too, since the blocks decide where panel<V>'s four chains restart.
-    const std::size_t block = out.rows() > 1 ? kTile : std::max<std::size_t>(depth, 1);
-    const std::size_t row_blocks = (depth + block - 1) / block;
-    for (std::size_t r = 0; r < rows; ++r) {
-      std::size_t* starts = &scratch.starts[r * (blocks + 1)];
-      starts[0] = 0;
-      for (std::size_t t = 0; t < row_blocks; ++t) {
-        const std::size_t k0 = t * block, offset = r * depth + starts[t];
-        starts[t + 1] = starts[t] + gather_nonzeros(a.row(i0 + r).data() + k0, std::min(block, depth - k0),
-                                                    &scratch.ks[offset], &scratch.values[offset]);
-      }
-    }
-    for (std::size_t t = 0; t == 0 || t < row_blocks; ++t) {
+    std::uint64_t* const nonzeros = scratch.nonzeros.data();  // row r's words from r · words on
+    for (std::size_t r = 0; r < rows; ++r) nonzero_words(a.row(i0 + r).data(), depth, nonzeros + r * words);
+    for (std::size_t t = 0; t == 0 || t < blocks; ++t) {
       const bool accumulate = mode == Write::accumulate || t > 0;
-      for (std::size_t r = 0; r < rows; ++r) {
-        const std::size_t* starts = &scratch.starts[r * (blocks + 1)];
-        const std::size_t from = r * depth + starts[t], count = t < row_blocks ? starts[t + 1] - starts[t] : 0;
-        row(out.row(i0 + r).data(), n, &scratch.ks[from], &scratch.values[from], count, b_rows + t * block * b_step,
-            b_step, accumulate);
-      }
+      const std::size_t k0 = t * block, w0 = t * block_words, block_words_here = std::min(block_words, words - w0);
+      for (std::size_t r = 0; r < rows; ++r)
+        row(out.row(i0 + r).data(), n, a.row(i0 + r).data() + k0, nonzeros + r * words + w0, block_words_here,
+            b_rows + k0 * b_step, b_step, accumulate);
     }
   }
 }
@@ -471,8 +508,7 @@ void transpose(const float* from, std::size_t from_step, std::size_t rows, std::
 void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                          std::size_t last) {
   alignas(64) float transposed[kTile * kTile];  // transposed[r · kTile + k] = a(k0 + k, i0 + r)
-  std::uint32_t ks[kTile + V];
-  float values[kTile + V];
+  std::uint64_t nonzeros[kTile / 64];
   const std::size_t depth = a.rows(), m = a.cols(), n = b.cols();
   // b's rows as the panels want them (see matmul_blocked), else a copy of each block.
   const bool b_as_wanted = aligned(b.data()) && (n * sizeof(float)) % 64 == 0;
@@ -486,8 +522,8 @@ void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
       const std::size_t rows = std::min(kTile, last - i0);
       transpose(a.data() + k0 * m + i0, m, block, rows, transposed, kTile);
       for (std::size_t r = 0; r < rows; ++r) {
-        const std::size_t count = gather_nonzeros(transposed + r * kTile, block, ks, values);
-        row(out.row(i0 + r).data(), n, ks, values, count, b_block, b_step, accumulate);
+        const std::size_t words = nonzero_words(transposed + r * kTile, block, nonzeros);
+        row(out.row(i0 + r).data(), n, transposed + r * kTile, nonzeros, words, b_block, b_step, accumulate);
       }
     }
   }
@@ -504,8 +540,7 @@ void matmul_at_b_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
 void matmul_a_bt_blocked(TensorView out, ConstTensorView a, ConstTensorView b, Write mode, std::size_t first,
                          std::size_t last) {
   float transposed[kTile * kTile];
-  std::uint32_t ks[kTile + V];
-  float values[kTile + V];
+  std::uint64_t nonzeros[kTile / 64];
   const std::size_t depth = a.cols(), n = b.rows();
   for (std::size_t j0 = 0; j0 < n; j0 += kTile) {
     const std::size_t width = std::min(kTile, n - j0), step = round_up(width);  // rows of the tile, padded
@@ -516,8 +551,8 @@ void matmul_a_bt_blocked(TensorView out, ConstTensorView a, ConstTensorView b, W
       for (std::size_t k = 0; k < block; ++k) std::fill_n(transposed + k * step + width, step - width, 0.0f);
       const bool accumulate = mode == Write::accumulate || k0 > 0;
       for (std::size_t i = first; i < last; ++i) {
-        const std::size_t count = gather_nonzeros(a.row(i).data() + k0, block, ks, values);
-        row(out.row(i).data() + j0, width, ks, values, count, transposed, step, accumulate);
+        const std::size_t words = nonzero_words(a.row(i).data() + k0, block, nonzeros);
+        row(out.row(i).data() + j0, width, a.row(i).data() + k0, nonzeros, words, transposed, step, accumulate);
       }
     }
   }
@@ -597,8 +632,8 @@ ProductKernels products_of(Stage stage) {
 
 void set_stage(Stage stage) {
   install_products(products_of(stage));
-  // Chapter 9's fused step lists its inputs' nonzeros with gather_nonzeros
-  // too, from the stage that teaches it.
+  // From the blocked stage on, chapter 9's fused step lists its inputs'
+  // nonzeros with nonzero_indices_by_vectors.
   const bool blocked = stage == Stage::blocked || stage == Stage::threads;
   install_nonzero_indices(blocked ? stages::nonzero_indices_by_vectors : nn::nonzero_indices);
   current_stage = stage;
