@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "minibatch.hpp"
+#include "kernels.hpp"
 #include "parallel.hpp"
 
 namespace nn::parallel {
@@ -94,10 +95,14 @@ void shared_gather_rows(TensorView out, ConstTensorView from, std::span<const st
   // memory, and what limits the copy is how many cache lines one core can be
   // waiting for at a time. Two cores can wait for twice as many. A few rows
   // are not worth a hand-over; a wrong shape is reported by gather_rows for
-  // the whole batch, not for a piece of it.
+  // the whole batch, not for a piece of it. The pieces are whole parts of
+  // kTileRows rows, as the first layer's product and the shared step's first
+  // job cut the batch: the pool hands its pieces out in order and the calling thread
+  // usually takes the first, so a thread usually copies the rows it then
+  // works on, and they are in its own core's caches, not the other's.
   if (rows.size() < kRowsWorthSharing || out.rows() != rows.size() || out.cols() != from.cols())
     return gather_rows(out, from, rows);
-  pool().for_ranges(rows.size(), 1, [&](std::size_t first, std::size_t last) {
+  pool().for_ranges(rows.size(), kernels::kTileRows, [&](std::size_t first, std::size_t last) {
     gather_rows(out.rows_slice(first, last - first), from, rows.subspan(first, last - first));
   });
 }
@@ -144,7 +149,7 @@ void ByteImages::operator()(TensorView out, ConstTensorView from, std::span<cons
     }
   };
   if (rows.size() < kRowsWorthSharing) return copy(0, rows.size());
-  pool().for_ranges(rows.size(), 1, copy);
+  pool().for_ranges(rows.size(), kernels::kTileRows, copy);  // in parts, as shared_gather_rows
 }
 // [byte-gather-code]
 
