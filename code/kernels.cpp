@@ -110,8 +110,7 @@ void store_columns(float* to, Floats v, [[maybe_unused]] std::size_t width) {
 // elements with zero into a mask of V bits, which is already the answer for
 // those V elements. A last, shorter vector is loaded through a mask, as zeros
 // past n; whole ones are loaded plainly (with a mask on every load, the first
-// layer's product ran about a fifth slower on this machine when this was
-// written). Without AVX-512, each comparison is a 0 or a 1 shifted into
+// layer's product ran slower on this machine when this was written). Without AVX-512, each comparison is a 0 or a 1 shifted into
 // place: still no branch. A block of kTile = 64 elements is one 64-bit word.
 std::uint64_t nonzero_bits(const float* a, std::size_t n) {
   std::uint64_t bits = 0;
@@ -204,7 +203,7 @@ template <std::size_t W, bool kMask = false>
 void panel(float* out, const float* a, const std::uint64_t* nonzeros, std::size_t count, const float* b,
            std::size_t b_step, bool accumulate, [[maybe_unused]] std::size_t width = W) {
   static_assert(W % V == 0 && (!kMask || W == V));
-  SetBits next(nonzeros);
+  SetBits bits(nonzeros);
   if constexpr (W == V) {
     // One vector of sums alone would be one chain of additions, each waiting
     // for the one before it (four cycles or so); four chains, over every
@@ -213,12 +212,12 @@ void panel(float* out, const float* a, const std::uint64_t* nonzeros, std::size_
     const auto term = [&](std::size_t k) { return (Floats{} + a[k]) * load(b + k * b_step); };
     std::size_t c = 0;
     for (; c + 4 <= count; c += 4) {
-      sum0 += term(next.next());
-      sum1 += term(next.next());
-      sum2 += term(next.next());
-      sum3 += term(next.next());
+      sum0 += term(bits.next());
+      sum1 += term(bits.next());
+      sum2 += term(bits.next());
+      sum3 += term(bits.next());
     }
-    for (; c < count; ++c) sum0 += term(next.next());
+    for (; c < count; ++c) sum0 += term(bits.next());
     store_columns<kMask>(out, (sum0 + sum1) + (sum2 + sum3), width);
     return;
   }
@@ -229,7 +228,7 @@ void panel(float* out, const float* a, const std::uint64_t* nonzeros, std::size_
 #pragma GCC unroll 16
   for (std::size_t v = 0; v < W / V; ++v) sum[v] = accumulate ? load(out + V * v) : Floats{};
   for (std::size_t c = 0; c < count; ++c) {
-    const std::size_t k = next.next();
+    const std::size_t k = bits.next();
     const Floats a_k = Floats{} + a[k];  // a[k] in every lane
     const float* b_k = b + k * b_step;
 #pragma GCC unroll 16
@@ -252,9 +251,9 @@ void panel_narrow(float* out, const float* a, const std::uint64_t* nonzeros, std
                   std::size_t b_step, bool accumulate) {
   float sum[W];
   for (std::size_t j = 0; j < W; ++j) sum[j] = accumulate ? out[j] : 0.0f;
-  SetBits next(nonzeros);
+  SetBits bits(nonzeros);
   for (std::size_t c = 0; c < count; ++c) {
-    const std::size_t k = next.next();
+    const std::size_t k = bits.next();
     const float* b_k = b + k * b_step;
     for (std::size_t j = 0; j < W; ++j) sum[j] += a[k] * b_k[j];
   }
@@ -272,9 +271,9 @@ void panel_narrow(float* out, const float* a, const std::uint64_t* nonzeros, std
 void panel_tail(std::size_t width, float* out, const float* a, const std::uint64_t* nonzeros, std::size_t count,
                 const float* b, std::size_t b_step, bool accumulate) {
   Floats sum = accumulate ? load_columns<kMasked>(out, width) : Floats{};
-  SetBits next(nonzeros);
+  SetBits bits(nonzeros);
   for (std::size_t c = 0; c < count; ++c) {
-    const std::size_t k = next.next();
+    const std::size_t k = bits.next();
     sum += (Floats{} + a[k]) * load_columns<kMasked>(b + k * b_step, width);
   }
   store_columns<kMasked>(out, sum, width);

@@ -95,13 +95,15 @@ void forward_and_back(const Network& network, BatchRows& batch, std::size_t firs
 
 // [shared-step-gradients]
 // Whether θ −= η · dθ would leave a row of θ exactly as it is: when every
-// element of dθ is +0 (all its bits zero) and η is finite and not negative,
-// η · dθ is +0, and θ − (+0) is θ for every θ arithmetic makes, −0 included.
+// element of dθ is +0 (all its bits zero) and η is finite with its sign bit
+// clear, η · dθ is +0, and θ − (+0) is θ for every θ arithmetic makes, −0
+// included, fused into one FMA or not (in the default rounding).
 // In a batch of MNIST digits many rows of W₁ are such rows: those of the
 // pixels, mostly near the edges, that are zero in every image of the batch.
 // Skipping one saves its loads and stores, and its cache lines stay valid in
 // both cores' caches, for the next step's first job to read.
-// (With a negative η, η · (+0) is −0, and −0 − (−0) is +0: not skipped.)
+// (With η negative or −0, η · (+0) is −0, and −0 − (−0) is +0; with η
+// infinite or NaN, η · (+0) is NaN: those rates update every row.)
 bool leaves_as_it_is(float learning_rate, const float* dtheta, std::size_t cols) {
   if (!std::isfinite(learning_rate) || std::signbit(learning_rate)) return false;
   std::uint32_t bits = 0;
