@@ -597,7 +597,8 @@ int main(int argc, char** argv) {
     report.number("tiles_vs_l1",
                   caches.l1d == 0 ? "may or may not fit in this L1"
                   : w_tile_bytes + out_rows_bytes == caches.l1d
-                      ? "together fill the whole of this L1, with no room left for the images' pixels, which the panels read too"
+                      ? "together fill the whole of this L1, with no room left for the images' pixels, "
+                        "which the panels read too"
                   : w_tile_bytes + out_rows_bytes < caches.l1d ? "fit together in this L1"
                                                                 : "are together more than this L1");
     // The full batch of chapter 7: 50,000 training images (the last 10,000 of

@@ -110,13 +110,16 @@ void store_columns(float* to, Floats v, [[maybe_unused]] std::size_t width) {
 // elements with zero into a mask of V bits, which is already the answer for
 // those V elements. A last, shorter vector is loaded through a mask, as zeros
 // past n; whole ones are loaded plainly (with a mask on every load, the first
-// layer's product ran slower on this machine when this was written). Without AVX-512, each comparison is a 0 or a 1 shifted into
-// place: still no branch. A block of kTile = 64 elements is one 64-bit word.
+// layer's product ran slower on this machine when this was written). Without
+// AVX-512, each comparison is a 0 or a 1 shifted into place: still no branch.
+// A block of kTile = 64 elements is one 64-bit word.
 std::uint64_t nonzero_bits(const float* a, std::size_t n) {
   std::uint64_t bits = 0;
   std::size_t k = 0;
 #if defined(__AVX512F__)
-  const auto compare = [](Floats v) { return std::uint64_t{_mm512_cmp_ps_mask(__m512(v), _mm512_setzero_ps(), _CMP_NEQ_UQ)}; };
+  const auto compare = [](Floats v) {
+    return std::uint64_t{_mm512_cmp_ps_mask(__m512(v), _mm512_setzero_ps(), _CMP_NEQ_UQ)};
+  };
   for (; k + V <= n; k += V) bits |= compare(load(a + k)) << k;
   if (k < n) bits |= compare(load_columns<kMasked>(a + k, n - k)) << k, k = n;
 #endif

@@ -8,8 +8,8 @@
 #include <cassert>
 #include <vector>
 
-#include "minibatch.hpp"
 #include "kernels.hpp"
+#include "minibatch.hpp"
 #include "parallel.hpp"
 
 namespace nn::parallel {
@@ -97,9 +97,10 @@ void shared_gather_rows(TensorView out, ConstTensorView from, std::span<const st
   // are not worth a hand-over; a wrong shape is reported by gather_rows for
   // the whole batch, not for a piece of it. The pieces are whole parts of
   // kTileRows rows, as the first layer's product and the shared step's first
-  // job cut the batch: the pool hands its pieces out in order and the calling thread
-  // usually takes the first, so a thread usually copies the rows it then
-  // works on, and they are in its own core's caches, not the other's.
+  // job cut the batch: the pool hands its pieces out in order and the
+  // calling thread usually takes the first, so a thread usually copies the
+  // rows its part of the forward pass then works on, and they are in its own
+  // core's caches, not the other's.
   if (rows.size() < kRowsWorthSharing || out.rows() != rows.size() || out.cols() != from.cols())
     return gather_rows(out, from, rows);
   pool().for_ranges(rows.size(), kernels::kTileRows, [&](std::size_t first, std::size_t last) {

@@ -99,7 +99,8 @@ void forward_and_back(const Network& network, BatchRows& batch, std::size_t firs
 // clear, η · dθ is +0, and θ − (+0) is θ for every θ arithmetic makes, −0
 // included, fused into one FMA or not (in the default rounding).
 // In a batch of MNIST digits many rows of W₁ are such rows: those of the
-// pixels, mostly near the edges, that are zero in every image of the batch.
+// pixels that are zero in every image of the batch, for which the gradient
+// kernel writes +0.
 // Skipping one saves its loads and stores, and its cache lines stay valid in
 // both cores' caches, for the next step's first job to read.
 // (With η negative or −0, η · (+0) is −0, and −0 − (−0) is +0; with η

@@ -115,6 +115,37 @@ TEST_CASE("every stage's products agree with the reference within float rounding
           }
 }
 
+TEST_CASE("a NaN in a reaches the output through every stage, and a zero of either sign is skipped", "[ch11]") {
+  // The blocked kernels find a's nonzero elements by comparing with zero: a
+  // NaN must count as not zero, or the product would hide it, while −0 adds
+  // nothing either way. Elements on both sides of a 64-element word's edge,
+  // and in the last, short vector of a row.
+  std::mt19937 rng(12);
+  for (Stage stage : {Stage::skip_zeros, Stage::blocked, Stage::threads})
+    for (Product product : {Product::ab, Product::a_bt, Product::at_b})
+      for (std::size_t nan_at : {std::size_t{3}, std::size_t{63}, std::size_t{64}, std::size_t{129}}) {
+        const std::size_t m = 40, k = 130, n = 24;
+        auto [a, b] = operands(product, m, k, n, 0.5, rng);
+        const auto element = [&](std::size_t i, std::size_t q) -> float& {
+          return product == Product::at_b ? a(q, i) : a(i, q);
+        };
+        element(7, nan_at) = std::numeric_limits<float>::quiet_NaN();
+        element(8, nan_at) = -0.0f;
+        Tensor expected(m, n), got(m, n);
+        multiply(product, expected, a, b, Write::overwrite, true);
+        {
+          const nn::kernels::ScopedStage installed(stage);
+          multiply(product, got, a, b, Write::overwrite, false);
+        }
+        INFO(name(product) << " stage " << static_cast<int>(stage) << ", NaN at k = " << nan_at);
+        for (std::size_t j = 0; j < n; ++j) {
+          CHECK(std::isnan(got(7, j)));
+          CHECK(!std::isnan(got(8, j)));
+          CHECK(std::fabs(got(8, j) - expected(8, j)) <= 1e-4f * (1 + std::fabs(expected(8, j))));
+        }
+      }
+}
+
 TEST_CASE("the products give the same bits with one thread and with several", "[ch11]") {
   std::mt19937 rng(12);
   // Large enough to be shared out, with row counts that do not split evenly:
