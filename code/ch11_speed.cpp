@@ -554,6 +554,12 @@ int main(int argc, char** argv) {
     const std::size_t zeros = train.images.size() - nonzeros(train.images);
     const double zero_fraction = static_cast<double>(zeros) / static_cast<double>(train.images.size());
     report.number("zero_percent", figures::fixed(100.0 * zero_fraction, 0));
+    // An image's nonzero pixels, and their share of one block of kTile rows of W.
+    const double per_image = static_cast<double>(train.images.size() - zeros) / static_cast<double>(train.size());
+    const std::size_t blocks = (train.images.cols() + nn::kernels::kTile - 1) / nn::kernels::kTile;
+    report.number("nonzeros_per_image", figures::fixed(per_image, 0));
+    report.number("blocks_per_row", std::to_string(blocks));
+    report.number("nonzeros_per_block", figures::fixed(per_image / static_cast<double>(blocks), 0));
     report.number("noise_band_percent", figures::fixed(100 * (kNoiseBand - 1), 0));
 
     // --- What the machine says about itself.

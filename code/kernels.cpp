@@ -195,8 +195,9 @@ std::size_t nonzero_indices_by_vectors(std::span<const float> values, std::uint3
 //   out[j] = (accumulate ? out[j] : 0) + Σ_k a[k] · b[k·b_step + j],
 // the sum over the k whose bit is set in `nonzeros` (the `count` nonzero
 // elements of a, in the order of k). The W running sums live in W/V vector
-// registers for the whole sum (W = kPanelWidth: 8 of the 32 registers of
-// AVX-512): out is read once and written once, instead of once for every k,
+// registers for the whole of this share of the sum (W = kPanelWidth: 8 of the
+// 32 registers of AVX-512): out is read once and written once a call, instead
+// of once for every k,
 // and every k costs one broadcast and W/V fused multiply-adds, each with its
 // load of b. With kMask (AVX-512 only), the panel is the last `width` < V
 // columns of a row, such as the ten classes: out is read and written through

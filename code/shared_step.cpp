@@ -97,7 +97,8 @@ void forward_and_back(const Network& network, BatchRows& batch, std::size_t firs
 // Whether θ −= η · dθ would leave a row of θ exactly as it is: when every
 // element of dθ is +0 (all its bits zero) and η is finite with its sign bit
 // clear, η · dθ is +0, and θ − (+0) is θ for every θ arithmetic makes, −0
-// included, fused into one FMA or not (in the default rounding).
+// included, fused into one FMA or not (in the default floating-point
+// environment: rounding to nearest, subnormal numbers kept).
 // In a batch of MNIST digits many rows of W₁ are such rows: those of the
 // pixels that are zero in every image of the batch, for which the gradient
 // kernel writes +0.
