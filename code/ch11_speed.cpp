@@ -430,7 +430,7 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
                      std::size_t cores, double bandwidth_gbs, const std::vector<RooflinePoint>& points) {
   figures::Figure figure(report.figure_path("roofline.svg"), 760, 520);
   auto& gp = figure.gnuplot();
-  gp << "set logscale xy\nset xrange [0.03:300]\nset yrange [0.5:" << peak_core * cores * 6 << "]\n"
+  gp << "set logscale xy\nset xrange [0.01:300]\nset yrange [0.5:" << peak_core * cores * 6 << "]\n"
      << "set xlabel 'arithmetic intensity: useful floating-point operations per byte of memory traffic'\n"
      << "set ylabel 'useful GFLOP/s'\nset grid xtics ytics mxtics mytics\nset key top left Left reverse font ',11' "
         "spacing 1.1\n"
@@ -443,26 +443,33 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
      << ") with lines dashtype 2 linewidth 2 linecolor rgb '" << figures::kPalette[0]
      << "' title \"roof, " << cores << " cores, 8-float vectors" << (kernels_wide ? "" : " (the kernels' width)") << ": "
      << grouped(peak8_core * cores, 0) << " GFLOP/s\", "
-     << "'-' using 1:2 with points pointtype 4 pointsize 2 linewidth 2 linecolor rgb '" << figures::kPalette[2]
+     << "'-' using 1:2 with points pointtype 4 pointsize 3 linewidth 2 linecolor rgb '" << figures::kPalette[2]
      << "' title 'the benchmark workloads, 2 threads', "
-     << "'-' using 1:2:3 with labels right offset -1.5,0 font ',11' notitle";
+     << "'-' using 1:2:3 with labels right offset -2.3,0 font ',11' notitle, "
+     << "'-' using 1:2:3 with labels left offset 2.3,0 font ',11' notitle";
   // Each stage its own point in the key: they share one intensity, so labels
-  // beside them would overlap.
+  // beside them would overlap. Smaller than the workloads' hollow squares, so
+  // that a stage's point that falls on a workload's shows inside it.
   const int point_types[] = {9, 7, 11, 13}, colours[] = {1, 3, 4, 5};
   int stage = 0;
   for (const RooflinePoint& p : points)
     if (p.threads != 0) {
-      gp << ", '-' using 1:2 with points pointtype " << point_types[stage % 4] << " pointsize 1.6 linecolor rgb '"
+      gp << ", '-' using 1:2 with points pointtype " << point_types[stage % 4] << " pointsize 1.3 linecolor rgb '"
          << figures::kPalette[colours[stage % 4]] << "' title 'layer 1 forward, 5,000 images: " << p.name << "'";
       ++stage;
     }
   gp << '\n';
-  for (int pass = 0; pass < 2; ++pass) {
+  // The workloads' points, then their labels: left of each point but the one
+  // of the highest intensity, whose label goes right, where nothing is.
+  double highest = 0;
+  for (const RooflinePoint& p : points)
+    if (p.threads == 0) highest = std::max(highest, p.intensity);
+  for (int pass = 0; pass < 3; ++pass) {
     for (const RooflinePoint& p : points)
       if (p.threads == 0) {
-        gp << p.intensity << ' ' << p.gflops;
-        if (pass == 1) gp << " \"" << p.name << '"';
-        gp << '\n';
+        if (pass == 0) gp << p.intensity << ' ' << p.gflops << '\n';
+        if (pass > 0 && (pass == 2) == (p.intensity == highest))
+          gp << p.intensity << ' ' << p.gflops << " \"" << p.name << "\"\n";
       }
     gp << "e\n";
   }
