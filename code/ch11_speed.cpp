@@ -443,10 +443,14 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
      << ") with lines dashtype 2 linewidth 2 linecolor rgb '" << figures::kPalette[0]
      << "' title \"roof, " << cores << " cores, 8-float vectors" << (kernels_wide ? "" : " (the kernels' width)") << ": "
      << grouped(peak8_core * cores, 0) << " GFLOP/s\", "
-     << "'-' using 1:2 with points pointtype 4 pointsize 3 linewidth 2 linecolor rgb '" << figures::kPalette[2]
+     // The key's square drawn smaller than the plot's (a function of no value
+     // draws nothing but its key entry), so that it keeps to its line of the key.
+     << "NaN with points pointtype 4 pointsize 1.5 linewidth 2 linecolor rgb '" << figures::kPalette[2]
      << "' title 'the benchmark workloads, 2 threads', "
-     << "'-' using 1:2:3 with labels right offset -2.3,0 font ',11' notitle, "
-     << "'-' using 1:2:3 with labels left offset 2.3,0 font ',11' notitle";
+     << "'-' using 1:2 with points pointtype 4 pointsize 3.3 linewidth 2 linecolor rgb '" << figures::kPalette[2]
+     << "' notitle, "
+     << "'-' using 1:2:3 with labels right offset -2.5,0 font ',11' notitle, "
+     << "'-' using 1:2:3 with labels left offset 2.5,0 font ',11' notitle";
   // Each stage its own point in the key: they share one intensity, so labels
   // beside them would overlap. Smaller than the workloads' hollow squares, so
   // that a stage's point that falls on a workload's shows inside it.
@@ -454,21 +458,22 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
   int stage = 0;
   for (const RooflinePoint& p : points)
     if (p.threads != 0) {
-      gp << ", '-' using 1:2 with points pointtype " << point_types[stage % 4] << " pointsize 1.3 linecolor rgb '"
+      gp << ", '-' using 1:2 with points pointtype " << point_types[stage % 4] << " pointsize 1.1 linecolor rgb '"
          << figures::kPalette[colours[stage % 4]] << "' title 'layer 1 forward, 5,000 images: " << p.name << "'";
       ++stage;
     }
   gp << '\n';
-  // The workloads' points, then their labels: left of each point but the one
-  // of the highest intensity, whose label goes right, where nothing is.
-  double highest = 0;
-  for (const RooflinePoint& p : points)
-    if (p.threads == 0) highest = std::max(highest, p.intensity);
+  // The workloads' points, then their labels, each on the side of its point
+  // away from the slanting roof, so that the line never crosses a label: left
+  // of a point above the roof, right of a point below it.
+  const auto below_roof = [&](const RooflinePoint& p) {
+    return p.gflops < std::min(peak_core * static_cast<double>(cores), bandwidth_gbs * p.intensity);
+  };
   for (int pass = 0; pass < 3; ++pass) {
     for (const RooflinePoint& p : points)
       if (p.threads == 0) {
         if (pass == 0) gp << p.intensity << ' ' << p.gflops << '\n';
-        if (pass > 0 && (pass == 2) == (p.intensity == highest))
+        if (pass > 0 && (pass == 2) == below_roof(p))
           gp << p.intensity << ' ' << p.gflops << " \"" << p.name << "\"\n";
       }
     gp << "e\n";
