@@ -774,15 +774,17 @@ int main(int argc, char** argv) {
 
     // --- The rows of W₁ that the shared step's update leaves as they are:
     // those of the pixels that are zero in every image of a batch. Counted
-    // over the batches of 64 of one shuffled epoch of the training file; the mean.
+    // over the benchmark's batches (64) of one shuffled epoch of the training
+    // file; the mean.
     {
       nn::Rng rng(12);
       const std::vector<std::size_t> order = nn::shuffled_order(train.size(), rng);
-      const std::size_t pixels = train.images.cols(), batches = train.size() / 64;
+      constexpr std::size_t kBatch = nn::benchmark::kBatchSize;
+      const std::size_t pixels = train.images.cols(), batches = train.size() / kBatch;
       double left = 0;
       for (std::size_t b = 0; b < batches; ++b) {
         std::vector<char> lit(pixels, 0);  // whether pixel k is nonzero in some image of the batch
-        for (std::size_t r = b * 64; r < (b + 1) * 64; ++r)
+        for (std::size_t r = b * kBatch; r < (b + 1) * kBatch; ++r)
           for (std::size_t k = 0; k < pixels; ++k) lit[k] |= train.images(order[r], k) != 0.0f;
         left += static_cast<double>(std::ranges::count(lit, 0));
       }
