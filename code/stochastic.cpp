@@ -36,7 +36,11 @@ namespace {
 // The dense backward and update for one sample, fused: din = dout Wᵀ first
 // (it needs W before the update), then W(i, :) −= η x(i) dout for every
 // input i that is not zero, and b −= η dout. The inputs that are not zero are
-// listed first, by the installed nonzero_indices.
+// listed first, by the installed nonzero_indices. The rows are updated from
+// the last listed to the first: the forward pass has just read them from the
+// first to the last, so the rows it read last, the likeliest to be still in
+// the processor's fastest cache, come first. Each row's update is its own, so
+// the order changes no result.
 void dense_step(Dense& dense, TensorView din, ConstTensorView dout, ConstTensorView in, float learning_rate) {
   if (din.size() != 0) matmul_a_bt(din, dout, dense.weight);
   thread_local std::vector<std::uint32_t> nonzero;
@@ -44,7 +48,7 @@ void dense_step(Dense& dense, TensorView din, ConstTensorView dout, ConstTensorV
   const std::size_t count = installed(in.row(0), nonzero.data());
   const float* d = dout.data();
   const std::size_t outputs = dense.outputs();
-  for (std::size_t c = 0; c < count; ++c) {
+  for (std::size_t c = count; c-- > 0;) {
     const float x = in(0, nonzero[c]);
     float* w = dense.weight.row(nonzero[c]).data();
     for (std::size_t o = 0; o < outputs; ++o) {
