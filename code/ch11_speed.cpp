@@ -986,6 +986,7 @@ int main(int argc, char** argv) {
         forward_times[s].push_back(nn::seconds_since(start));
       }
     std::vector<std::vector<std::string>> gflops_rows;
+    double blocked_seconds = 0;  // the blocked stage's median, one thread
     for (std::size_t s = 0; s < std::size(kStages); ++s) {
       const double seconds = median(forward_times[s]);
       const double done = (s == 0 ? dense_flops : useful_flops) / seconds / 1e9, useful = useful_flops / seconds / 1e9;
@@ -999,6 +1000,10 @@ int main(int argc, char** argv) {
                                           (kStageThreads[s] == 1 ? " core" : " cores"),
                                       of_peak);
       roofline.push_back({kStageNames[s], useful_flops / forward_bytes, useful, kStageThreads[s]});
+      if (kStages[s] == Stage::blocked) {
+        blocked_seconds = seconds;
+        report.number("forward_blocked_percent", figures::fixed(100 * of_peak, 0));
+      }
       if (kStages[s] == Stage::threads) {
         report.number("forward_done_gflops", figures::fixed(done, 0));
         report.number("forward_peak_percent", figures::fixed(100 * of_peak, 0));
@@ -1015,12 +1020,12 @@ int main(int argc, char** argv) {
     // [panel-gap]
     // The blocked kernel on one thread, on two inputs of 5,000 rows of 64
     // elements, against one block of W₁ (its first kTile rows, 32 KiB), which
-    // stays in the L1 cache, as do the running sums: every group of kTileRows
-    // rows adds to the same rows of `sums`. First every element nonzero: runs
-    // of 64 nonzeros, the loop at its best. Then `run` nonzero elements per
-    // row at random places, as many as an image meets in a block of W₁ on
-    // average. Last the real product, 784 pixels against all of W₁.
-    const auto run = static_cast<std::size_t>(std::lround(per_image / static_cast<double>(blocks)));
+    // is meant to stay in the L1 cache with the running sums (together they
+    // fill it): every group of kTileRows rows adds to the same rows of `sums`.
+    // First every element nonzero: shares of 64 nonzeros, the loop at its
+    // best. Then `per_block` nonzero elements per row at random places, as
+    // many as an image has in a block of W₁ on average.
+    const auto per_block = static_cast<std::size_t>(std::lround(per_image / static_cast<double>(blocks)));
     constexpr std::size_t kBlock = nn::kernels::kTile, kGroup = nn::kernels::kTileRows;
     nn::Tensor block(kBlock, kHidden), sums(kGroup, kHidden);
     nn::Tensor every(5000, kBlock), scattered(5000, kBlock);
@@ -1029,70 +1034,73 @@ int main(int argc, char** argv) {
     nn::Rng places(7);
     for (std::size_t i = 0; i < 5000; ++i) {
       const std::vector<std::size_t> order = nn::shuffled_order(kBlock, places);
-      for (std::size_t c = 0; c < run; ++c) scattered(i, order[c]) = 0.5f;
+      for (std::size_t c = 0; c < per_block; ++c) scattered(i, order[c]) = 0.5f;
     }
-    using nn::kernels::stages::matmul_blocked;
-    const auto against_one_block = [&](const nn::Tensor& a_rows) {
+    const auto against_one_block = [&](const nn::Tensor& x) {
       const auto start = Clock::now();
-      for (std::size_t i0 = 0; i0 < a_rows.rows(); i0 += kGroup) {
-        const std::size_t rows = std::min(kGroup, a_rows.rows() - i0);
-        matmul_blocked(sums.view().rows_slice(0, rows), a_rows.view().rows_slice(i0, rows), block,
-                       nn::Write::accumulate, 0, rows);
+      for (std::size_t i0 = 0; i0 < x.rows(); i0 += kGroup) {
+        const std::size_t rows = std::min(kGroup, x.rows() - i0);
+        nn::kernels::stages::matmul_blocked(sums.view().rows_slice(0, rows), x.view().rows_slice(i0, rows),
+                                            block, nn::Write::accumulate, 0, rows);
       }
       return nn::seconds_since(start);
     };
-    std::vector<double> every_times, scattered_times, real_times;
+    std::vector<double> every_times, scattered_times;
     for (int round = 0; round < kRounds; ++round) {
       every_times.push_back(against_one_block(every));
       scattered_times.push_back(against_one_block(scattered));
-      const auto start = Clock::now();
-      matmul_blocked(a, five_thousand.images, dense1.weight, nn::Write::overwrite, 0, 5000);
-      real_times.push_back(nn::seconds_since(start));
     }
     // [panel-gap]
-    // Nanoseconds per nonzero element of a, rounded as printed (so that the
+    // Nanoseconds per nonzero element, rounded as printed (so that the
     // differences below add up for the reader), and the useful rate against
-    // one core's peak.
+    // one core's peak. The real product is the blocked stage of the table above.
     const auto ns_per = [](double seconds, double nonzero_elements) {
       return std::round(seconds / nonzero_elements * 1e9 * 100) / 100;
     };
     const double ns_every = ns_per(median(every_times), 5000.0 * kBlock),
-                 ns_scattered = ns_per(median(scattered_times), 5000.0 * static_cast<double>(run)),
-                 ns_real = ns_per(median(real_times), useful_flops / (2.0 * kHidden));
+                 ns_scattered = ns_per(median(scattered_times), 5000.0 * static_cast<double>(per_block)),
+                 ns_real = ns_per(blocked_seconds, useful_flops / (2.0 * kHidden));
     const auto of_one_core = [&](double ns) { return 2.0 * kHidden / ns / peak; };
-    const auto gap_row = [&](std::string a_rows, std::string w, std::string per_block, std::string name, double ns) {
+    const auto gap_row = [&](std::string x, std::string w, std::string share, std::string name, double ns) {
       rates_against_peak.emplace_back("the blocked kernel on " + name + ", at " +
                                           figures::fixed(100 * of_one_core(ns), 0) + " % of the peak of its core",
                                       of_one_core(ns));
-      return std::vector<std::string>{a_rows, w, per_block, figures::fixed(ns, 2),
+      return std::vector<std::string>{x, w, share, figures::fixed(ns, 2),
                                       figures::fixed(100 * of_one_core(ns), 0) + " %"};
     };
-    const std::string rows_of_64 = "5,000 rows of " + std::to_string(kBlock) + " elements",
-                      first_block = "its first block, in L1", count = std::to_string(run);
+    const std::string count = std::to_string(per_block), width = std::to_string(kBlock);
     report.table("panel",
-                 {"a", "W₁", "a row's run in a block", "ns per nonzero (median of " + std::to_string(kRounds) + ")",
-                  "of one core's peak"},
-                 {gap_row(rows_of_64, first_block, "all " + std::to_string(kBlock) + " elements",
-                          "every element nonzero", ns_every),
-                  gap_row(rows_of_64, first_block, count + ", at random places",
+                 {"rows of x", "W₁", "a row's share of a block",
+                  "ns per nonzero (median of " + std::to_string(kRounds) + ")", "of one core's peak"},
+                 {gap_row(width + " elements", "first block", width + ", side by side", "every element nonzero",
+                          ns_every),
+                  gap_row(width + " elements", "first block", count + ", scattered",
                           count + " nonzero elements at random places", ns_scattered),
-                  gap_row("5,000 images", "all " + std::to_string(blocks) + " blocks, from L2",
-                          count + " on average, more or fewer", "the real product", ns_real)});
+                  gap_row("784 pixels", "all " + std::to_string(blocks) + " blocks",
+                          count + " on average, more or fewer", "the real product", ns_real)},
+                 3);
     report.number("gap_every_percent", figures::fixed(100 * of_one_core(ns_every), 0));
     report.number("gap_real_percent", figures::fixed(100 * of_one_core(ns_real), 0));
     {
-      const double zeros = ns_scattered - ns_every, rest = ns_real - ns_scattered;
+      const double shares = ns_scattered - ns_every, rest = ns_real - ns_scattered;
+      const std::string others =
+          " everything else that differs between the last two lines (among it: shares that vary from row to row "
+          "and block to block, 784 pixels to scan for their nonzero bits, 5,000 rows of output written, and all of "
+          "W₁ coming from L2)";
+      const std::string rest_words =
+          rest >= 0.005    ? "and the remaining " + figures::fixed(rest, 2) + " ns come with" + others
+          : rest <= -0.005 ? "and the real product wins " + figures::fixed(-rest, 2) + " ns back with" + others
+                           : "and" + others + " adds nothing measurable";
       report.number("gap_words",
-                    std::string(zeros > rest ? "So most of what the real product loses against the loop's best "
-                                               "it loses to the zeros alone, with W in the L1 cache: "
-                                             : "So most of what the real product loses against the loop's best "
-                                               "it loses only with the real product: ") +
+                    std::string(shares > rest ? "So most of what the real product loses against the loop's best "
+                                                "is lost already against one block of W₁, to the shape of its "
+                                                "shares: "
+                                              : "So the shape of the shares explains less than half of what the "
+                                                "real product loses against the loop's best: ") +
                         "of the " + figures::fixed(ns_real - ns_every, 2) + " ns that each of its nonzero pixels "
-                        "costs beyond the loop's best, " + figures::fixed(zeros, 2) + " ns come with runs of " +
-                        std::to_string(run) + " at random places instead of 64 side by side, and " +
-                        (rest >= 0.01 ? figures::fixed(rest, 2) + " ns" : "nothing measurable") +
-                        " with everything else that differs between the last two lines (counts that vary, and all "
-                        "of W₁ coming from L2).");
+                        "costs beyond the loop's best, " + figures::fixed(shares, 2) + " ns come with shares of " +
+                        count + " nonzeros at scattered places instead of " + width + " side by side, " +
+                        rest_words + ".");
     }
 
     // --- The benchmark's workloads, the book alone or beside PyTorch, in

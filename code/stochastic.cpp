@@ -37,10 +37,11 @@ namespace {
 // (it needs W before the update), then W(i, :) −= η x(i) dout for every
 // input i that is not zero, and b −= η dout. The inputs that are not zero are
 // listed first, by the installed nonzero_indices. The rows are updated from
-// the last listed to the first: the forward pass has just read them from the
-// first to the last, so the rows it read last, the likeliest to be still in
-// the processor's fastest cache, come first. Each row's update is its own, so
-// the order changes no result.
+// the last listed to the first: a forward pass that reads only these rows
+// (chapter 11's does) has just read them from the first to the last, and so
+// has din = dout Wᵀ above, in every layer but the first; so the rows read
+// last, the likeliest to be still in the processor's fastest cache, come
+// first. Each row's update is its own, so the order changes no result.
 void dense_step(Dense& dense, TensorView din, ConstTensorView dout, ConstTensorView in, float learning_rate) {
   if (din.size() != 0) matmul_a_bt(din, dout, dense.weight);
   thread_local std::vector<std::uint32_t> nonzero;

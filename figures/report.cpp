@@ -24,8 +24,10 @@ void write_whole(const fs::path& path, const std::string& text) {
   fs::rename(temporary, path);
 }
 
-// A Markdown table: the first column left-aligned, the others right-aligned.
-std::string markdown_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+// A Markdown table: the first `text_columns` columns left-aligned, the others
+// (numbers) right-aligned.
+std::string markdown_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                           std::size_t text_columns = 1) {
   std::ostringstream md;
   auto line = [&md](const std::vector<std::string>& cells) {
     md << '|';
@@ -34,7 +36,7 @@ std::string markdown_table(const std::vector<std::string>& header, const std::ve
   };
   line(header);
   md << '|';
-  for (std::size_t i = 0; i < header.size(); ++i) md << (i == 0 ? ":---|" : "---:|");
+  for (std::size_t i = 0; i < header.size(); ++i) md << (i < text_columns ? ":---|" : "---:|");
   md << '\n';
   for (const auto& row : rows) line(row);
   return md.str();
@@ -55,8 +57,8 @@ void Report::number(const std::string& name, const std::string& value) {
 }
 
 void Report::table(const std::string& name, const std::vector<std::string>& header,
-                   const std::vector<std::vector<std::string>>& rows) {
-  write_whole(out_dir_ / (chapter_ + "_" + name + ".md"), markdown_table(header, rows));
+                   const std::vector<std::vector<std::string>>& rows, std::size_t text_columns) {
+  write_whole(out_dir_ / (chapter_ + "_" + name + ".md"), markdown_table(header, rows, text_columns));
 }
 
 void Report::claim(const std::string& statement, bool holds, const std::string& evidence) {

@@ -23,8 +23,9 @@ class Report {
   Report(std::filesystem::path out_dir, std::string chapter, bool claims_must_hold = true);
 
   void number(const std::string& name, const std::string& value);
+  /// The first `text_columns` columns are left-aligned, the others (numbers) right-aligned.
   void table(const std::string& name, const std::vector<std::string>& header,
-             const std::vector<std::vector<std::string>>& rows);
+             const std::vector<std::vector<std::string>>& rows, std::size_t text_columns = 1);
 
   /// A conclusion the chapter's prose draws from this run ("faster", "best",
   /// "converges"), with the program's own check of it and the numbers behind it.
