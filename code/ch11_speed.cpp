@@ -793,6 +793,78 @@ int main(int argc, char** argv) {
       report.number("rows_left_percent", figures::fixed(100 * left / static_cast<double>(pixels), 0));
     }
 
+    // --- What the update costs the shared step, on one thread and on two.
+    {
+      // [update-cost]
+      // The same 200 batches of the benchmark's size, copied from bytes as
+      // the benchmark copies them, through two copies of one network: one
+      // with plain descent, done inside the second job; one with a rule that
+      // changes nothing, so that the step writes no parameter. Only the steps
+      // are timed, on one thread and then on two.
+      struct KeepParameters final : nn::Optimiser {
+        void update(nn::Network&, float) override {}
+      };
+      constexpr std::size_t kBatch = nn::benchmark::kBatchSize, kSteps = 200;
+      nn::Rng rng(13);
+      const std::vector<std::size_t> order = nn::shuffled_order(train.size(), rng);
+      const nn::parallel::ByteImages bytes(train.images);
+      nn::Tensor x(kBatch, kInputs), y(kBatch, nn::kClasses);
+      nn::StepBuffers buffers;
+      const auto time_steps = [&](nn::Network& net, nn::Optimiser& rule) {
+        double stepping = 0;
+        for (std::size_t b = 0; b < kSteps; ++b) {
+          const std::span<const std::size_t> batch(order.data() + b * kBatch, kBatch);
+          bytes(x, train.images, batch);
+          nn::gather_one_hot(y, train.labels, batch);
+          const auto start = Clock::now();
+          nn::parallel::shared_train_step(net, x, y, 0.1f, buffers, rule);
+          stepping += nn::seconds_since(start);
+        }
+        return stepping / kSteps;
+      };
+      nn::parallel::SharedGradientDescent descent;
+      KeepParameters keep;
+      std::vector<double> updating[2], keeping[2];  // per step, on one thread [0] and on two [1]
+      for (std::size_t threads = 1; threads <= 2; ++threads) {
+        nn::parallel::set_threads(threads);
+        nn::Network warm_up = fresh_network();  // untimed: a new thread may start on a busy core
+        time_steps(warm_up, descent);
+        for (int round = 0; round < kRounds; ++round) {
+          nn::Network learning = fresh_network(), kept = fresh_network();
+          updating[threads - 1].push_back(time_steps(learning, descent));
+          keeping[threads - 1].push_back(time_steps(kept, keep));
+        }
+      }
+      // [update-cost]
+      nn::parallel::set_threads(2);
+      const auto cost_us = [&](std::size_t t) { return (median(updating[t]) - median(keeping[t])) * 1e6; };
+      const double one = cost_us(0), two = cost_us(1);
+      report.number("update_keep_one_us", figures::fixed(median(keeping[0]) * 1e6, 0));
+      report.number("update_keep_two_us", figures::fixed(median(keeping[1]) * 1e6, 0));
+      report.number("update_step_one_us", figures::fixed(median(updating[0]) * 1e6, 0));
+      report.number("update_step_two_us", figures::fixed(median(updating[1]) * 1e6, 0));
+      report.number("update_one_us", figures::fixed(one, 1));
+      report.number("update_two_us", figures::fixed(two, 1));
+      // Two threads share the update's rows, so it should take half as long:
+      // the words say how it compared, and why where it did not.
+      const std::string why =
+          " Every row it writes is a row the other core read in the first job, and will read again in the next "
+          "step's: before a core can write a cache line that another core holds, the other's copy is invalidated, "
+          "and that core's next read must fetch the line back.";
+      const double ratio = one > 0 ? two / one : 0;
+      const std::string times = " (" + figures::fixed(ratio, 2) + " times as much)";
+      report.number("update_words",
+                    one <= 0                      ? "On one thread the update cost nothing measurable."
+                    : ratio >= kNoiseBand         ? "So on two threads the update cost more than on one" + times +
+                                                        ", where sharing it out should have halved it." + why
+                    : ratio > 1 / kNoiseBand      ? "So on two threads the update cost about as much as on one" +
+                                                        times + ", where sharing it out should have halved it." + why
+                    : ratio > kNoiseBand / 2      ? "So on two threads the update cost less than on one, but not "
+                                                    "half as much" + times + "." + why
+                                                  : "So on two threads the update cost about half as much as on "
+                                                    "one or less" + times + ", as sharing it out should.");
+    }
+
     // --- What a job of the pool costs: 20,000 jobs of four pieces that do
     // nothing, on two threads; the median of seven rounds, per job.
     {
@@ -1020,12 +1092,14 @@ int main(int argc, char** argv) {
     // [panel-gap]
     // The blocked kernel on one thread, on two inputs of 5,000 rows of 64
     // elements, against one block of W₁ (its first kTile rows, 32 KiB), which
-    // is meant to stay in the L1 cache with the running sums (together they
-    // fill it): every group of kTileRows rows adds to the same rows of `sums`.
+    // is meant to stay in the L1 cache with the running sums (in an L1 of
+    // 48 KiB, together they fill it): every group of kTileRows rows adds to
+    // the same rows of `sums`.
     // First every element nonzero: shares of 64 nonzeros, the loop at its
     // best. Then `per_block` nonzero elements per row at random places, as
-    // many as an image has in a block of W₁ on average.
-    const auto per_block = static_cast<std::size_t>(std::lround(per_image / static_cast<double>(blocks)));
+    // many as one of the 5,000 images timed has in a block of W₁ on average.
+    const double timed_per_image = useful_flops / (2.0 * kHidden) / 5000;
+    const auto per_block = static_cast<std::size_t>(std::lround(timed_per_image / static_cast<double>(blocks)));
     constexpr std::size_t kBlock = nn::kernels::kTile, kGroup = nn::kernels::kTileRows;
     nn::Tensor block(kBlock, kHidden), sums(kGroup, kHidden);
     nn::Tensor every(5000, kBlock), scattered(5000, kBlock);
@@ -1082,25 +1156,33 @@ int main(int argc, char** argv) {
     report.number("gap_every_percent", figures::fixed(100 * of_one_core(ns_every), 0));
     report.number("gap_real_percent", figures::fixed(100 * of_one_core(ns_real), 0));
     {
-      const double shares = ns_scattered - ns_every, rest = ns_real - ns_scattered;
+      const double total = ns_real - ns_every, shares = ns_scattered - ns_every, rest = ns_real - ns_scattered;
       const std::string others =
           " everything else that differs between the last two lines (among it: shares that vary from row to row "
-          "and block to block, 784 pixels to scan for their nonzero bits, 5,000 rows of output written, and all of "
-          "W₁ coming from L2)";
+          "and block to block, 784 pixels to scan for their nonzero bits, 5,000 different rows of output instead "
+          "of the same 32, and all of W₁ coming from L2)";
       const std::string rest_words =
           rest >= 0.005    ? "and the remaining " + figures::fixed(rest, 2) + " ns come with" + others
           : rest <= -0.005 ? "and the real product wins " + figures::fixed(-rest, 2) + " ns back with" + others
                            : "and" + others + " adds nothing measurable";
-      report.number("gap_words",
-                    std::string(shares > rest ? "So most of what the real product loses against the loop's best "
-                                                "is lost already against one block of W₁, to the shape of its "
-                                                "shares: "
-                                              : "So the shape of the shares explains less than half of what the "
-                                                "real product loses against the loop's best: ") +
-                        "of the " + figures::fixed(ns_real - ns_every, 2) + " ns that each of its nonzero pixels "
-                        "costs beyond the loop's best, " + figures::fixed(shares, 2) + " ns come with shares of " +
-                        count + " nonzeros at scattered places instead of " + width + " side by side, " +
-                        rest_words + ".");
+      const std::string share_words = "shares of " + count + " nonzeros at scattered places instead of " + width +
+                                      " side by side";
+      report.number(
+          "gap_words",
+          total < 0.005 ? "So the real product costs no more per nonzero than the loop at its best."
+          : shares < 0.005
+              ? "So " + share_words + " cost nothing measurable here: the real product's extra " +
+                    figures::fixed(total, 2) + " ns a nonzero come with" + others + "."
+              : std::string(2 * shares > total   ? "So most of what the real product loses against the loop's best "
+                                                   "is lost already against one block of W₁, to the shape of its "
+                                                   "shares: "
+                            : 2 * shares < total ? "So the shape of the shares accounts for less than half of what "
+                                                   "the real product loses against the loop's best: "
+                                                 : "So the shape of the shares accounts for half of what the real "
+                                                   "product loses against the loop's best: ") +
+                    "of the " + figures::fixed(total, 2) + " ns that each of its nonzero pixels costs beyond the "
+                    "loop's best, " + figures::fixed(shares, 2) + " ns come with " + share_words + ", " +
+                    rest_words + ".");
     }
 
     // --- The benchmark's workloads, the book alone or beside PyTorch, in

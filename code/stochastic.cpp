@@ -35,8 +35,8 @@ namespace {
 // [fused-dense]
 // The dense backward and update for one sample, fused: din = dout Wᵀ first
 // (it needs W before the update), then W(i, :) −= η x(i) dout for every
-// input i that is not zero, and b −= η dout. The inputs that are not zero are
-// listed first, by the installed nonzero_indices. The rows are updated from
+// input i that is not zero, and b −= η dout. First, the inputs that are not
+// zero are listed, by the installed nonzero_indices. The rows are updated from
 // the last listed to the first: a forward pass that reads only these rows
 // (chapter 11's does) has just read them from the first to the last, and so
 // has din = dout Wᵀ above, in every layer but the first; so the rows read
