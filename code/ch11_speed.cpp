@@ -853,8 +853,9 @@ int main(int argc, char** argv) {
       report.number("update_step_one_us", figures::fixed(median(updating[0]) * 1e6, 1));
       report.number("update_step_two_us", figures::fixed(median(updating[1]) * 1e6, 1));
       // A difference within 2 % of the step it is taken from is not told
-      // apart from the machine's wobble; and the words compare the two
-      // threads' costs only when both are clear of it, with wide margins.
+      // apart from the machine's wobble; the words compare the two threads'
+      // costs only when both are clear of it, and in wide bands, since the
+      // ratio of two small differences wobbles more than either.
       const auto clear = [&](double us, std::size_t t) { return std::abs(us) > 0.02 * median(keeping[t]) * 1e6; };
       const auto longer = [&](double us, std::size_t t, const char* where) {
         return !clear(us, t) ? std::string("no measurably longer ") + where
@@ -862,19 +863,22 @@ int main(int argc, char** argv) {
                              : figures::fixed(-us, 1) + " µs less " + where;
       };
       const std::string why =
-          " A likely reason: in the first job each core reads many rows of W₁, and in the second each writes its "
-          "share of them. Before a core can write a cache line that the other core holds, the other core's copy "
+          " A likely reason: in the first job each core reads many rows of W₁, and in the second each writes the "
+          "rows that change in its share of them. Before a core can write a cache line that the other core holds, the other core's copy "
           "is invalidated, so in the next step's first job that core must fetch the line back: a cost that one "
           "thread alone never pays, and that falls on the next step's forward pass rather than on the update.";
       std::string words = "The steps with the update took " + longer(one, 0, "on one thread") + " and " +
-                          longer(two, 1, "on two") + " (medians of each round's difference).";
+                          longer(two, 1, "on two") +
+                          " (medians of each round's difference, which need not equal the difference of the medians "
+                          "above).";
       if (clear(one, 0) && clear(two, 1) && one > 0 && two > 0) {
         const double ratio = two / one;
-        const std::string times = figures::fixed(ratio, 2) + " times what it cost on one";
-        words += ratio <= 0.6  ? " So on two threads the update cost about half or less: " + times +
-                                    ". Sharing it out paid."
-                 : ratio < 0.9 ? " So on two threads the update cost less, but not half: " + times + "." + why
-                               : " So on two threads the update cost no less: " + times + "." + why;
+        const std::string times = " (" + figures::fixed(ratio, 2) + " times as much)";
+        words += " So on two threads the update cost " +
+                 (ratio <= 0.6  ? "about half as much as on one or less" + times + ": sharing it out paid."
+                  : ratio < 0.9 ? "less than on one, but not half as much" + times + "." + why
+                  : ratio < 1.1 ? "about as much as on one" + times + "." + why
+                                : "more than on one" + times + "." + why);
       }
       report.number("update_words", words);
     }
