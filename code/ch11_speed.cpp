@@ -872,11 +872,11 @@ int main(int argc, char** argv) {
                           " (medians of each round's difference, which need not equal the difference of the medians "
                           "above).";
       if (clear(one, 0) && clear(two, 1) && one > 0 && two > 0) {
-        const double ratio = two / one;
+        const double ratio = std::round(two / one * 100) / 100;  // as printed, so the bands match the figure
         const std::string times = " (" + figures::fixed(ratio, 2) + " times as much)";
         words += " So on two threads the update cost " +
                  (ratio <= 0.6  ? "about half as much as on one or less" + times + ": sharing it out paid."
-                  : ratio < 0.9 ? "less than on one, but not half as much" + times + "." + why
+                  : ratio < 0.9 ? "less than on one, but more than half as much" + times + "." + why
                   : ratio < 1.1 ? "about as much as on one" + times + "." + why
                                 : "more than on one" + times + "." + why);
       }
