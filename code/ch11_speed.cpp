@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include <functional>
 #include <iostream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -147,6 +149,29 @@ Caches read_caches() {
   return caches;
 }
 // [caches]
+
+// The cores, as opposed to the hardware threads that
+// std::thread::hardware_concurrency counts: the logical processors of one
+// core (two, on a core that runs two threads at once) share one list of
+// siblings in /sys, so the cores are the distinct lists. 0 when /sys does not say.
+std::size_t count_cores() {
+  std::set<std::string> cores;
+  std::error_code error;
+  for (const auto& cpu : std::filesystem::directory_iterator("/sys/devices/system/cpu", error)) {
+    const std::string name = cpu.path().filename().string();
+    if (name.size() < 4 || name.compare(0, 3, "cpu") != 0 || !std::isdigit(static_cast<unsigned char>(name[3])))
+      continue;
+    for (const char* file : {"core_cpus_list", "thread_siblings_list"}) {  // the newer name, then the older
+      std::ifstream in(cpu.path() / "topology" / file);
+      std::string siblings;
+      if (in >> siblings) {
+        cores.insert(siblings);
+        break;
+      }
+    }
+  }
+  return cores.size();
+}
 
 std::string kib(std::size_t bytes) { return grouped(static_cast<double>(bytes) / 1024, 0); }
 
@@ -561,7 +586,8 @@ int main(int argc, char** argv) {
     const nn::Dataset five_thousand = nn::first_images(train, 5000),
                       two_thousand = nn::first_images(train, 2000);
     nn::parallel::set_threads(2);
-    const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t hardware_threads = std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t cores = count_cores() > 0 ? count_cores() : hardware_threads;
 
     const std::size_t zeros = train.images.size() - nonzeros(train.images);
     const double zero_fraction = static_cast<double>(zeros) / static_cast<double>(train.images.size());
@@ -594,6 +620,10 @@ int main(int argc, char** argv) {
     report.number("tile_rows", std::to_string(nn::kernels::kTileRows));
     report.number("batch_parts", std::to_string((64 + nn::kernels::kTileRows - 1) / nn::kernels::kTileRows));
     report.number("cores", std::to_string(cores));
+    report.number("cores_words", std::to_string(cores) + (cores == 1 ? " core" : " cores") +
+                                     (hardware_threads == cores
+                                          ? ""
+                                          : " running " + std::to_string(hardware_threads) + " hardware threads"));
     report.number("l1d_kib", caches.l1d ? kib(caches.l1d) : "an unknown number of");
     report.number("l2_kib", caches.l2 ? kib(caches.l2) : "an unknown number of");
     report.number("l3_mib",
@@ -1314,9 +1344,10 @@ int main(int argc, char** argv) {
     std::ifstream("/proc/loadavg") >> load;
     if (load >= 0) {
       comparison << "When these runs ended, the machine's load average (the number of processes running or "
-                 << "waiting to run, over the last minute) was " << figures::fixed(load, 1) << " on " << cores
-                 << (cores == 1 ? " core" : " cores")
-                 << (load > 1.5 * static_cast<double>(cores)
+                 << "waiting to run, over the last minute) was " << figures::fixed(load, 1) << " on "
+                 << hardware_threads
+                 << (hardware_threads == cores ? (cores == 1 ? " core" : " cores") : " hardware threads")
+                 << (load > 1.5 * static_cast<double>(hardware_threads)
                          ? ": other work was running, so these figures are those of a busy machine, not of this one "
                            "alone.\n"
                          : ".\n");
