@@ -586,8 +586,8 @@ int main(int argc, char** argv) {
     const nn::Dataset five_thousand = nn::first_images(train, 5000),
                       two_thousand = nn::first_images(train, 2000);
     nn::parallel::set_threads(2);
-    const std::size_t hardware_threads = std::max(1u, std::thread::hardware_concurrency());
-    const std::size_t cores = count_cores() > 0 ? count_cores() : hardware_threads;
+    const std::size_t hardware_threads = std::max(1u, std::thread::hardware_concurrency()), counted = count_cores();
+    const std::size_t cores = counted > 0 ? counted : hardware_threads;
 
     const std::size_t zeros = train.images.size() - nonzeros(train.images);
     const double zero_fraction = static_cast<double>(zeros) / static_cast<double>(train.images.size());
@@ -620,10 +620,13 @@ int main(int argc, char** argv) {
     report.number("tile_rows", std::to_string(nn::kernels::kTileRows));
     report.number("batch_parts", std::to_string((64 + nn::kernels::kTileRows - 1) / nn::kernels::kTileRows));
     report.number("cores", std::to_string(cores));
-    report.number("cores_words", std::to_string(cores) + (cores == 1 ? " core" : " cores") +
-                                     (hardware_threads == cores
-                                          ? ""
-                                          : " running " + std::to_string(hardware_threads) + " hardware threads"));
+    report.number("cores_words",
+                  std::to_string(cores) + (cores == 1 ? " core" : " cores") +
+                      (hardware_threads > cores ? " running " + std::to_string(hardware_threads) + " hardware threads"
+                                                : "") +
+                      (counted > 0 ? " (Linux lists in /sys, for each hardware thread, the threads of its core; "
+                                     "the cores are the distinct lists)"
+                                   : " (as many as the hardware threads the C++ library reports: /sys did not say)"));
     report.number("l1d_kib", caches.l1d ? kib(caches.l1d) : "an unknown number of");
     report.number("l2_kib", caches.l2 ? kib(caches.l2) : "an unknown number of");
     report.number("l3_mib",
@@ -1337,19 +1340,23 @@ int main(int argc, char** argv) {
                  << "it with `/usr/bin/python3`) and build again. ";
     }
     // How busy the machine was: the load average of the last minute, from
-    // Linux, against the number of cores. Threads that wait for each other
+    // Linux, against the threads the runs keep busy. Threads that wait for each other
     // suffer most when other work takes their cores, so a busy machine can
     // change the ratios a lot.
     double load = -1;
     std::ifstream("/proc/loadavg") >> load;
     if (load >= 0) {
-      comparison << "When these runs ended, the machine's load average (the number of processes running or "
-                 << "waiting to run, over the last minute) was " << figures::fixed(load, 1) << " on "
-                 << hardware_threads
+      // The runs keep two threads busy themselves: more than one more
+      // thread's worth of load is other work.
+      constexpr double kRunsThreads = 2;
+      comparison << "When these runs ended, the machine's load average (roughly how many threads were running "
+                 << "or waiting to run, or waiting for the disk, on average over about the last minute) was "
+                 << figures::fixed(load, 1) << " on " << hardware_threads
                  << (hardware_threads == cores ? (cores == 1 ? " core" : " cores") : " hardware threads")
-                 << (load > 1.5 * static_cast<double>(hardware_threads)
-                         ? ": other work was running, so these figures are those of a busy machine, not of this one "
-                           "alone.\n"
+                 << "; the runs themselves keep " << kRunsThreads << " threads busy"
+                 << (load > kRunsThreads + 1
+                         ? ", so other work was running, and these figures are those of a busy machine, not of "
+                           "this one alone.\n"
                          : ".\n");
     }
     comparison << '\n';
