@@ -620,13 +620,15 @@ int main(int argc, char** argv) {
     report.number("tile_rows", std::to_string(nn::kernels::kTileRows));
     report.number("batch_parts", std::to_string((64 + nn::kernels::kTileRows - 1) / nn::kernels::kTileRows));
     report.number("cores", std::to_string(cores));
+    // "2 cores", "4 cores with 8 hardware threads", or the threads alone where /sys does not say.
+    const std::string cores_words =
+        counted == 0 ? std::to_string(hardware_threads) + (hardware_threads == 1 ? " hardware thread" : " hardware threads")
+        : std::to_string(cores) + (cores == 1 ? " core" : " cores") +
+              (hardware_threads > cores ? " with " + std::to_string(hardware_threads) + " hardware threads" : "");
     report.number("cores_words",
-                  std::to_string(cores) + (cores == 1 ? " core" : " cores") +
-                      (hardware_threads > cores ? " running " + std::to_string(hardware_threads) + " hardware threads"
-                                                : "") +
-                      (counted > 0 ? " (Linux lists in /sys, for each hardware thread, the threads of its core; "
-                                     "the cores are the distinct lists)"
-                                   : " (as many as the hardware threads the C++ library reports: /sys did not say)"));
+                  cores_words + (counted > 0 ? " (Linux lists in /sys, for each hardware thread, the threads of its "
+                                               "core; the cores are the distinct lists)"
+                                             : " (/sys did not say how many cores they share)"));
     report.number("l1d_kib", caches.l1d ? kib(caches.l1d) : "an unknown number of");
     report.number("l2_kib", caches.l2 ? kib(caches.l2) : "an unknown number of");
     report.number("l3_mib",
@@ -1351,13 +1353,13 @@ int main(int argc, char** argv) {
       constexpr double kRunsThreads = 2;
       comparison << "When these runs ended, the machine's load average (roughly how many threads were running "
                  << "or waiting to run, or waiting for the disk, on average over about the last minute) was "
-                 << figures::fixed(load, 1) << " on " << hardware_threads
-                 << (hardware_threads == cores ? (cores == 1 ? " core" : " cores") : " hardware threads")
+                 << figures::fixed(load, 1) << ", on a machine with " << cores_words
                  << "; the runs themselves keep " << kRunsThreads << " threads busy"
-                 << (load > kRunsThreads + 1
-                         ? ", so other work was running, and these figures are those of a busy machine, not of "
-                           "this one alone.\n"
-                         : ".\n");
+                 << (load > static_cast<double>(hardware_threads) + 0.5
+                         ? ", so other work shared the cores with them, and these figures were measured on a busy "
+                           "machine, not on one running these programs alone.\n"
+                     : load > kRunsThreads + 1 ? ", so other work was running too, on cores the runs did not need.\n"
+                                               : ".\n");
     }
     comparison << '\n';
     write_text(report.out_dir() / "ch11_pytorch.md", comparison.str());
