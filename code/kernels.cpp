@@ -70,9 +70,9 @@ namespace {
 // kVectorFloats floats in one vector register, by GCC's and Clang's vector
 // extension: arithmetic on it is one vector instruction (16 floats with
 // AVX-512, 8 with AVX2; kernels.hpp chooses). When this was written, the
-// register panel, written as plain loops, was vectorised by GCC 12 the wrong
-// way round, across k with gather instructions, and ran slower than the loops
-// it replaced; the assembly showed it, and this type says what we mean.
+// register panel, as plain loops, was vectorised by GCC 12 the wrong way
+// round, across k with gather instructions, and ran slower than the loops it
+// replaced; the assembly showed it, and this type says what we mean.
 constexpr std::size_t V = kVectorFloats;
 using Floats = float __attribute__((vector_size(sizeof(float) * V)));
 Floats load(const float* from) {

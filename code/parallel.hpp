@@ -46,8 +46,8 @@ class ThreadPool {
   }
 
   /// How long a worker waits for the next job before it sleeps: 2¹⁵ rounds
-  /// of a pause instruction, about a millisecond on many current processors (how
-  /// long one pause lasts differs between them).
+  /// of a pause instruction, about a millisecond on many current processors
+  /// (how long one pause lasts differs between them).
   static constexpr std::uint32_t kSpin = std::uint32_t{1} << 15;
 
  private:
