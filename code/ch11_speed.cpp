@@ -915,9 +915,9 @@ int main(int argc, char** argv) {
         const double ratio = std::round(two / one * 100) / 100;  // as printed, so the bands match the figure
         const std::string times = " (" + figures::fixed(ratio, 2) + " times as much)";
         words += " So on two threads the update cost " +
-                 (ratio <= 0.6  ? "about half as much as on one or less" + times + ": sharing it out paid."
-                  : ratio < 0.9 ? "less than on one, but more than half as much" + times + "." + why
-                  : ratio < 1.1 ? "about as much as on one" + times + "." + why
+                 (ratio <= 0.6               ? "about half as much as on one or less" + times + ": sharing it out paid."
+                  : ratio <= 1 / kNoiseBand ? "less than on one, but more than half as much" + times + "." + why
+                  : ratio < kNoiseBand      ? "about as much as on one" + times + "." + why
                                 : "more than on one" + times + "." + why);
       }
       report.number("update_words", words);
@@ -1219,10 +1219,15 @@ int main(int argc, char** argv) {
     report.number("gap_real_percent", figures::fixed(100 * of_one_core(ns_real), 0));
     {
       const double total = ns_real - ns_every, shares = ns_scattered - ns_every, rest = ns_real - ns_scattered;
+      // Where W₁ comes from, a block at a time: the nearest cache that holds all of it.
+      const std::string w1_from = caches.l2 >= w1_bytes ? "L2"
+                                  : caches.l3 >= w1_bytes ? "L3"
+                                  : caches.l2 == 0        ? "a cache or memory"
+                                                          : "memory";
       const std::string others =
           " everything else that differs between the last two lines (among it: shares that vary from row to row "
           "and block to block, 784 pixels to scan for their nonzero bits, 5,000 different rows of output instead "
-          "of the same 32, and all of W₁ coming from L2)";
+          "of the same 32, and all of W₁ coming from " + w1_from + ")";
       const std::string rest_words =
           rest >= 0.005    ? "and the remaining " + figures::fixed(rest, 2) + " ns come with" + others
           : rest <= -0.005 ? "and the real product wins " + figures::fixed(-rest, 2) + " ns back with" + others
