@@ -838,7 +838,8 @@ int main(int argc, char** argv) {
     {
       // [update-cost]
       // The same 200 batches of the benchmark's size, copied from the bytes
-      // (train_bytes) as the benchmark copies them, through two copies of one
+      // (train_bytes, the ByteImages made once above) as the benchmark copies
+      // them, through two copies of one
       // network: one with plain descent, done inside the second job; one with
       // a rule that changes nothing, so that the step writes no parameter.
       // Only the steps are timed, on one thread and then on two.
@@ -1221,8 +1222,9 @@ int main(int argc, char** argv) {
       const double total = ns_real - ns_every, shares = ns_scattered - ns_every, rest = ns_real - ns_scattered;
       // Where W₁ comes from, a block at a time: the nearest cache that holds all of it.
       const std::string w1_from = caches.l2 >= w1_bytes ? "L2"
-                                  : caches.l3 >= w1_bytes ? "L3"
                                   : caches.l2 == 0        ? "a cache or memory"
+                                  : caches.l3 >= w1_bytes ? "L3"
+                                  : caches.l3 == 0        ? "L3 or memory"
                                                           : "memory";
       const std::string others =
           " everything else that differs between the last two lines (among it: shares that vary from row to row "
