@@ -837,9 +837,9 @@ int main(int argc, char** argv) {
     // --- What the update costs the shared step, on one thread and on two.
     {
       // [update-cost]
-      // The same 200 batches of the benchmark's size, copied from the bytes
-      // (train_bytes, the ByteImages made once above) as the benchmark copies
-      // them, through two copies of one
+      // The same 200 batches of the benchmark's size, copied as the
+      // benchmark copies them, from train_bytes (a ByteImages of the training
+      // images, made once before this block), through two copies of one
       // network: one with plain descent, done inside the second job; one with
       // a rule that changes nothing, so that the step writes no parameter.
       // Only the steps are timed, on one thread and then on two.
@@ -1220,7 +1220,8 @@ int main(int argc, char** argv) {
     report.number("gap_real_percent", figures::fixed(100 * of_one_core(ns_real), 0));
     {
       const double total = ns_real - ns_every, shares = ns_scattered - ns_every, rest = ns_real - ns_scattered;
-      // Where W₁ comes from, a block at a time: the nearest cache that holds all of it.
+      // Where W₁ comes from, a block at a time: the nearest cache known to
+      // hold all of it, or memory.
       const std::string w1_from = caches.l2 >= w1_bytes ? "L2"
                                   : caches.l2 == 0        ? "a cache or memory"
                                   : caches.l3 >= w1_bytes ? "L3"
