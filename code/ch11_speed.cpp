@@ -619,12 +619,12 @@ int main(int argc, char** argv) {
     }
     report.number("tile_rows", std::to_string(nn::kernels::kTileRows));
     report.number("batch_parts", std::to_string((64 + nn::kernels::kTileRows - 1) / nn::kernels::kTileRows));
-    report.number("cores", std::to_string(cores));
     // "2 cores", "4 cores with 8 hardware threads", or the threads alone where /sys does not say.
     const std::string cores_words =
         counted == 0 ? std::to_string(hardware_threads) + (hardware_threads == 1 ? " hardware thread" : " hardware threads")
         : std::to_string(cores) + (cores == 1 ? " core" : " cores") +
               (hardware_threads > cores ? " with " + std::to_string(hardware_threads) + " hardware threads" : "");
+    report.number("cores", cores_words);
     report.number("cores_words",
                   cores_words + (counted > 0 ? " (Linux lists in /sys, for each hardware thread, the threads of its "
                                                "core; the cores are the distinct lists)"
