@@ -117,39 +117,52 @@ TEST_CASE("every stage's products agree with the reference within float rounding
 
 TEST_CASE("a NaN in a reaches the output through every stage, and a zero of either sign is skipped", "[ch11]") {
   // The blocked kernels find a's nonzero elements by comparing with zero: a
-  // NaN must count as not zero, or the product would hide it, while −0 must
-  // count as zero. The elements of b that meet them are then made infinite
-  // (after the reference ran, with b finite): −0 times one would be a NaN, so
-  // a stage that did not skip −0 would show it. Not in the skip_zeros stage's
-  // a bᵀ, which is chapter 1's, zeros and all. Elements on both sides of a
-  // 64-element word's edge, and in the last, short vector of a row.
+  // NaN must count as not zero, or the product would hide it, while −0 and +0
+  // must count as zero. The elements of b that meet them are then made
+  // infinite (after the reference ran, with b finite): −0 or +0 times an
+  // infinity is a NaN, so a stage that multiplied a zero would show it. Not
+  // where a stage installs chapter 1's kernel, which multiplies every element,
+  // zeros and all (the skip_zeros stage's a bᵀ). Elements on both sides of a
+  // 64-element word's edge, and in the last, short vector of a row; the
+  // second shape is large enough for the threads stage to share its rows.
   std::mt19937 rng(12);
-  for (Stage stage : {Stage::skip_zeros, Stage::blocked, Stage::threads})
-    for (Product product : {Product::ab, Product::a_bt, Product::at_b})
-      for (std::size_t nan_at : {std::size_t{3}, std::size_t{63}, std::size_t{64}, std::size_t{129}}) {
-        const std::size_t m = 40, k = 130, n = 24;
-        auto [a, b] = operands(product, m, k, n, 0.5, rng);
-        const auto element = [&](std::size_t i, std::size_t q) -> float& {
-          return product == Product::at_b ? a(q, i) : a(i, q);
-        };
-        element(7, nan_at) = std::numeric_limits<float>::quiet_NaN();
-        element(8, nan_at) = -0.0f;
-        Tensor expected(m, n), got(m, n);
-        multiply(product, expected, a, b, Write::overwrite, true);
-        const bool skips_zeros = !(stage == Stage::skip_zeros && product == Product::a_bt);
-        for (std::size_t j = 0; j < n && skips_zeros; ++j)
-          (product == Product::a_bt ? b(j, nan_at) : b(nan_at, j)) = std::numeric_limits<float>::infinity();
-        {
-          const nn::kernels::ScopedStage installed(stage);
-          multiply(product, got, a, b, Write::overwrite, false);
+  nn::parallel::set_threads(2);
+  const Shape shapes[] = {{40, 130, 24}, {64, 1030, 24}};
+  REQUIRE(shapes[1].m * shapes[1].k * shapes[1].n >= nn::kernels::kWorthSharing);
+  const auto kernel = [](const nn::ProductKernels& kernels, Product product) {
+    return product == Product::ab ? kernels.matmul : product == Product::a_bt ? kernels.matmul_a_bt : kernels.matmul_at_b;
+  };
+  for (const Shape& s : shapes)
+    for (Stage stage : {Stage::skip_zeros, Stage::blocked, Stage::threads})
+      for (Product product : {Product::ab, Product::a_bt, Product::at_b})
+        for (std::size_t nan_at : {std::size_t{3}, std::size_t{63}, std::size_t{64}, s.k - 1}) {
+          auto [a, b] = operands(product, s.m, s.k, s.n, 0.5, rng);
+          const auto element = [&](std::size_t i, std::size_t q) -> float& {
+            return product == Product::at_b ? a(q, i) : a(i, q);
+          };
+          element(7, nan_at) = std::numeric_limits<float>::quiet_NaN();
+          element(8, nan_at) = -0.0f;
+          element(9, nan_at) = +0.0f;
+          Tensor expected(s.m, s.n), got(s.m, s.n);
+          multiply(product, expected, a, b, Write::overwrite, true);
+          const bool skips_zeros =
+              kernel(nn::kernels::products_of(stage), product) != kernel(nn::reference_products(), product);
+          for (std::size_t j = 0; j < s.n && skips_zeros; ++j)
+            (product == Product::a_bt ? b(j, nan_at) : b(nan_at, j)) = std::numeric_limits<float>::infinity();
+          {
+            const nn::kernels::ScopedStage installed(stage);
+            multiply(product, got, a, b, Write::overwrite, false);
+          }
+          INFO(name(product) << " " << s.m << "×" << s.k << "×" << s.n << " stage " << static_cast<int>(stage)
+                             << ", NaN at k = " << nan_at);
+          for (std::size_t j = 0; j < s.n; ++j) {
+            CHECK(std::isnan(got(7, j)));
+            for (std::size_t zero_row : {std::size_t{8}, std::size_t{9}}) {
+              CHECK(!std::isnan(got(zero_row, j)));
+              CHECK(std::fabs(got(zero_row, j) - expected(zero_row, j)) <= 1e-4f * (1 + std::fabs(expected(zero_row, j))));
+            }
+          }
         }
-        INFO(name(product) << " stage " << static_cast<int>(stage) << ", NaN at k = " << nan_at);
-        for (std::size_t j = 0; j < n; ++j) {
-          CHECK(std::isnan(got(7, j)));
-          CHECK(!std::isnan(got(8, j)));
-          CHECK(std::fabs(got(8, j) - expected(8, j)) <= 1e-4f * (1 + std::fabs(expected(8, j))));
-        }
-      }
 }
 
 TEST_CASE("the products give the same bits with one thread and with several", "[ch11]") {
