@@ -628,7 +628,7 @@ int main(int argc, char** argv) {
     report.number("cores_words",
                   cores_words + (counted > 0 ? " (Linux lists in /sys, for each hardware thread, the threads of its "
                                                "core; the cores are the distinct lists)"
-                                             : " (/sys did not say how many cores they share)"));
+                                             : " (/sys did not say how many cores there are)"));
     report.number("l1d_kib", caches.l1d ? kib(caches.l1d) : "an unknown number of");
     report.number("l2_kib", caches.l2 ? kib(caches.l2) : "an unknown number of");
     report.number("l3_mib",
@@ -738,7 +738,7 @@ int main(int argc, char** argv) {
     report.number("threads_minibatch_note",
                   blocked.minibatch / last.minibatch < 1 / kNoiseBand
                       ? "In this run the second thread made the mini-batch slower, not faster: sharing "
-                        "products this small pays only while the two cores pass data between them quickly, "
+                        "products this small pays only while the threads' cores pass data between them quickly, "
                         "and on a virtual machine, whose cores the host places, they need not."
                       : "");
     report.number("threads_sgd", speed_words(blocked.sgd, last.sgd));
