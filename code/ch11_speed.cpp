@@ -455,6 +455,7 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
                      std::size_t cores, double bandwidth_gbs, const std::vector<RooflinePoint>& points) {
   figures::Figure figure(report.figure_path("roofline.svg"), 760, 520);
   auto& gp = figure.gnuplot();
+  const std::string roof = "roof, " + std::to_string(cores) + (cores == 1 ? " core" : " cores");
   gp << "set logscale xy\nset xrange [0.01:300]\nset yrange [0.5:" << peak_core * cores * 6 << "]\n"
      << "set xlabel 'arithmetic intensity: useful floating-point operations per byte of memory traffic'\n"
      << "set ylabel 'useful GFLOP/s'\nset grid xtics ytics mxtics mytics\nset key top left Left reverse font ',11' "
@@ -462,11 +463,11 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
      << "set samples 400\n"
      << "roof(x, peak, bw) = (bw * x < peak ? bw * x : peak)\n"
      << "plot roof(x, " << peak_core * cores << ", " << bandwidth_gbs << ") with lines linewidth 2.5 linecolor rgb '"
-     << figures::kPalette[0] << "' title 'roof, " << cores << " cores: " << grouped(peak_core * cores, 0)
+     << figures::kPalette[0] << "' title '" << roof << ": " << grouped(peak_core * cores, 0)
      << " GFLOP/s, " << grouped(bandwidth_gbs, 1) << " GB/s', "
      << "roof(x, " << peak8_core * cores << ", " << bandwidth_gbs
      << ") with lines dashtype 2 linewidth 2 linecolor rgb '" << figures::kPalette[0]
-     << "' title \"roof, " << cores << " cores, 8-float vectors" << (kernels_wide ? "" : " (the kernels' width)") << ": "
+     << "' title \"" << roof << ", 8-float vectors" << (kernels_wide ? "" : " (the kernels' width)") << ": "
      << grouped(peak8_core * cores, 0) << " GFLOP/s\", "
      // The key's square drawn smaller than the plot's (a function of no value
      // draws nothing but its key entry), so that it keeps to its line of the key.
@@ -588,6 +589,9 @@ int main(int argc, char** argv) {
     nn::parallel::set_threads(2);
     const std::size_t hardware_threads = std::max(1u, std::thread::hardware_concurrency()), counted = count_cores();
     const std::size_t cores = counted > 0 ? counted : hardware_threads;
+    // The runs below use two threads: the cores they can run on, whose peak bounds them.
+    const std::size_t used_cores = std::min<std::size_t>(2, cores);
+    report.number("used_cores", used_cores == 1 ? "1 core" : "2 cores");
 
     const std::size_t zeros = train.images.size() - nonzeros(train.images);
     const double zero_fraction = static_cast<double>(zeros) / static_cast<double>(train.images.size());
@@ -619,11 +623,11 @@ int main(int argc, char** argv) {
     }
     report.number("tile_rows", std::to_string(nn::kernels::kTileRows));
     report.number("batch_parts", std::to_string((64 + nn::kernels::kTileRows - 1) / nn::kernels::kTileRows));
-    // "2 cores", "4 cores with 8 hardware threads", or the threads alone where /sys does not say.
+    // "2 cores", "4 cores and 8 hardware threads", or the threads alone where /sys does not say.
     const std::string cores_words =
         counted == 0 ? std::to_string(hardware_threads) + (hardware_threads == 1 ? " hardware thread" : " hardware threads")
         : std::to_string(cores) + (cores == 1 ? " core" : " cores") +
-              (hardware_threads > cores ? " with " + std::to_string(hardware_threads) + " hardware threads" : "");
+              (hardware_threads > cores ? " and " + std::to_string(hardware_threads) + " hardware threads" : "");
     report.number("cores", cores_words);
     report.number("cores_words",
                   cores_words + (counted > 0 ? " (Linux lists in /sys, for each hardware thread, the threads of its "
@@ -903,11 +907,15 @@ int main(int argc, char** argv) {
                : us > 0      ? figures::fixed(us, 1) + " µs longer " + where
                              : figures::fixed(-us, 1) + " µs less " + where;
       };
+      // Given only where the two threads can run on two cores: two threads
+      // of one core share its caches, and nothing moves between them.
       const std::string why =
-          " A likely reason: in the first job each core reads many rows of W₁, and in the second each writes the "
-          "rows that change in its share of them. Before a core can write a cache line that the other core holds, the other core's copy "
-          "is invalidated, so in the next step's first job that core must fetch the line back: a cost that one "
-          "thread alone never pays, and that falls on the next step's forward pass rather than on the update.";
+          used_cores < 2 ? ""
+                         : " A likely reason: in the first job each thread reads many rows of W₁, and in the second "
+                           "each writes the rows that change in its share of them. Before one core can write a cache "
+                           "line that the other core holds, the other core's copy is invalidated, so in the next step's "
+                           "first job that core must fetch the line back: a cost that one thread alone never pays, and "
+                           "that falls on the next step's forward pass rather than on the update.";
       std::string words = "The steps with the update took " + longer(one, 0, "on one thread") + " and " +
                           longer(two, 1, "on two") +
                           " (medians of each round's difference, which need not equal the difference of the medians "
@@ -1071,12 +1079,13 @@ int main(int argc, char** argv) {
     const double peak_widest =
         kVectorBits >= 512 ? best_rate(5, [&] { return fma_gflops<Floats16>(iterations); }) : peak8;
     const double peak = std::max(peak8, peak_widest);
+    const double used_peak = peak * static_cast<double>(used_cores);  // of the cores two threads can run on
     std::cout << "FMA peak of one core: " << figures::fixed(peak8, 1) << " GFLOP/s with 8 floats, "
               << figures::fixed(peak_widest, 1) << " with the widest vectors\n";
     report.number("peak_gflops_core", grouped(peak, 0));
     report.number("peak_gflops_8", grouped(peak8, 0));
     report.number("peak_gflops_widest", grouped(peak_widest, 0));
-    report.number("peak_gflops_machine", grouped(peak * 2, 0));
+    report.number("peak_gflops_machine", grouped(used_peak, 0));
     report.number("chains", std::to_string(kChains));
     // The kernels' vectors are the widest the compiler was told of
     // (kernels.hpp): 16 floats with AVX-512, else 8.
@@ -1093,12 +1102,12 @@ int main(int argc, char** argv) {
     const std::vector<float> stream(stream_bytes / sizeof(float), 1.0f);
     const double bandwidth1 = best_rate(5, [&] { return read_bandwidth(stream, 1); }) / 1e9;
     const double bandwidth = best_rate(5, [&] { return read_bandwidth(stream, 2); }) / 1e9;
-    std::cout << "memory read bandwidth: " << figures::fixed(bandwidth1, 1) << " GB/s on one core, "
+    std::cout << "memory read bandwidth: " << figures::fixed(bandwidth1, 1) << " GB/s on one thread, "
               << figures::fixed(bandwidth, 1) << " GB/s on two\n";
     report.number("stream_mib", grouped(static_cast<double>(stream_bytes >> 20), 0));
     report.number("bandwidth_gbs", figures::fixed(bandwidth, 1));
     report.number("bandwidth_one_gbs", figures::fixed(bandwidth1, 1));
-    report.number("ridge", figures::fixed(2 * peak / bandwidth, 0));
+    report.number("ridge", figures::fixed(used_peak / bandwidth, 0));
 
     // --- What the products reach: the first layer's forward product of 5,000
     // images at every stage. Done: the operations the loops execute (chapter
@@ -1125,14 +1134,14 @@ int main(int argc, char** argv) {
     for (std::size_t s = 0; s < std::size(kStages); ++s) {
       const double seconds = median(forward_times[s]);
       const double done = (s == 0 ? dense_flops : useful_flops) / seconds / 1e9, useful = useful_flops / seconds / 1e9;
-      const double of_peak = done / (peak * kStageThreads[s]);
+      const std::size_t stage_cores = std::min<std::size_t>(kStageThreads[s], used_cores);
+      const double of_peak = done / (peak * static_cast<double>(stage_cores));
       gflops_rows.push_back({kStageNames[s], std::to_string(kStageThreads[s]), figures::fixed(seconds * 1000, 2),
                              figures::fixed(done, 1), figures::fixed(100 * of_peak, 0) + " %",
                              figures::fixed(useful, 1)});
       rates_against_peak.emplace_back("the forward product, " + std::string(kStageNames[s]) + ", operations done, at " +
                                           figures::fixed(100 * of_peak, 0) + " % of the peak of its " +
-                                          std::to_string(kStageThreads[s]) +
-                                          (kStageThreads[s] == 1 ? " core" : " cores"),
+                                          std::to_string(stage_cores) + (stage_cores == 1 ? " core" : " cores"),
                                       of_peak);
       roofline.push_back({kStageNames[s], useful_flops / forward_bytes, useful, kStageThreads[s]});
       if (kStages[s] == Stage::blocked) {
@@ -1146,7 +1155,7 @@ int main(int argc, char** argv) {
     }
     report.table("gflops",
                  {"stage", "threads", "ms (median of " + std::to_string(kRounds) + ")", "GFLOP/s done",
-                  "of the peak of its threads", "useful GFLOP/s"},
+                  "of the peak of its cores", "useful GFLOP/s"},
                  gflops_rows);
     report.number("forward_intensity", figures::fixed(useful_flops / forward_bytes, 1));
     report.number("forward_dense_intensity", figures::fixed(dense_flops / forward_bytes, 0));
@@ -1317,8 +1326,9 @@ int main(int argc, char** argv) {
                                                     : "full-batch step";
       roofline.push_back({label, work.flops / work.bytes, gflops, 0});
       rates_against_peak.emplace_back("the " + std::string(label) + ", useful operations, at " +
-                                          figures::fixed(100 * gflops / (2 * peak), 0) + " % of the peak of 2 cores",
-                                      gflops / (2 * peak));
+                                          figures::fixed(100 * gflops / used_peak, 0) + " % of the peak of " +
+                                          (used_cores == 1 ? "1 core" : "2 cores"),
+                                      gflops / used_peak);
       const std::string unit = name == "minibatch_epoch" ? "s" : name == "sgd_samples" ? "samples/s" : "ms";
       const int digits = name == "sgd_samples" ? 0 : name == "fullbatch_step" ? 1 : 3;
       std::vector<std::string> row = {label, grouped(book, digits) + " " + unit, figures::fixed(gflops, 1)};
@@ -1390,7 +1400,7 @@ int main(int argc, char** argv) {
                  peak > 1.5 * dense_flops / median(forward_times[0]) / 1e9,
                  "peak " + grouped(peak, 0) + " GFLOP/s, chapter 1's loops " +
                      figures::fixed(dense_flops / median(forward_times[0]) / 1e9, 1) + " GFLOP/s");
-    roofline_figure(report, peak, peak8, kernels_wide, 2, bandwidth, roofline);
+    roofline_figure(report, peak, peak8, kernels_wide, used_cores, bandwidth, roofline);
     report.finish();
   });
 }

@@ -103,7 +103,7 @@ void forward_and_back(const Network& network, BatchRows& batch, std::size_t firs
 // pixels that are zero in every image of the batch, for which the gradient
 // kernel writes +0.
 // Skipping one saves its loads and stores, and its cache lines stay valid in
-// both cores' caches, for the next step's first job to read.
+// the caches of both threads' cores, for the next step's first job to read.
 // (With η negative or −0, η · (+0) is −0, and −0 − (−0) is +0; with η
 // infinite or NaN, η · (+0) is NaN: those rates update every row.)
 bool leaves_as_it_is(float learning_rate, const float* dtheta, std::size_t cols) {
