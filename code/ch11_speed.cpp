@@ -463,12 +463,12 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
      << "set samples 400\n"
      << "roof(x, peak, bw) = (bw * x < peak ? bw * x : peak)\n"
      << "plot roof(x, " << peak_core * cores << ", " << bandwidth_gbs << ") with lines linewidth 2.5 linecolor rgb '"
-     << figures::kPalette[0] << "' title '" << roof << ": " << grouped(peak_core * cores, 0)
+     << figures::kPalette[0] << "' title '" << roof << ": " << grouped(std::round(peak_core) * static_cast<double>(cores), 0)
      << " GFLOP/s, " << grouped(bandwidth_gbs, 1) << " GB/s', "
      << "roof(x, " << peak8_core * cores << ", " << bandwidth_gbs
      << ") with lines dashtype 2 linewidth 2 linecolor rgb '" << figures::kPalette[0]
      << "' title \"" << roof << ", 8-float vectors" << (kernels_wide ? "" : " (the kernels' width)") << ": "
-     << grouped(peak8_core * cores, 0) << " GFLOP/s\", "
+     << grouped(std::round(peak8_core) * static_cast<double>(cores), 0) << " GFLOP/s\", "
      // The key's square drawn smaller than the plot's (a function of no value
      // draws nothing but its key entry), so that it keeps to its line of the key.
      << "NaN with points pointtype 4 pointsize 1.5 linewidth 2 linecolor rgb '" << figures::kPalette[2]
@@ -632,7 +632,7 @@ int main(int argc, char** argv) {
     report.number("cores_words",
                   cores_words + (counted > 0 ? " (Linux lists in /sys, for each hardware thread, the threads of its "
                                                "core; the cores are the distinct lists)"
-                                             : " (/sys did not say how many cores there are)"));
+                                             : " (/sys did not say how many cores there are; this page takes each for a core)"));
     report.number("l1d_kib", caches.l1d ? kib(caches.l1d) : "an unknown number of");
     report.number("l2_kib", caches.l2 ? kib(caches.l2) : "an unknown number of");
     report.number("l3_mib",
@@ -907,10 +907,10 @@ int main(int argc, char** argv) {
                : us > 0      ? figures::fixed(us, 1) + " µs longer " + where
                              : figures::fixed(-us, 1) + " µs less " + where;
       };
-      // Given only where the two threads can run on two cores: two threads
-      // of one core share its caches, and nothing moves between them.
+      // Where the two threads can run on two cores, the likely reason it did
+      // not halve; where they share one core, why it cannot.
       const std::string why =
-          used_cores < 2 ? ""
+          used_cores < 2 ? " Both threads share one core here, so the second cannot take work off the first."
                          : " A likely reason: in the first job each thread reads many rows of W₁, and in the second "
                            "each writes the rows that change in its share of them. Before one core can write a cache "
                            "line that the other core holds, the other core's copy is invalidated, so in the next step's "
@@ -1079,13 +1079,16 @@ int main(int argc, char** argv) {
     const double peak_widest =
         kVectorBits >= 512 ? best_rate(5, [&] { return fma_gflops<Floats16>(iterations); }) : peak8;
     const double peak = std::max(peak8, peak_widest);
-    const double used_peak = peak * static_cast<double>(used_cores);  // of the cores two threads can run on
+    // The peak of the cores two threads can use at once, from one core's as the text rounds it.
+    const double used_peak = std::round(peak) * static_cast<double>(used_cores);
     std::cout << "FMA peak of one core: " << figures::fixed(peak8, 1) << " GFLOP/s with 8 floats, "
               << figures::fixed(peak_widest, 1) << " with the widest vectors\n";
     report.number("peak_gflops_core", grouped(peak, 0));
     report.number("peak_gflops_8", grouped(peak8, 0));
     report.number("peak_gflops_widest", grouped(peak_widest, 0));
-    report.number("peak_gflops_machine", grouped(used_peak, 0));
+    report.number("peak_two_threads_words",
+                  used_cores == 2 ? grouped(used_peak, 0) + " for the 2 cores that this chapter's two threads use at most."
+                                  : "this chapter's two threads share that one core.");
     report.number("chains", std::to_string(kChains));
     // The kernels' vectors are the widest the compiler was told of
     // (kernels.hpp): 16 floats with AVX-512, else 8.
@@ -1382,7 +1385,7 @@ int main(int argc, char** argv) {
                  << "or waiting to run, or waiting for the disk, on average over about the last minute) was "
                  << figures::fixed(load, 1) << ", on a machine with " << cores_words
                  << "; the runs themselves keep " << kRunsThreads << " threads busy"
-                 << (load > static_cast<double>(hardware_threads) + 0.5
+                 << (load > std::max(static_cast<double>(hardware_threads), kRunsThreads) + 0.5
                          ? ", so other work shared the cores with them, and these figures were measured on a busy "
                            "machine, not on one running these programs alone.\n"
                      : load > kRunsThreads + 1 ? ", so other work was running too, on cores the runs did not need.\n"

@@ -93,7 +93,7 @@ void SharedGradientDescent::update(Network& network, float learning_rate) {
 void shared_gather_rows(TensorView out, ConstTensorView from, std::span<const std::size_t> rows) {
   // The rows lie scattered over the training set, so each comes from main
   // memory, and what limits the copy is how many cache lines one core can be
-  // waiting for at a time. Two cores can wait for twice as many. A few rows
+  // waiting for at a time. Two threads on two cores can wait for twice as many. A few rows
   // are not worth a hand-over; a wrong shape is reported by gather_rows for
   // the whole batch, not for a piece of it. The pieces are whole parts of
   // kTileRows rows, as the first layer's product and the shared step's first
