@@ -453,59 +453,51 @@ struct RooflinePoint {
 // can run no faster than min(peak, bandwidth × intensity).
 void roofline_figure(const figures::Report& report, double peak_core, double peak8_core, bool kernels_wide,
                      std::size_t cores, double bandwidth_gbs, const std::vector<RooflinePoint>& points) {
-  figures::Figure figure(report.figure_path("roofline.svg"), 760, 520);
+  figures::Figure figure(report.figure_path("roofline.svg"), 760, 700);
   auto& gp = figure.gnuplot();
   const std::string roof = "roof, " + std::to_string(cores) + (cores == 1 ? " core" : " cores");
+  const auto threads = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " thread" : " threads"); };
+  // The key below the plot: every point has its own entry, since labels
+  // beside the points collided where two points come close.
   gp << "set logscale xy\nset xrange [0.01:300]\nset yrange [0.5:" << peak_core * cores * 6 << "]\n"
      << "set xlabel 'arithmetic intensity: useful floating-point operations per byte of memory traffic'\n"
-     << "set ylabel 'useful GFLOP/s'\nset grid xtics ytics mxtics mytics\nset key top left Left reverse font ',11' "
-        "spacing 1.1\n"
+     << "set ylabel 'useful GFLOP/s'\nset grid xtics ytics mxtics mytics\n"
+     << "set key below Left reverse font ',11' spacing 1.15\n"
      << "set samples 400\n"
      << "roof(x, peak, bw) = (bw * x < peak ? bw * x : peak)\n"
      << "plot roof(x, " << peak_core * cores << ", " << bandwidth_gbs << ") with lines linewidth 2.5 linecolor rgb '"
-     << figures::kPalette[0] << "' title '" << roof << ": " << grouped(std::round(peak_core) * static_cast<double>(cores), 0)
-     << " GFLOP/s, " << grouped(bandwidth_gbs, 1) << " GB/s', "
+     << figures::kPalette[0] << "' title '" << roof << ": "
+     << grouped(std::round(peak_core) * static_cast<double>(cores), 0) << " GFLOP/s, " << grouped(bandwidth_gbs, 1)
+     << " GB/s', "
      << "roof(x, " << peak8_core * cores << ", " << bandwidth_gbs
      << ") with lines dashtype 2 linewidth 2 linecolor rgb '" << figures::kPalette[0]
      << "' title \"" << roof << ", 8-float vectors" << (kernels_wide ? "" : " (the kernels' width)") << ": "
-     << grouped(std::round(peak8_core) * static_cast<double>(cores), 0) << " GFLOP/s\", "
-     // The key's square drawn smaller than the plot's (a function of no value
-     // draws nothing but its key entry), so that it keeps to its line of the key.
-     << "NaN with points pointtype 4 pointsize 1.5 linewidth 2 linecolor rgb '" << figures::kPalette[2]
-     << "' title 'the benchmark workloads, 2 threads', "
-     << "'-' using 1:2 with points pointtype 4 pointsize 3.3 linewidth 2 linecolor rgb '" << figures::kPalette[2]
-     << "' notitle, "
-     << "'-' using 1:2:3 with labels right offset -2.5,0 font ',11' notitle, "
-     << "'-' using 1:2:3 with labels left offset 2.5,0 font ',11' notitle";
-  // Each stage its own point in the key: they share one intensity, so labels
-  // beside them would overlap. Smaller than the workloads' hollow squares, so
-  // that a stage's point that falls on a workload's shows inside it.
-  const int point_types[] = {9, 7, 11, 13}, colours[] = {1, 3, 4, 5};
-  int stage = 0;
+     << grouped(std::round(peak8_core) * static_cast<double>(cores), 0) << " GFLOP/s\"";
+  // The benchmark's workloads (threads 0: two threads) as large hollow
+  // points; the stages of the first layer's forward product as small filled
+  // ones, so that a stage's point that falls on a workload's shows inside it.
+  // A workload's key entry is a function of no value, which draws nothing but
+  // its entry, with a smaller point, so that it keeps to its line of the key.
+  const int workload_types[] = {4, 14, 6}, stage_types[] = {9, 7, 11, 13}, stage_colours[] = {1, 3, 4, 5};
+  int workload = 0, stage = 0;
+  for (const RooflinePoint& p : points)
+    if (p.threads == 0) {
+      const std::string style = " with points pointtype " + std::to_string(workload_types[workload++ % 3]) +
+                                " linewidth 2 linecolor rgb '" + figures::kPalette[2] + "'";
+      gp << ", NaN" << style << " pointsize 1.4 title '" << p.name << ", 2 threads', '-' using 1:2" << style
+         << " pointsize 2.6 notitle";
+    }
   for (const RooflinePoint& p : points)
     if (p.threads != 0) {
-      gp << ", '-' using 1:2 with points pointtype " << point_types[stage % 4] << " pointsize 1.1 linecolor rgb '"
-         << figures::kPalette[colours[stage % 4]] << "' title 'layer 1 forward, 5,000 images: " << p.name << "'";
+      gp << ", '-' using 1:2 with points pointtype " << stage_types[stage % 4] << " pointsize 1.1 linecolor rgb '"
+         << figures::kPalette[stage_colours[stage % 4]] << "' title 'layer 1 forward, 5,000 images: " << p.name
+         << (p.name.find("thread") == std::string::npos ? ", " + threads(p.threads) : "") << "'";
       ++stage;
     }
   gp << '\n';
-  // The workloads' points, then their labels, each on the side of its point
-  // away from the slanting roof, so that the line never crosses a label: left
-  // of a point above the roof, right of a point below it.
-  const auto below_roof = [&](const RooflinePoint& p) {
-    return p.gflops < std::min(peak_core * static_cast<double>(cores), bandwidth_gbs * p.intensity);
-  };
-  for (int pass = 0; pass < 3; ++pass) {
+  for (bool workloads : {true, false})
     for (const RooflinePoint& p : points)
-      if (p.threads == 0) {
-        if (pass == 0) gp << p.intensity << ' ' << p.gflops << '\n';
-        if (pass > 0 && (pass == 2) == below_roof(p))
-          gp << p.intensity << ' ' << p.gflops << " \"" << p.name << "\"\n";
-      }
-    gp << "e\n";
-  }
-  for (const RooflinePoint& p : points)
-    if (p.threads != 0) gp << p.intensity << ' ' << p.gflops << "\ne\n";
+      if ((p.threads == 0) == workloads) gp << p.intensity << ' ' << p.gflops << "\ne\n";
   figure.finish();
 }
 
@@ -907,11 +899,10 @@ int main(int argc, char** argv) {
                : us > 0      ? figures::fixed(us, 1) + " µs longer " + where
                              : figures::fixed(-us, 1) + " µs less " + where;
       };
-      // Where the two threads can run on two cores, the likely reason it did
-      // not halve; where they share one core, why it cannot.
+      // Where the two threads can run on two cores, the likely reason where
+      // it did not halve (on one core, see below).
       const std::string why =
-          used_cores < 2 ? " Both threads share one core here, so the second cannot take work off the first."
-                         : " A likely reason: in the first job each thread reads many rows of W₁, and in the second "
+          " A likely reason: in the first job each thread reads many rows of W₁, and in the second "
                            "each writes the rows that change in its share of them. Before one core can write a cache "
                            "line that the other core holds, the other core's copy is invalidated, so in the next step's "
                            "first job that core must fetch the line back: a cost that one thread alone never pays, and "
@@ -920,7 +911,10 @@ int main(int argc, char** argv) {
                           longer(two, 1, "on two") +
                           " (medians of each round's difference, which need not equal the difference of the medians "
                           "above).";
-      if (clear(one, 0) && clear(two, 1) && one > 0 && two > 0) {
+      if (used_cores < 2) {
+        words += " Both threads share one core here: the second cannot take work off the first, so a difference "
+                 "between the two is the cost of handing work over, or noise.";
+      } else if (clear(one, 0) && clear(two, 1) && one > 0 && two > 0) {
         const double ratio = std::round(two / one * 100) / 100;  // as printed, so the bands match the figure
         const std::string times = " (" + figures::fixed(ratio, 2) + " times as much)";
         words += " So on two threads the update cost " +
@@ -1079,15 +1073,15 @@ int main(int argc, char** argv) {
     const double peak_widest =
         kVectorBits >= 512 ? best_rate(5, [&] { return fma_gflops<Floats16>(iterations); }) : peak8;
     const double peak = std::max(peak8, peak_widest);
-    // The peak of the cores two threads can use at once, from one core's as the text rounds it.
-    const double used_peak = std::round(peak) * static_cast<double>(used_cores);
+    const double used_peak = peak * static_cast<double>(used_cores);  // of the cores two threads can use at once
     std::cout << "FMA peak of one core: " << figures::fixed(peak8, 1) << " GFLOP/s with 8 floats, "
               << figures::fixed(peak_widest, 1) << " with the widest vectors\n";
     report.number("peak_gflops_core", grouped(peak, 0));
     report.number("peak_gflops_8", grouped(peak8, 0));
     report.number("peak_gflops_widest", grouped(peak_widest, 0));
     report.number("peak_two_threads_words",
-                  used_cores == 2 ? grouped(used_peak, 0) + " for the 2 cores that this chapter's two threads use at most."
+                  used_cores == 2 ? grouped(std::round(peak) * 2, 0) +  // from one core's, as rounded above
+                                        " for the 2 cores that this chapter's two threads use at most."
                                   : "this chapter's two threads share that one core.");
     report.number("chains", std::to_string(kChains));
     // The kernels' vectors are the widest the compiler was told of
@@ -1379,17 +1373,26 @@ int main(int argc, char** argv) {
     std::ifstream("/proc/loadavg") >> load;
     if (load >= 0) {
       // The runs keep two threads busy themselves: more than one more
-      // thread's worth of load is other work.
+      // thread's worth of load is other work, on the hardware threads the
+      // runs did not use: other cores, or the runs' own cores' other threads.
       constexpr double kRunsThreads = 2;
+      const bool spare_cores = static_cast<double>(cores) > kRunsThreads;
       comparison << "When these runs ended, the machine's load average (roughly how many threads were running "
                  << "or waiting to run, or waiting for the disk, on average over about the last minute) was "
                  << figures::fixed(load, 1) << ", on a machine with " << cores_words
                  << "; the runs themselves keep " << kRunsThreads << " threads busy"
                  << (load > std::max(static_cast<double>(hardware_threads), kRunsThreads) + 0.5
-                         ? ", so other work shared the cores with them, and these figures were measured on a busy "
-                           "machine, not on one running these programs alone.\n"
-                     : load > kRunsThreads + 1 ? ", so other work was running too, on cores the runs did not need.\n"
-                                               : ".\n");
+                         ? std::string(", so other work shared ") + (cores == 1 ? "the core" : "the cores") +
+                               " with them, and these figures were measured on a busy machine, not on one running "
+                               "these programs alone.\n"
+                     : load > kRunsThreads + 1
+                         ? std::string(", so other work was running too, ") +
+                               (spare_cores ? "on cores the runs did not need.\n"
+                                            : "on hardware threads the runs did not use, which share their cores.\n")
+                     : load < kRunsThreads - 0.5
+                         ? "; the average is lower, since it also covers moments when fewer were busy, such as "
+                           "between runs.\n"
+                         : ".\n");
     }
     comparison << '\n';
     write_text(report.out_dir() / "ch11_pytorch.md", comparison.str());
