@@ -446,7 +446,8 @@ void profile_figure(const figures::Report& report, const std::vector<std::pair<s
 struct RooflinePoint {
   std::string name;
   double intensity = 0, gflops = 0;  // useful operations per byte; useful GFLOP/s
-  std::size_t threads = 1;
+  std::size_t threads = 1;           // that did the work
+  bool workload = false;             // one of the benchmark's, or else a stage of the forward product
 };
 
 // The roofline: a loop doing `intensity` operations per byte of memory traffic
@@ -462,7 +463,7 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
   gp << "set logscale xy\nset xrange [0.01:300]\nset yrange [0.5:" << peak_core * cores * 6 << "]\n"
      << "set xlabel 'arithmetic intensity: useful floating-point operations per byte of memory traffic'\n"
      << "set ylabel 'useful GFLOP/s'\nset grid xtics ytics mxtics mytics\n"
-     << "set key below Left reverse font ',11' spacing 1.15\n"
+     << "set key below Left reverse font ',11' spacing 1.15 height 1.5\n"
      << "set samples 400\n"
      << "roof(x, peak, bw) = (bw * x < peak ? bw * x : peak)\n"
      << "plot roof(x, " << peak_core * cores << ", " << bandwidth_gbs << ") with lines linewidth 2.5 linecolor rgb '"
@@ -473,22 +474,21 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
      << ") with lines dashtype 2 linewidth 2 linecolor rgb '" << figures::kPalette[0]
      << "' title \"" << roof << ", 8-float vectors" << (kernels_wide ? "" : " (the kernels' width)") << ": "
      << grouped(std::round(peak8_core) * static_cast<double>(cores), 0) << " GFLOP/s\"";
-  // The benchmark's workloads (threads 0: two threads) as large hollow
-  // points; the stages of the first layer's forward product as small filled
+  // The benchmark's workloads as large hollow points; the stages of the first layer's forward product as small filled
   // ones, so that a stage's point that falls on a workload's shows inside it.
   // A workload's key entry is a function of no value, which draws nothing but
   // its entry, with a smaller point, so that it keeps to its line of the key.
   const int workload_types[] = {4, 14, 6}, stage_types[] = {9, 7, 11, 13}, stage_colours[] = {1, 3, 4, 5};
   int workload = 0, stage = 0;
   for (const RooflinePoint& p : points)
-    if (p.threads == 0) {
+    if (p.workload) {
       const std::string style = " with points pointtype " + std::to_string(workload_types[workload++ % 3]) +
                                 " linewidth 2 linecolor rgb '" + figures::kPalette[2] + "'";
-      gp << ", NaN" << style << " pointsize 1.4 title '" << p.name << ", 2 threads', '-' using 1:2" << style
-         << " pointsize 2.6 notitle";
+      gp << ", NaN" << style << " pointsize 1.4 title '" << p.name << ", " << threads(p.threads)
+         << " busy', '-' using 1:2" << style << " pointsize 2.6 notitle";
     }
   for (const RooflinePoint& p : points)
-    if (p.threads != 0) {
+    if (!p.workload) {
       gp << ", '-' using 1:2 with points pointtype " << stage_types[stage % 4] << " pointsize 1.1 linecolor rgb '"
          << figures::kPalette[stage_colours[stage % 4]] << "' title 'layer 1 forward, 5,000 images: " << p.name
          << (p.name.find("thread") == std::string::npos ? ", " + threads(p.threads) : "") << "'";
@@ -497,7 +497,7 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
   gp << '\n';
   for (bool workloads : {true, false})
     for (const RooflinePoint& p : points)
-      if ((p.threads == 0) == workloads) gp << p.intensity << ' ' << p.gflops << "\ne\n";
+      if (p.workload == workloads) gp << p.intensity << ' ' << p.gflops << "\ne\n";
   figure.finish();
 }
 
@@ -912,8 +912,8 @@ int main(int argc, char** argv) {
                           " (medians of each round's difference, which need not equal the difference of the medians "
                           "above).";
       if (used_cores < 2) {
-        words += " Both threads share one core here: the second cannot take work off the first, so a difference "
-                 "between the two is the cost of handing work over, or noise.";
+        words += " Both threads share one core here: the second cannot take work off the first, so any difference "
+                 "between the two costs comes from the threads taking turns on the core, or is noise.";
       } else if (clear(one, 0) && clear(two, 1) && one > 0 && two > 0) {
         const double ratio = std::round(two / one * 100) / 100;  // as printed, so the bands match the figure
         const std::string times = " (" + figures::fixed(ratio, 2) + " times as much)";
@@ -1321,11 +1321,14 @@ int main(int argc, char** argv) {
       const char* label = name == "minibatch_epoch" ? "mini-batch epoch"
                           : name == "sgd_samples"   ? "per-sample SGD"
                                                     : "full-batch step";
-      roofline.push_back({label, work.flops / work.bytes, gflops, 0});
+      // The per-sample updates' products have one row, never shared: one thread works.
+      const std::size_t busy = name == "sgd_samples" ? 1 : 2, busy_cores = std::min(busy, used_cores);
+      const double busy_peak = peak * static_cast<double>(busy_cores);
+      roofline.push_back({label, work.flops / work.bytes, gflops, busy, true});
       rates_against_peak.emplace_back("the " + std::string(label) + ", useful operations, at " +
-                                          figures::fixed(100 * gflops / used_peak, 0) + " % of the peak of " +
-                                          (used_cores == 1 ? "1 core" : "2 cores"),
-                                      gflops / used_peak);
+                                          figures::fixed(100 * gflops / busy_peak, 0) + " % of the peak of " +
+                                          (busy_cores == 1 ? "1 core" : "2 cores"),
+                                      gflops / busy_peak);
       const std::string unit = name == "minibatch_epoch" ? "s" : name == "sgd_samples" ? "samples/s" : "ms";
       const int digits = name == "sgd_samples" ? 0 : name == "fullbatch_step" ? 1 : 3;
       std::vector<std::string> row = {label, grouped(book, digits) + " " + unit, figures::fixed(gflops, 1)};
@@ -1380,7 +1383,7 @@ int main(int argc, char** argv) {
       comparison << "When these runs ended, the machine's load average (roughly how many threads were running "
                  << "or waiting to run, or waiting for the disk, on average over about the last minute) was "
                  << figures::fixed(load, 1) << ", on a machine with " << cores_words
-                 << "; the runs themselves keep " << kRunsThreads << " threads busy"
+                 << "; the runs themselves keep at most " << kRunsThreads << " threads busy (the per-sample updates one)"
                  << (load > std::max(static_cast<double>(hardware_threads), kRunsThreads) + 0.5
                          ? std::string(", so other work shared ") + (cores == 1 ? "the core" : "the cores") +
                                " with them, and these figures were measured on a busy machine, not on one running "
@@ -1390,8 +1393,8 @@ int main(int argc, char** argv) {
                                (spare_cores ? "on cores the runs did not need.\n"
                                             : "on hardware threads the runs did not use, which share their cores.\n")
                      : load < kRunsThreads - 0.5
-                         ? "; the average is lower, since it also covers moments when fewer were busy, such as "
-                           "between runs.\n"
+                         ? "; the average is below that, since it also covers the per-sample runs and the "
+                           "moments between runs.\n"
                          : ".\n");
     }
     comparison << '\n';
