@@ -1375,7 +1375,7 @@ int main(int argc, char** argv) {
     double load = -1;
     std::ifstream("/proc/loadavg") >> load;
     if (load >= 0) {
-      // The runs keep two threads busy themselves: more than one more
+      // The runs keep at most two threads busy themselves: more than one more
       // thread's worth of load is other work, on the hardware threads the
       // runs did not use: other cores, or the runs' own cores' other threads.
       constexpr double kRunsThreads = 2;
@@ -1383,7 +1383,7 @@ int main(int argc, char** argv) {
       comparison << "When these runs ended, the machine's load average (roughly how many threads were running "
                  << "or waiting to run, or waiting for the disk, on average over about the last minute) was "
                  << figures::fixed(load, 1) << ", on a machine with " << cores_words
-                 << "; the runs themselves keep at most " << kRunsThreads << " threads busy (the per-sample updates one)"
+                 << "; the runs themselves keep at most " << kRunsThreads << " threads busy (the per-sample updates only one)"
                  << (load > std::max(static_cast<double>(hardware_threads), kRunsThreads) + 0.5
                          ? std::string(", so other work shared ") + (cores == 1 ? "the core" : "the cores") +
                                " with them, and these figures were measured on a busy machine, not on one running "
