@@ -474,8 +474,9 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
      << ") with lines dashtype 2 linewidth 2 linecolor rgb '" << figures::kPalette[0]
      << "' title \"" << roof << ", 8-float vectors" << (kernels_wide ? "" : " (the kernels' width)") << ": "
      << grouped(std::round(peak8_core) * static_cast<double>(cores), 0) << " GFLOP/s\"";
-  // The benchmark's workloads as large hollow points; the stages of the first layer's forward product as small filled
-  // ones, so that a stage's point that falls on a workload's shows inside it.
+  // The benchmark's workloads as large hollow points; the stages of the first
+  // layer's forward product as small filled ones, so that a stage's point
+  // that falls on a workload's shows inside it.
   // A workload's key entry is a function of no value, which draws nothing but
   // its entry, with a smaller point, so that it keeps to its line of the key.
   const int workload_types[] = {4, 14, 6}, stage_types[] = {9, 7, 11, 13}, stage_colours[] = {1, 3, 4, 5};
@@ -491,7 +492,8 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
     if (!p.workload) {
       gp << ", '-' using 1:2 with points pointtype " << stage_types[stage % 4] << " pointsize 1.1 linecolor rgb '"
          << figures::kPalette[stage_colours[stage % 4]] << "' title 'layer 1 forward, 5,000 images: " << p.name
-         << (p.name.find("thread") == std::string::npos ? ", " + threads(p.threads) : "") << "'";
+         << (p.name.find("thread") == std::string::npos ? ", " + threads(p.threads) : "")  // "2 threads" says it
+         << "'";
       ++stage;
     }
   gp << '\n';
@@ -583,7 +585,6 @@ int main(int argc, char** argv) {
     const std::size_t cores = counted > 0 ? counted : hardware_threads;
     // The runs below use two threads: the cores they can run on, whose peak bounds them.
     const std::size_t used_cores = std::min<std::size_t>(2, cores);
-    report.number("used_cores", used_cores == 1 ? "1 core" : "2 cores");
 
     const std::size_t zeros = train.images.size() - nonzeros(train.images);
     const double zero_fraction = static_cast<double>(zeros) / static_cast<double>(train.images.size());
@@ -624,7 +625,8 @@ int main(int argc, char** argv) {
     report.number("cores_words",
                   cores_words + (counted > 0 ? " (Linux lists in /sys, for each hardware thread, the threads of its "
                                                "core; the cores are the distinct lists)"
-                                             : " (/sys did not say how many cores there are; this page takes each for a core)"));
+                                             : " (/sys did not say how many cores there are; this page takes "
+                                               "each for a core)"));
     report.number("l1d_kib", caches.l1d ? kib(caches.l1d) : "an unknown number of");
     report.number("l2_kib", caches.l2 ? kib(caches.l2) : "an unknown number of");
     report.number("l3_mib",
@@ -902,11 +904,11 @@ int main(int argc, char** argv) {
       // Where the two threads can run on two cores, the likely reason where
       // it did not halve (on one core, see below).
       const std::string why =
-          " A likely reason: in the first job each thread reads many rows of W₁, and in the second "
-                           "each writes the rows that change in its share of them. Before one core can write a cache "
-                           "line that the other core holds, the other core's copy is invalidated, so in the next step's "
-                           "first job that core must fetch the line back: a cost that one thread alone never pays, and "
-                           "that falls on the next step's forward pass rather than on the update.";
+          " A likely reason: in the first job each thread reads many rows of W₁, and in the second each writes the "
+          "rows that change in its share of them. Before one core can write a cache line that the other core holds, "
+          "the other core's copy is invalidated, so in the next step's first job that core must fetch the line back: "
+          "a cost that one thread alone never pays, and that falls on the next step's forward pass rather than on "
+          "the update.";
       std::string words = "The steps with the update took " + longer(one, 0, "on one thread") + " and " +
                           longer(two, 1, "on two") +
                           " (medians of each round's difference, which need not equal the difference of the medians "
@@ -1383,7 +1385,8 @@ int main(int argc, char** argv) {
       comparison << "When these runs ended, the machine's load average (roughly how many threads were running "
                  << "or waiting to run, or waiting for the disk, on average over about the last minute) was "
                  << figures::fixed(load, 1) << ", on a machine with " << cores_words
-                 << "; the runs themselves keep at most " << kRunsThreads << " threads busy (the per-sample updates only one)"
+                 << "; the runs themselves keep at most " << kRunsThreads
+                 << " threads busy (the per-sample updates only one)"
                  << (load > std::max(static_cast<double>(hardware_threads), kRunsThreads) + 0.5
                          ? std::string(", so other work shared ") + (cores == 1 ? "the core" : "the cores") +
                                " with them, and these figures were measured on a busy machine, not on one running "
