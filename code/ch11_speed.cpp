@@ -62,6 +62,11 @@ std::string grouped(double value, int digits) {
   return text + plain.substr(point);
 }
 
+// "1 core", "2 cores": a count and its noun, singular or plural.
+std::string count_of(std::size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   const std::size_t middle = values.size() / 2;
@@ -456,8 +461,7 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
                      std::size_t cores, double bandwidth_gbs, const std::vector<RooflinePoint>& points) {
   figures::Figure figure(report.figure_path("roofline.svg"), 760, 700);
   auto& gp = figure.gnuplot();
-  const std::string roof = "roof, " + std::to_string(cores) + (cores == 1 ? " core" : " cores");
-  const auto threads = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " thread" : " threads"); };
+  const std::string roof = "roof, " + count_of(cores, "core");
   // The key below the plot: every point has its own entry, since labels
   // beside the points collided where two points come close.
   gp << "set logscale xy\nset xrange [0.01:300]\nset yrange [0.5:" << peak_core * cores * 6 << "]\n"
@@ -485,15 +489,15 @@ void roofline_figure(const figures::Report& report, double peak_core, double pea
     if (p.workload) {
       const std::string style = " with points pointtype " + std::to_string(workload_types[workload++ % 3]) +
                                 " linewidth 2 linecolor rgb '" + figures::kPalette[2] + "'";
-      gp << ", NaN" << style << " pointsize 1.4 title '" << p.name << ", " << threads(p.threads)
+      gp << ", NaN" << style << " pointsize 1.4 title '" << p.name << ", " << count_of(p.threads, "thread")
          << " busy', '-' using 1:2" << style << " pointsize 2.6 notitle";
     }
   for (const RooflinePoint& p : points)
     if (!p.workload) {
       gp << ", '-' using 1:2 with points pointtype " << stage_types[stage % 4] << " pointsize 1.1 linecolor rgb '"
          << figures::kPalette[stage_colours[stage % 4]] << "' title 'layer 1 forward, 5,000 images: " << p.name
-         << (p.name.find("thread") == std::string::npos ? ", " + threads(p.threads) : "")  // "2 threads" says it
-         << "'";
+         << (p.name.find("thread") == std::string::npos ? ", " + count_of(p.threads, "thread") : "")
+         << "'";  // (the stage "2 threads" says it already)
       ++stage;
     }
   gp << '\n';
@@ -618,9 +622,9 @@ int main(int argc, char** argv) {
     report.number("batch_parts", std::to_string((64 + nn::kernels::kTileRows - 1) / nn::kernels::kTileRows));
     // "2 cores", "4 cores and 8 hardware threads", or the threads alone where /sys does not say.
     const std::string cores_words =
-        counted == 0 ? std::to_string(hardware_threads) + (hardware_threads == 1 ? " hardware thread" : " hardware threads")
-        : std::to_string(cores) + (cores == 1 ? " core" : " cores") +
-              (hardware_threads > cores ? " and " + std::to_string(hardware_threads) + " hardware threads" : "");
+        counted == 0              ? count_of(hardware_threads, "hardware thread")
+        : hardware_threads > cores ? count_of(cores, "core") + " and " + count_of(hardware_threads, "hardware thread")
+                                   : count_of(cores, "core");
     report.number("cores", cores_words);
     report.number("cores_words",
                   cores_words + (counted > 0 ? " (Linux lists in /sys, for each hardware thread, the threads of its "
@@ -1140,7 +1144,7 @@ int main(int argc, char** argv) {
                              figures::fixed(useful, 1)});
       rates_against_peak.emplace_back("the forward product, " + std::string(kStageNames[s]) + ", operations done, at " +
                                           figures::fixed(100 * of_peak, 0) + " % of the peak of its " +
-                                          std::to_string(stage_cores) + (stage_cores == 1 ? " core" : " cores"),
+                                          count_of(stage_cores, "core"),
                                       of_peak);
       roofline.push_back({kStageNames[s], useful_flops / forward_bytes, useful, kStageThreads[s]});
       if (kStages[s] == Stage::blocked) {
@@ -1329,7 +1333,7 @@ int main(int argc, char** argv) {
       roofline.push_back({label, work.flops / work.bytes, gflops, busy, true});
       rates_against_peak.emplace_back("the " + std::string(label) + ", useful operations, at " +
                                           figures::fixed(100 * gflops / busy_peak, 0) + " % of the peak of " +
-                                          (busy_cores == 1 ? "1 core" : "2 cores"),
+                                          count_of(busy_cores, "core"),
                                       gflops / busy_peak);
       const std::string unit = name == "minibatch_epoch" ? "s" : name == "sgd_samples" ? "samples/s" : "ms";
       const int digits = name == "sgd_samples" ? 0 : name == "fullbatch_step" ? 1 : 3;
