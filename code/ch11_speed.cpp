@@ -922,12 +922,12 @@ int main(int argc, char** argv) {
                  "between the two costs comes from the threads taking turns on the core, or is noise.";
       } else if (clear(one, 0) && clear(two, 1) && one > 0 && two > 0) {
         const double ratio = std::round(two / one * 100) / 100;  // as printed, so the bands match the figure
-        const std::string times = " (" + figures::fixed(ratio, 2) + " times as much)";
+        const std::string as_much = " (" + figures::fixed(ratio, 2) + " times as much)";
         words += " So on two threads the update cost " +
-                 (ratio <= 0.6               ? "about half as much as on one or less" + times + ": sharing it out paid."
-                  : ratio <= 1 / kNoiseBand ? "less than on one, but more than half as much" + times + "." + why
-                  : ratio < kNoiseBand      ? "about as much as on one" + times + "." + why
-                                : "more than on one" + times + "." + why);
+                 (ratio <= 0.6 ? "about half as much as on one or less" + as_much + ": sharing it out paid."
+                  : ratio <= 1 / kNoiseBand ? "less than on one, but more than half as much" + as_much + "." + why
+                  : ratio < kNoiseBand      ? "about as much as on one" + as_much + "." + why
+                                            : "more than on one" + as_much + "." + why);
       }
       report.number("update_words", words);
     }
@@ -943,7 +943,14 @@ int main(int argc, char** argv) {
         for (int job = 0; job < kJobs; ++job) nn::parallel::pool().for_ranges(64, 16, [](std::size_t, std::size_t) {});
         per_job.push_back(nn::seconds_since(start) / kJobs);
       }
-      report.number("job_us", figures::fixed(median(per_job) * 1e6, 2));
+      // With one core for both threads no cache line travels between cores:
+      // the figure is then what the two threads cost each other on that core.
+      report.number("job_words",
+                    "Jobs of four empty pieces, given back to back to a pool of two threads, took " +
+                        figures::fixed(median(per_job) * 1e6, 2) + " µs each in this run" +
+                        (used_cores < 2 ? " (here both threads share one core, so this is not the cost of a "
+                                          "cache line's trip between two cores)."
+                                        : "."));
     }
 
     // --- A mini-batch's copy of its 64 images from the training file's
@@ -966,7 +973,7 @@ int main(int argc, char** argv) {
       report.claim("the training file's images are kept as bytes: every value is a pixel value", train_bytes.exact(),
                    train_bytes.exact() ? "all " + grouped(static_cast<double>(train.images.size()), 0) + " of them"
                                  : "some value is not");
-      std::vector<double> alone, shared, from_bytes, step, shared_step, zeroing;
+      std::vector<double> alone, shared, from_bytes, chapter7_step, shared_step, zeroing;
       for (int round = 0; round < 7; ++round) {
         const std::vector<std::size_t> order = nn::shuffled_order(train.size(), rng);
         const auto batch = [&](std::size_t b) { return std::span<const std::size_t>(order).subspan(b * kBatch, kBatch); };
@@ -995,11 +1002,11 @@ int main(int argc, char** argv) {
           return stepping / kBatches;
         };
         if (round % 2 == 0) {
-          step.push_back(time_steps(nn::train_step, 2 * kBatches));
+          chapter7_step.push_back(time_steps(nn::train_step, 2 * kBatches));
           shared_step.push_back(time_steps(nn::parallel::shared_train_step, 3 * kBatches));
         } else {
           shared_step.push_back(time_steps(nn::parallel::shared_train_step, 3 * kBatches));
-          step.push_back(time_steps(nn::train_step, 2 * kBatches));
+          chapter7_step.push_back(time_steps(nn::train_step, 2 * kBatches));
         }
         // What chapter 7's step no longer does: zero every gradient first.
         start = Clock::now();
@@ -1008,15 +1015,15 @@ int main(int argc, char** argv) {
       }
       report.number("gather_alone_us", figures::fixed(median(alone) * 1e6, 1));
       report.number("gather_shared_us", figures::fixed(median(shared) * 1e6, 1));
-      report.number("gather_step_us", figures::fixed(median(step) * 1e6, 0));
+      report.number("gather_step_us", figures::fixed(median(chapter7_step) * 1e6, 0));
       report.number("shared_step_us", figures::fixed(median(shared_step) * 1e6, 0));
-      report.number("shared_step", speed_words(median(step), median(shared_step)));
+      report.number("shared_step", speed_words(median(chapter7_step), median(shared_step)));
       // The benchmark takes the shared step for its mini-batches: it must not
       // be the slower of the two (the words above say by how much it is faster).
       report.claim("the shared step is not slower than chapter 7's step with each product shared",
-                   median(shared_step) <= median(step),
+                   median(shared_step) <= median(chapter7_step),
                    figures::fixed(median(shared_step) * 1e6, 1) + " µs against " +
-                       figures::fixed(median(step) * 1e6, 1) + " µs");
+                       figures::fixed(median(chapter7_step) * 1e6, 1) + " µs");
       report.number("gather_shared", speed_words(median(alone), median(shared)));
       report.number("gather_bytes_us", figures::fixed(median(from_bytes) * 1e6, 1));
       report.number("gather_bytes", speed_words(median(shared), median(from_bytes)));
@@ -1036,14 +1043,14 @@ int main(int argc, char** argv) {
       // Chapter 8 called the copy small beside chapter 1's loops; the text says
       // it is not beside these kernels, which holds while one thread's copy is
       // more than a twentieth of the step's own time.
-      const double percent = 100 * median(alone) / median(step);
+      const double percent = 100 * median(alone) / median(chapter7_step);
       report.number("gather_percent", figures::fixed(percent, 0));
       report.claim("copying a batch on one thread is not small beside chapter 7's step with each product shared "
                    "(over 5 % of its time)",
                    percent > 5, "the copy takes " + figures::fixed(percent, 1) + " % of the step's time");
       // Chapter 6 says zeroing the gradients before each step is a measurable
       // share of a step with these kernels: more than 1 %.
-      const double zeroing_percent = 100 * median(zeroing) / median(step);
+      const double zeroing_percent = 100 * median(zeroing) / median(chapter7_step);
       report.number("zeroing_us", figures::fixed(median(zeroing) * 1e6, 1));
       report.number("zeroing_percent", figures::fixed(zeroing_percent, 1));
       report.claim("zeroing every gradient is a measurable share of chapter 7's step with each product shared "
@@ -1188,9 +1195,9 @@ int main(int argc, char** argv) {
     const auto against_one_block = [&](const nn::Tensor& x) {
       const auto start = Clock::now();
       for (std::size_t i0 = 0; i0 < x.rows(); i0 += kGroup) {
-        const std::size_t rows = std::min(kGroup, x.rows() - i0);
-        nn::kernels::stages::matmul_blocked(sums.view().rows_slice(0, rows), x.view().rows_slice(i0, rows),
-                                            block, nn::Write::accumulate, 0, rows);
+        const std::size_t group_rows = std::min(kGroup, x.rows() - i0);
+        nn::kernels::stages::matmul_blocked(sums.view().rows_slice(0, group_rows), x.view().rows_slice(i0, group_rows),
+                                            block, nn::Write::accumulate, 0, group_rows);
       }
       return nn::seconds_since(start);
     };
@@ -1289,10 +1296,10 @@ int main(int argc, char** argv) {
       std::cout << "benchmark run " << run + 1 << " of " << comparison_runs
                 << (have_torch ? ", book and PyTorch\n" : ", book\n");
     }
-    auto median_of = [](const std::vector<std::vector<nn::benchmark::Result>>& runs, const std::string& workload,
+    auto median_of = [](const std::vector<std::vector<nn::benchmark::Result>>& all_runs, const std::string& workload,
                         bool accuracy) {
       std::vector<double> values;
-      for (const auto& run : runs)
+      for (const auto& run : all_runs)
         for (const auto& r : run)
           if (r.workload == workload) values.push_back(accuracy ? r.test_accuracy : r.value);
       if (values.empty()) throw std::runtime_error("no result for " + workload);

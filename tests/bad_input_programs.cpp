@@ -421,7 +421,6 @@ int main(int argc, char** argv) {
     // Enough epochs that the signal arrives mid-run, and enough done by then that
     // there is something to keep: chapter 8 keeps whole batch sizes only, so it
     // is stopped during its second one.
-    const std::string name = program.filename().string();
     const bool by_batch_size = name == "ch08_mini_batch";
     const fs::path kept = scratch / "interrupted";
     expect_interrupt(program,
