@@ -69,13 +69,6 @@ void matmul_at_b_skip_zeros(TensorView out, ConstTensorView a, ConstTensorView b
 
 namespace {
 
-#if !defined(__AVX__)
-// Without AVX, GCC notes that a function returning a 32-byte Floats passes it
-// differently from code built with AVX. These functions are this file's own,
-// never called across a library boundary, so that difference cannot matter.
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
-
 // [floats]
 // kVectorFloats floats in one vector register, by GCC's and Clang's vector
 // extension: arithmetic on it is one vector instruction (16 floats with
