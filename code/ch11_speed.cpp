@@ -918,8 +918,8 @@ int main(int argc, char** argv) {
                           " (medians of each round's difference, which need not equal the difference of the medians "
                           "above).";
       if (used_cores < 2) {
-        words += " Both threads share one core here: the second cannot take work off the first, so any difference "
-                 "between the two costs comes from the threads taking turns on the core, or is noise.";
+        words += " Both threads run on one core here, so any difference between the two costs comes from their "
+                 "sharing that core, or is noise.";
       } else if (clear(one, 0) && clear(two, 1) && one > 0 && two > 0) {
         const double ratio = std::round(two / one * 100) / 100;  // as printed, so the bands match the figure
         const std::string as_much = " (" + figures::fixed(ratio, 2) + " times as much)";
@@ -944,12 +944,12 @@ int main(int argc, char** argv) {
         per_job.push_back(nn::seconds_since(start) / kJobs);
       }
       // With one core for both threads no cache line travels between cores:
-      // the figure is then what the two threads cost each other on that core.
+      // the figure is then what the two threads' sharing that core costs.
       report.number("job_words",
                     "Jobs of four empty pieces, given back to back to a pool of two threads, took " +
                         figures::fixed(median(per_job) * 1e6, 2) + " µs each in this run" +
-                        (used_cores < 2 ? " (here both threads share one core, so this is not the cost of a "
-                                          "cache line's trip between two cores)."
+                        (used_cores < 2 ? " (here both threads run on one core, so no cache line travels "
+                                          "between cores: the figure is what their sharing that core costs)."
                                         : "."));
     }
 

@@ -85,21 +85,28 @@ Floats load(const float* from) {
 }
 void store(float* to, Floats v) { std::memcpy(to, &v, sizeof v); }
 
-// The first `width` floats of a vector, and back. With kMask (kMasked)
-// through an AVX-512 mask, which touches no memory past them and loads zeros
-// in the rest; else, or without AVX-512, a whole vector.
-[[maybe_unused]] constexpr bool kMasked = true;  // unused without AVX-512
+// load_columns<kMasked> and store_columns<kMasked> move the first `width`
+// floats of a vector through an AVX-512 mask of `width` bits: they touch no
+// memory past those floats, and the load gives zeros in the rest of the
+// vector. With kMask false, or without AVX-512, they move a whole vector.
+[[maybe_unused]] constexpr bool kMasked = true;  // used only with AVX-512
+#if defined(__AVX512F__)
+__mmask16 first_floats(std::size_t width) { return static_cast<__mmask16>((1u << width) - 1); }
+#endif
 template <bool kMask>
 Floats load_columns(const float* from, [[maybe_unused]] std::size_t width) {
 #if defined(__AVX512F__)
-  if constexpr (kMask) return Floats(_mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << width) - 1), from));
+  if constexpr (kMask) return Floats(_mm512_maskz_loadu_ps(first_floats(width), from));
 #endif
   return load(from);
 }
 template <bool kMask>
 void store_columns(float* to, Floats v, [[maybe_unused]] std::size_t width) {
 #if defined(__AVX512F__)
-  if constexpr (kMask) return _mm512_mask_storeu_ps(to, static_cast<__mmask16>((1u << width) - 1), __m512(v));
+  if constexpr (kMask) {
+    _mm512_mask_storeu_ps(to, first_floats(width), __m512(v));
+    return;
+  }
 #endif
   store(to, v);
 }
@@ -450,7 +457,7 @@ namespace {
 template <bool kWhole>
 [[gnu::always_inline]] inline void transpose_square(const float* from, std::size_t from_step, std::size_t width,
                                                     float* to, std::size_t to_step) {
-  const __mmask16 real = static_cast<__mmask16>((1u << width) - 1);
+  const __mmask16 real = first_floats(width);
   __m512 r[16], t[16];
   for (int i = 0; i < 16; ++i)
     r[i] = kWhole ? _mm512_loadu_ps(from + i * from_step) : _mm512_maskz_loadu_ps(real, from + i * from_step);
