@@ -103,12 +103,14 @@ void warp(std::span<float> out, std::span<const float> in, const InverseMap& inv
   // its four pixels are all border zeros, so its value stays 0, as bilinear() gives.
   constexpr int kBorder = 2, kPadded = kSide + 2 * kBorder;
   std::array<float, kPadded * kPadded> padded{};
-  for (int r = 0; r < kSide; ++r) std::copy_n(in.begin() + r * kSide, kSide, padded.begin() + (r + kBorder) * kPadded + kBorder);
+  for (int r = 0; r < kSide; ++r)
+    std::copy_n(in.begin() + r * kSide, kSide, padded.begin() + (r + kBorder) * kPadded + kBorder);
   for (std::size_t r = 0; r < kImageSide; ++r)
     for (std::size_t c = 0; c < kImageSide; ++c) {
       const std::size_t i = r * kImageSide + c;
       // The output point q = (c, r) + δ(r, c), relative to the centre and the shift.
-      float qx = static_cast<float>(c) - kCentre - inverse.shift_x, qy = static_cast<float>(r) - kCentre - inverse.shift_y;
+      float qx = static_cast<float>(c) - kCentre - inverse.shift_x;
+      float qy = static_cast<float>(r) - kCentre - inverse.shift_y;
       if (field) qx += field->along_x[i], qy += field->along_y[i];
       // p = A⁻¹ q + m, then the same arithmetic as bilinear(), on the padded buffer.
       const float x = std::clamp(inverse.xx * qx + inverse.xy * qy + kCentre, -1.0f, static_cast<float>(kSide));

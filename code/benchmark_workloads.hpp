@@ -69,9 +69,9 @@ inline Result run_workload(const std::string& workload, const Dataset& train, co
     return {workload, static_cast<double>(head.size()) / history.back().seconds, "samples/s",
             history.back().validation.accuracy};
   }
-  const History history =
-      train_full_batch(net, train, test,
-                       {.epochs = kFullBatchSteps, .learning_rate = 0.5f, .gradient = parallel::shared_full_batch_gradient});
+  const History history = train_full_batch(
+      net, train, test,
+      {.epochs = kFullBatchSteps, .learning_rate = 0.5f, .gradient = parallel::shared_full_batch_gradient});
   return {workload, history.back().seconds / kFullBatchSteps * 1000.0, "ms", history.back().validation.accuracy};
   // [workloads]
 }

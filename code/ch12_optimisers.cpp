@@ -144,7 +144,8 @@ void tune(Rule& rule, const nn::Network& start, const nn::MnistParts& data, cons
     const std::string label = rule.name + ", η " + rate_text(learning_rate);
     rule.trials.push_back(train(label, start, data, budget, rule.make, learning_rate));
     const Run& run = rule.trials.back();
-    std::cout << label << ": validation accuracy " << (run.diverged ? std::string("diverged") : figures::fixed(100 * run.validation.accuracy, 2) + "%")
+    std::cout << label << ": validation accuracy "
+              << (run.diverged ? std::string("diverged") : figures::fixed(100 * run.validation.accuracy, 2) + "%")
               << '\n';
   };
   for (float learning_rate : rule.rates) {
@@ -159,10 +160,11 @@ void tune(Rule& rule, const nn::Network& start, const nn::MnistParts& data, cons
   };
   rule.chosen = best_index();
   if (nn::stop_requested() || rule.trials.size() < 2) return;
-  const bool at_top = rule.trials[rule.chosen].learning_rate == *std::max_element(rule.rates.begin(), rule.rates.end());
-  const bool at_bottom = rule.trials[rule.chosen].learning_rate == *std::min_element(rule.rates.begin(), rule.rates.end());
+  const float chosen_rate = rule.trials[rule.chosen].learning_rate;
+  const bool at_top = chosen_rate == *std::max_element(rule.rates.begin(), rule.rates.end());
+  const bool at_bottom = chosen_rate == *std::min_element(rule.rates.begin(), rule.rates.end());
   if (at_top || at_bottom) {
-    try_rate(rule.trials[rule.chosen].learning_rate * (at_top ? 2.0f : 0.5f));
+    try_rate(chosen_rate * (at_top ? 2.0f : 0.5f));
     rule.chosen = best_index();
   }
 }

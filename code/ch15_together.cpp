@@ -200,7 +200,8 @@ int main(int argc, char** argv) {
     Rung rung3 = climb(regularised, {regularised.learning_rate}, data, report);
     Recipe augmented = rung3.recipe;
     augmented.name = "+ augmentation";
-    augmented.augment = {.max_shift = 1.5f, .max_rotation = 6, .max_scale = 0.06f, .elastic_alpha = 20, .elastic_sigma = 4};
+    augmented.augment = {
+        .max_shift = 1.5f, .max_rotation = 6, .max_scale = 0.06f, .elastic_alpha = 20, .elastic_sigma = 4};
     Rung rung4 = climb(augmented, {augmented.learning_rate}, data, report);
     // [rungs]
     const std::vector<const Rung*> rungs = {&rung1, &rung2, &rung3, &rung4};

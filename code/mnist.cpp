@@ -34,7 +34,8 @@ class IdxStream {
     if (!fs::exists(status)) fail(path, "no such file");
     if (fs::is_directory(status)) fail(path, "is a directory; expected an IDX file");
     // A FIFO or a device would block or never end: only a regular file is read.
-    if (!fs::is_regular_file(status)) fail(path, "is not a regular file (a pipe, a device or a socket); expected an IDX file");
+    if (!fs::is_regular_file(status))
+      fail(path, "is not a regular file (a pipe, a device or a socket); expected an IDX file");
     file_.open(path, std::ios::binary);
     if (!file_) fail(path, "cannot be opened for reading");
     file_size_ = fs::file_size(path, error);

@@ -48,7 +48,8 @@
       const bytes = Uint8Array.from(atob(model.bytes), (c) => c.charCodeAt(0));
       const at = wasm._malloc(bytes.length);
       wasm.HEAPU8.set(bytes, at);
-      const index = wasm.ccall('try_it_load_model', 'number', ['string', 'number', 'number'], [model.id, at, bytes.length]);
+      const index = wasm.ccall('try_it_load_model', 'number', ['string', 'number', 'number'],
+                               [model.id, at, bytes.length]);
       wasm._free(at);
       if (index < 0) throw new Error(wasm.UTF8ToString(wasm._try_it_error()));
       return index;
