@@ -2,6 +2,7 @@
 // scaled-down versions of the benchmark's three workloads; the machine's limits
 // (its FMA peak and memory bandwidth, read against the caches it reports); and,
 // where Debian's python3-torch is installed, the benchmark beside PyTorch.
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -155,19 +156,42 @@ Caches read_caches() {
 }
 // [caches]
 
-// The cores, as opposed to the hardware threads that
-// std::thread::hardware_concurrency counts: the logical processors of one
-// core (two, on a core that runs two threads at once) share one list of
-// siblings in /sys, so the cores are the distinct lists. 0 when /sys does not say.
-std::size_t count_cores() {
-  std::set<std::string> cores;
+// The hardware threads this program may run on: all of the machine's, unless
+// its CPU affinity (set by taskset, or by a container's cpuset) allows fewer.
+// Empty when Linux does not say.
+std::set<std::size_t> allowed_cpus() {
+  std::set<std::size_t> cpus;
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  if (sched_getaffinity(0, sizeof mask, &mask) != 0) return cpus;
+  for (std::size_t cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+    if (CPU_ISSET(cpu, &mask)) cpus.insert(cpu);
+  return cpus;
+}
+
+// The hardware threads that /sys lists: cpu0, cpu1, … Empty when it lists none.
+std::set<std::size_t> listed_cpus() {
+  std::set<std::size_t> cpus;
   std::error_code error;
   for (const auto& cpu : std::filesystem::directory_iterator("/sys/devices/system/cpu", error)) {
     const std::string name = cpu.path().filename().string();
-    if (name.size() < 4 || name.compare(0, 3, "cpu") != 0 || !std::isdigit(static_cast<unsigned char>(name[3])))
-      continue;
+    if (name.size() > 3 && name.compare(0, 3, "cpu") == 0 &&
+        std::all_of(name.begin() + 3, name.end(), [](unsigned char c) { return std::isdigit(c); }))
+      cpus.insert(std::stoul(name.substr(3)));
+  }
+  return cpus;
+}
+
+// The cores among `cpus`, as opposed to the hardware threads that
+// std::thread::hardware_concurrency counts: the logical processors of one
+// core (two, on a core that runs two threads at once) share one list of
+// siblings in /sys, so the cores are the distinct lists. 0 when /sys does not say.
+std::size_t count_cores(const std::set<std::size_t>& cpus) {
+  std::set<std::string> cores;
+  for (const std::size_t cpu : cpus) {
+    const std::filesystem::path topology = "/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/topology";
     for (const char* file : {"core_cpus_list", "thread_siblings_list"}) {  // the newer name, then the older
-      std::ifstream in(cpu.path() / "topology" / file);
+      std::ifstream in(topology / file);
       std::string siblings;
       if (in >> siblings) {
         cores.insert(siblings);
@@ -585,7 +609,13 @@ int main(int argc, char** argv) {
     const nn::Dataset five_thousand = nn::first_images(train, 5000),
                       two_thousand = nn::first_images(train, 2000);
     nn::parallel::set_threads(2);
-    const std::size_t hardware_threads = std::max(1u, std::thread::hardware_concurrency()), counted = count_cores();
+    // The machine's hardware threads and cores, and those this program may run
+    // on: the same, unless its CPU affinity allows fewer.
+    const std::size_t machine_threads = std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t machine_counted = count_cores(listed_cpus());
+    const std::set<std::size_t> allowed = allowed_cpus();
+    const std::size_t hardware_threads = allowed.empty() ? machine_threads : std::min(allowed.size(), machine_threads);
+    const std::size_t counted = allowed.empty() ? machine_counted : count_cores(allowed);
     const std::size_t cores = counted > 0 ? counted : hardware_threads;
     // The runs below use two threads: the cores they can run on, whose peak bounds them.
     const std::size_t used_cores = std::min<std::size_t>(2, cores);
@@ -621,16 +651,24 @@ int main(int argc, char** argv) {
     report.number("tile_rows", std::to_string(nn::kernels::kTileRows));
     report.number("batch_parts", std::to_string((64 + nn::kernels::kTileRows - 1) / nn::kernels::kTileRows));
     // "2 cores", "4 cores and 8 hardware threads", or the threads alone where /sys does not say.
-    const std::string cores_words =
-        counted == 0              ? count_of(hardware_threads, "hardware thread")
-        : hardware_threads > cores ? count_of(cores, "core") + " and " + count_of(hardware_threads, "hardware thread")
-                                   : count_of(cores, "core");
+    const auto cores_of = [](std::size_t some_cores, std::size_t threads) {
+      return some_cores == 0        ? count_of(threads, "hardware thread")
+             : threads > some_cores ? count_of(some_cores, "core") + " and " + count_of(threads, "hardware thread")
+                                    : count_of(some_cores, "core");
+    };
+    const std::string machine_words = cores_of(machine_counted, machine_threads);
+    const std::string cores_words = cores_of(counted, hardware_threads);
+    const bool restricted = hardware_threads < machine_threads;
     report.number("cores", cores_words);
     report.number("cores_words",
-                  cores_words + (counted > 0 ? " (Linux lists in /sys, for each hardware thread, the threads of its "
-                                               "core; the cores are the distinct lists)"
-                                             : " (/sys did not say how many cores there are; this page takes "
-                                               "each for a core)"));
+                  machine_words +
+                      (counted > 0 ? " (Linux lists in /sys, for each hardware thread, the threads of its "
+                                     "core; the cores are the distinct lists)"
+                                   : " (/sys did not say how many cores there are; this page takes "
+                                     "each for a core)") +
+                      (restricted ? "; this program may run on " + cores_words +
+                                        " of them, all that its CPU affinity, set by taskset or a container, allows"
+                                  : ""));
     report.number("l1d_kib", caches.l1d ? kib(caches.l1d) : "an unknown number of");
     report.number("l2_kib", caches.l2 ? kib(caches.l2) : "an unknown number of");
     report.number("l3_mib",
@@ -918,8 +956,8 @@ int main(int argc, char** argv) {
                           " (medians of each round's difference, which need not equal the difference of the medians "
                           "above).";
       if (used_cores < 2) {
-        words += " Both threads run on one core here, so any difference between the two costs comes from their "
-                 "sharing that core, or is noise.";
+        words += " Here the two threads have one core between them: any difference between the update's cost on "
+                 "one thread and on two comes from their sharing that core, or is noise.";
       } else if (clear(one, 0) && clear(two, 1) && one > 0 && two > 0) {
         const double ratio = std::round(two / one * 100) / 100;  // as printed, so the bands match the figure
         const std::string as_much = " (" + figures::fixed(ratio, 2) + " times as much)";
@@ -943,13 +981,16 @@ int main(int argc, char** argv) {
         for (int job = 0; job < kJobs; ++job) nn::parallel::pool().for_ranges(64, 16, [](std::size_t, std::size_t) {});
         per_job.push_back(nn::seconds_since(start) / kJobs);
       }
-      // With one core for both threads no cache line travels between cores:
-      // the figure is then what the two threads' sharing that core costs.
+      // With one core for both threads no cache line travels between cores,
+      // and a worker watching for the next job takes time on the core the
+      // caller needs: the figure is then what that sharing costs.
       report.number("job_words",
                     "Jobs of four empty pieces, given back to back to a pool of two threads, took " +
                         figures::fixed(median(per_job) * 1e6, 2) + " µs each in this run" +
-                        (used_cores < 2 ? " (here both threads run on one core, so no cache line travels "
-                                          "between cores: the figure is what their sharing that core costs)."
+                        (used_cores < 2 ? " (here the two threads have one core between them: no cache line "
+                                          "travels between cores, and a worker watching for the next job takes "
+                                          "time on the core the caller needs, so the figure is what that sharing "
+                                          "costs)."
                                         : "."));
     }
 
@@ -1364,8 +1405,8 @@ int main(int argc, char** argv) {
     report.number("comparison_runs", std::to_string(comparison_runs));
     if (have_torch) {
       comparison << "PyTorch was installed where this page was built, so the build ran the peer, "
-                 << "`code/peer/pytorch_mlp.py`, and the book's workloads in turn, " << comparison_runs
-                 << " times each on " << 2 << " threads, and the table gives the medians (the per-sample figures in "
+                 << "`code/peer/pytorch_mlp.py`, and the book's workloads in turn, "
+                 << count_of(comparison_runs, "time") << " each on 2 threads, and the table gives the medians (the per-sample figures in "
                  << "updates per second, the others in time). PyTorch multiplies with OpenBLAS, whose kernels are "
                  << "written for this processor, but it does every multiply-add of the zero pixels, and it pays "
                  << "Python's and its own dispatch costs on every operation, however small. It copies each "
@@ -1392,13 +1433,14 @@ int main(int argc, char** argv) {
       // thread's worth of load is other work, on the hardware threads the
       // runs did not use: other cores, or the runs' own cores' other threads.
       constexpr double kRunsThreads = 2;
-      const bool spare_cores = static_cast<double>(cores) > kRunsThreads;
+      const std::size_t machine_cores = machine_counted > 0 ? machine_counted : machine_threads;
+      const bool spare_cores = static_cast<double>(machine_cores) > kRunsThreads;
       comparison << "When these runs ended, the machine's load average (roughly how many threads were running "
                  << "or waiting to run, or waiting for the disk, on average over about the last minute) was "
-                 << figures::fixed(load, 1) << ", on a machine with " << cores_words
+                 << figures::fixed(load, 1) << ", on a machine with " << machine_words
                  << "; the runs themselves keep at most " << kRunsThreads
                  << " threads busy (the per-sample updates only one)"
-                 << (load > std::max(static_cast<double>(hardware_threads), kRunsThreads) + 0.5
+                 << (load > std::max(static_cast<double>(machine_threads), kRunsThreads) + 0.5
                          ? std::string(", so other work shared ") + (cores == 1 ? "the core" : "the cores") +
                                " with them, and these figures were measured on a busy machine, not on one running "
                                "these programs alone.\n"

@@ -85,8 +85,9 @@ Floats load(const float* from) {
 }
 void store(float* to, Floats v) { std::memcpy(to, &v, sizeof v); }
 
-// load_columns<kMasked> and store_columns<kMasked> move the first `width`
-// floats of a vector through an AVX-512 mask of `width` bits: they touch no
+// Moving the first `width` floats of a vector. With their parameter kMask
+// true (kMasked, as the callers write it), load_columns and store_columns go
+// through an AVX-512 mask whose first `width` bits are set: they touch no
 // memory past those floats, and the load gives zeros in the rest of the
 // vector. With kMask false, or without AVX-512, they move a whole vector.
 [[maybe_unused]] constexpr bool kMasked = true;  // used only with AVX-512
