@@ -611,10 +611,14 @@ int main(int argc, char** argv) {
     nn::parallel::set_threads(2);
     // The machine's hardware threads and cores, and those this program may run
     // on: the same, unless its CPU affinity allows fewer.
-    const std::size_t machine_threads = std::max(1u, std::thread::hardware_concurrency());
-    const std::size_t machine_counted = count_cores(listed_cpus());
-    const std::set<std::size_t> allowed = allowed_cpus();
-    const std::size_t hardware_threads = allowed.empty() ? machine_threads : std::min(allowed.size(), machine_threads);
+    // (hardware_concurrency counts the machine's threads with this glibc; the
+    // others are checked too, so that a library that counts only the allowed
+    // ones cannot make the machine look as small as this program's share.)
+    const std::set<std::size_t> listed = listed_cpus(), allowed = allowed_cpus();
+    const std::size_t machine_threads =
+        std::max({std::size_t{std::thread::hardware_concurrency()}, listed.size(), allowed.size(), std::size_t{1}});
+    const std::size_t machine_counted = count_cores(listed);
+    const std::size_t hardware_threads = allowed.empty() ? machine_threads : allowed.size();
     const std::size_t counted = allowed.empty() ? machine_counted : count_cores(allowed);
     const std::size_t cores = counted > 0 ? counted : hardware_threads;
     // The runs below use two threads: the cores they can run on, whose peak bounds them.
@@ -776,7 +780,10 @@ int main(int argc, char** argv) {
     // binary's two-thread mini-batch epoch has been seen to take longer than
     // one thread's in some minutes, and less in others.
     report.number("threads_minibatch_note",
-                  blocked.minibatch / last.minibatch < 1 / kNoiseBand
+                  used_cores < 2 ? "Here the two threads have one core between them, so the second thread cannot "
+                                   "take work off the first: whatever it changed is the cost of sharing that core, "
+                                   "or noise."
+                  : blocked.minibatch / last.minibatch < 1 / kNoiseBand
                       ? "In this run the second thread made the mini-batch slower, not faster: sharing "
                         "products this small pays only while the threads' cores pass data between them quickly, "
                         "and on a virtual machine, whose cores the host places, they need not."
@@ -981,16 +988,13 @@ int main(int argc, char** argv) {
         for (int job = 0; job < kJobs; ++job) nn::parallel::pool().for_ranges(64, 16, [](std::size_t, std::size_t) {});
         per_job.push_back(nn::seconds_since(start) / kJobs);
       }
-      // With one core for both threads no cache line travels between cores,
-      // and a worker watching for the next job takes time on the core the
-      // caller needs: the figure is then what that sharing costs.
+      // With one core for both threads no cache line travels between cores.
       report.number("job_words",
                     "Jobs of four empty pieces, given back to back to a pool of two threads, took " +
                         figures::fixed(median(per_job) * 1e6, 2) + " µs each in this run" +
-                        (used_cores < 2 ? " (here the two threads have one core between them: no cache line "
-                                          "travels between cores, and a worker watching for the next job takes "
-                                          "time on the core the caller needs, so the figure is what that sharing "
-                                          "costs)."
+                        (used_cores < 2 ? " (here the two threads have one core between them, so no cache "
+                                          "line travels between cores, and the figure is not the cost of a "
+                                          "hand-over from one core to another)."
                                         : "."));
     }
 
@@ -1136,7 +1140,8 @@ int main(int argc, char** argv) {
     report.number("peak_two_threads_words",
                   used_cores == 2 ? grouped(std::round(peak) * 2, 0) +  // from one core's, as rounded above
                                         " for the 2 cores that this chapter's two threads use at most."
-                                  : "this chapter's two threads share that one core.");
+                                  : "this program may run on only one core, which this chapter's two threads "
+                                    "share.");
     report.number("chains", std::to_string(kChains));
     // The kernels' vectors are the widest the compiler was told of
     // (kernels.hpp): 16 floats with AVX-512, else 8.
@@ -1438,6 +1443,7 @@ int main(int argc, char** argv) {
       comparison << "When these runs ended, the machine's load average (roughly how many threads were running "
                  << "or waiting to run, or waiting for the disk, on average over about the last minute) was "
                  << figures::fixed(load, 1) << ", on a machine with " << machine_words
+                 << (restricted ? ", of which these runs may use " + cores_words : std::string())
                  << "; the runs themselves keep at most " << kRunsThreads
                  << " threads busy (the per-sample updates only one)"
                  << (load > std::max(static_cast<double>(machine_threads), kRunsThreads) + 0.5
