@@ -670,9 +670,14 @@ int main(int argc, char** argv) {
                                      "core; the cores are the distinct lists)"
                                    : " (/sys did not say how many cores there are; this page takes "
                                      "each for a core)") +
-                      (restricted ? "; this program may run on " + cores_words +
-                                        " of them, all that its CPU affinity, set by taskset or a container, allows"
+                      (restricted ? "; this program can run on only " + cores_words +
+                                        " of them (its CPU affinity, set by taskset or a container, allows no more)"
                                   : ""));
+    report.number("cores_sentence",
+                  used_cores < 2 ? "This program can run on only " + cores_words +
+                                       ", so the two threads of this chapter's runs share it: the times below show "
+                                       "what the pool costs there, not what it gains."
+                                 : "This program can run on " + cores_words + ".");
     report.number("l1d_kib", caches.l1d ? kib(caches.l1d) : "an unknown number of");
     report.number("l2_kib", caches.l2 ? kib(caches.l2) : "an unknown number of");
     report.number("l3_mib",
@@ -780,9 +785,9 @@ int main(int argc, char** argv) {
     // binary's two-thread mini-batch epoch has been seen to take longer than
     // one thread's in some minutes, and less in others.
     report.number("threads_minibatch_note",
-                  used_cores < 2 ? "Here the two threads have one core between them, so the second thread cannot "
-                                   "take work off the first: whatever it changed is the cost of sharing that core, "
-                                   "or noise."
+                  used_cores < 2 ? "Here the two threads have one core between them, so the second thread adds no "
+                                   "core to work on: what it changed in both workloads is the cost of sharing that "
+                                   "core, or noise."
                   : blocked.minibatch / last.minibatch < 1 / kNoiseBand
                       ? "In this run the second thread made the mini-batch slower, not faster: sharing "
                         "products this small pays only while the threads' cores pass data between them quickly, "
@@ -963,8 +968,8 @@ int main(int argc, char** argv) {
                           " (medians of each round's difference, which need not equal the difference of the medians "
                           "above).";
       if (used_cores < 2) {
-        words += " Here the two threads have one core between them: any difference between the update's cost on "
-                 "one thread and on two comes from their sharing that core, or is noise.";
+        words += " Here the two threads have one core between them, so these costs cannot show what sharing the "
+                 "update between two cores would change.";
       } else if (clear(one, 0) && clear(two, 1) && one > 0 && two > 0) {
         const double ratio = std::round(two / one * 100) / 100;  // as printed, so the bands match the figure
         const std::string as_much = " (" + figures::fixed(ratio, 2) + " times as much)";
@@ -993,7 +998,7 @@ int main(int argc, char** argv) {
                     "Jobs of four empty pieces, given back to back to a pool of two threads, took " +
                         figures::fixed(median(per_job) * 1e6, 2) + " µs each in this run" +
                         (used_cores < 2 ? " (here the two threads have one core between them, so no cache "
-                                          "line travels between cores, and the figure is not the cost of a "
+                                          "line travels between cores: the figure is the cost of a job, not of a "
                                           "hand-over from one core to another)."
                                         : "."));
     }
@@ -1140,7 +1145,7 @@ int main(int argc, char** argv) {
     report.number("peak_two_threads_words",
                   used_cores == 2 ? grouped(std::round(peak) * 2, 0) +  // from one core's, as rounded above
                                         " for the 2 cores that this chapter's two threads use at most."
-                                  : "this program may run on only one core, which this chapter's two threads "
+                                  : "this program can run on only one core, which this chapter's two threads "
                                     "share.");
     report.number("chains", std::to_string(kChains));
     // The kernels' vectors are the widest the compiler was told of
@@ -1443,10 +1448,13 @@ int main(int argc, char** argv) {
       comparison << "When these runs ended, the machine's load average (roughly how many threads were running "
                  << "or waiting to run, or waiting for the disk, on average over about the last minute) was "
                  << figures::fixed(load, 1) << ", on a machine with " << machine_words
-                 << (restricted ? ", of which these runs may use " + cores_words : std::string())
+                 << (restricted ? ", of which these runs can use only " + cores_words : std::string())
                  << "; the runs themselves keep at most " << kRunsThreads
                  << " threads busy (the per-sample updates only one)"
-                 << (load > std::max(static_cast<double>(machine_threads), kRunsThreads) + 0.5
+                 << (restricted ? std::string("; the average is the whole machine's, so it cannot tell whether "
+                                              "other work ran on ") +
+                                      (cores == 1 ? "the core" : "the cores") + " these runs could use.\n"
+                     : load > std::max(static_cast<double>(machine_threads), kRunsThreads) + 0.5
                          ? std::string(", so other work shared ") + (cores == 1 ? "the core" : "the cores") +
                                " with them, and these figures were measured on a busy machine, not on one running "
                                "these programs alone.\n"
