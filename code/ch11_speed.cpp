@@ -675,8 +675,8 @@ int main(int argc, char** argv) {
                                   : ""));
     report.number("cores_sentence",
                   used_cores < 2 ? "This program can run on only " + cores_words +
-                                       ", so the two threads of this chapter's runs share it: the times below show "
-                                       "what the pool costs there, not what it gains."
+                                       ": the two threads of this chapter's runs share one core, so the times below "
+                                       "show what the pool does there, not what it gains with a core for each thread."
                                  : "This program can run on " + cores_words + ".");
     report.number("l1d_kib", caches.l1d ? kib(caches.l1d) : "an unknown number of");
     report.number("l2_kib", caches.l2 ? kib(caches.l2) : "an unknown number of");
@@ -786,8 +786,8 @@ int main(int argc, char** argv) {
     // one thread's in some minutes, and less in others.
     report.number("threads_minibatch_note",
                   used_cores < 2 ? "Here the two threads have one core between them, so the second thread adds no "
-                                   "core to work on: what it changed in both workloads is the cost of sharing that "
-                                   "core, or noise."
+                                   "core to work on: what it changed in both workloads comes from the two sharing "
+                                   "that core, or is noise."
                   : blocked.minibatch / last.minibatch < 1 / kNoiseBand
                       ? "In this run the second thread made the mini-batch slower, not faster: sharing "
                         "products this small pays only while the threads' cores pass data between them quickly, "
@@ -1416,9 +1416,11 @@ int main(int argc, char** argv) {
     if (have_torch) {
       comparison << "PyTorch was installed where this page was built, so the build ran the peer, "
                  << "`code/peer/pytorch_mlp.py`, and the book's workloads in turn, "
-                 << count_of(comparison_runs, "time") << " each on 2 threads, and the table gives the medians (the per-sample figures in "
-                 << "updates per second, the others in time). PyTorch multiplies with OpenBLAS, whose kernels are "
-                 << "written for this processor, but it does every multiply-add of the zero pixels, and it pays "
+                 << (comparison_runs == 1 ? std::string("once each on 2 threads, and the table gives the times")
+                                          : std::to_string(comparison_runs) +
+                                                " times each on 2 threads, and the table gives the medians")
+                 << " (the per-sample figures in updates per second, the others in time). PyTorch multiplies "
+                 << "with OpenBLAS, whose kernels are written for this processor, but it does every multiply-add of the zero pixels, and it pays "
                  << "Python's and its own dispatch costs on every operation, however small. It copies each "
                  << "mini-batch out of its tensor of floats (`x[rows]`), where the book copies it from the pixels "
                  << "kept as bytes; the peer could do the same, and does not. ";
@@ -1439,7 +1441,7 @@ int main(int argc, char** argv) {
     double load = -1;
     std::ifstream("/proc/loadavg") >> load;
     if (load >= 0) {
-      // The runs keep at most two threads busy themselves: more than one more
+      // The runs keep at most two threads running themselves: more than one more
       // thread's worth of load is other work, on the hardware threads the
       // runs did not use: other cores, or the runs' own cores' other threads.
       constexpr double kRunsThreads = 2;
@@ -1450,7 +1452,7 @@ int main(int argc, char** argv) {
                  << figures::fixed(load, 1) << ", on a machine with " << machine_words
                  << (restricted ? ", of which these runs can use only " + cores_words : std::string())
                  << "; the runs themselves keep at most " << kRunsThreads
-                 << " threads busy (the per-sample updates only one)"
+                 << " threads running or waiting to run (the per-sample updates only one)"
                  << (restricted ? std::string("; the average is the whole machine's, so it cannot tell whether "
                                               "other work ran on ") +
                                       (cores == 1 ? "the core" : "the cores") + " these runs could use.\n"
