@@ -1420,10 +1420,10 @@ int main(int argc, char** argv) {
                                           : std::to_string(comparison_runs) +
                                                 " times each on 2 threads, and the table gives the medians")
                  << " (the per-sample figures in updates per second, the others in time). PyTorch multiplies "
-                 << "with OpenBLAS, whose kernels are written for this processor, but it does every multiply-add of the zero pixels, and it pays "
-                 << "Python's and its own dispatch costs on every operation, however small. It copies each "
-                 << "mini-batch out of its tensor of floats (`x[rows]`), where the book copies it from the pixels "
-                 << "kept as bytes; the peer could do the same, and does not. ";
+                 << "with OpenBLAS, whose kernels are written for this processor, but it does every multiply-add "
+                 << "of the zero pixels, and it pays Python's and its own dispatch costs on every operation, "
+                 << "however small. It copies each mini-batch out of its tensor of floats (`x[rows]`), where the "
+                 << "book copies it from the pixels kept as bytes; the peer could do the same, and does not. ";
     } else {
       comparison << (peer_failure.empty() ? "PyTorch was not installed where this page was built"
                                           : "PyTorch was installed where this page was built, but " + peer_failure)
