@@ -661,7 +661,13 @@ int main(int argc, char** argv) {
                                     : count_of(some_cores, "core");
     };
     const std::string machine_words = cores_of(machine_counted, machine_threads);
-    const std::string cores_words = cores_of(counted, hardware_threads);
+    // Allowed fewer hardware threads than its cores have (taskset -c 0 on a
+    // core that runs two), the program names the threads, and their cores.
+    const bool part_cores = counted > 0 && machine_counted > 0 &&
+                            hardware_threads * machine_counted < counted * machine_threads;
+    const std::string cores_words =
+        part_cores ? count_of(hardware_threads, "hardware thread") + " of " + count_of(counted, "core")
+                   : cores_of(counted, hardware_threads);
     const bool restricted = hardware_threads < machine_threads;
     report.number("cores", cores_words);
     report.number("cores_words",
@@ -670,8 +676,8 @@ int main(int argc, char** argv) {
                                      "core; the cores are the distinct lists)"
                                    : " (/sys did not say how many cores there are; this page takes "
                                      "each for a core)") +
-                      (restricted ? "; this program can run on only " + cores_words +
-                                        " of them (its CPU affinity, set by taskset or a container, allows no more)"
+                      (restricted ? "; this program can run on only " + cores_words + (part_cores ? "" : " of them") +
+                                        " (its CPU affinity, set by taskset or a container, allows no more)"
                                   : ""));
     report.number("cores_sentence",
                   used_cores < 2 ? "This program can run on only " + cores_words +
@@ -787,7 +793,8 @@ int main(int argc, char** argv) {
     report.number("threads_minibatch_note",
                   used_cores < 2 ? "Here the two threads have one core between them, so the second thread adds no "
                                    "core to work on: what it changed in both workloads comes from the two sharing "
-                                   "that core, or is noise."
+                                   "that core (or, within " + figures::fixed(100 * (kNoiseBand - 1), 0) +
+                                       " % either way, may be noise)."
                   : blocked.minibatch / last.minibatch < 1 / kNoiseBand
                       ? "In this run the second thread made the mini-batch slower, not faster: sharing "
                         "products this small pays only while the threads' cores pass data between them quickly, "
