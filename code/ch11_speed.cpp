@@ -169,37 +169,62 @@ std::set<std::size_t> allowed_cpus() {
   return cpus;
 }
 
-// The hardware threads that /sys lists: cpu0, cpu1, … Empty when it lists none.
+// The hardware threads that /sys lists and that are online (an offline one
+// keeps its cpuN folder but loses its topology): cpu0, cpu1, … Empty when it
+// lists none.
 std::set<std::size_t> listed_cpus() {
   std::set<std::size_t> cpus;
   std::error_code error;
   for (const auto& cpu : std::filesystem::directory_iterator("/sys/devices/system/cpu", error)) {
     const std::string name = cpu.path().filename().string();
     if (name.size() > 3 && name.compare(0, 3, "cpu") == 0 &&
-        std::all_of(name.begin() + 3, name.end(), [](unsigned char c) { return std::isdigit(c); }))
+        std::all_of(name.begin() + 3, name.end(), [](unsigned char c) { return std::isdigit(c); }) &&
+        std::filesystem::exists(cpu.path() / "topology", error))
       cpus.insert(std::stoul(name.substr(3)));
   }
   return cpus;
 }
 
+// How many CPUs a list in /sys names: "0-1" two, "0,4" two, "0-3,8-11" eight.
+std::size_t cpus_in(const std::string& list) {
+  std::size_t count = 0;
+  std::istringstream ranges(list);
+  std::string range;
+  while (std::getline(ranges, range, ',')) {
+    std::istringstream in(range);
+    std::size_t first = 0, last = 0;
+    char dash = 0;
+    if (!(in >> first)) continue;
+    if (!(in >> dash >> last) || dash != '-' || last < first) last = first;
+    count += last - first + 1;
+  }
+  return count;
+}
+
 // The cores among `cpus`, as opposed to the hardware threads that
 // std::thread::hardware_concurrency counts: the logical processors of one
 // core (two, on a core that runs two threads at once) share one list of
-// siblings in /sys, so the cores are the distinct lists. 0 when /sys does not say.
-std::size_t count_cores(const std::set<std::size_t>& cpus) {
-  std::set<std::string> cores;
+// siblings in /sys, so the cores are the distinct lists; and how many hardware
+// threads those cores have in all, which the lists name. 0 when /sys does not say.
+struct Cores {
+  std::size_t cores = 0, threads = 0;
+};
+Cores count_cores(const std::set<std::size_t>& cpus) {
+  std::set<std::string> lists;
   for (const std::size_t cpu : cpus) {
     const std::filesystem::path topology = "/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/topology";
     for (const char* file : {"core_cpus_list", "thread_siblings_list"}) {  // the newer name, then the older
       std::ifstream in(topology / file);
       std::string siblings;
       if (in >> siblings) {
-        cores.insert(siblings);
+        lists.insert(siblings);
         break;
       }
     }
   }
-  return cores.size();
+  Cores counted{lists.size(), 0};
+  for (const std::string& list : lists) counted.threads += cpus_in(list);
+  return counted;
 }
 
 std::string kib(std::size_t bytes) { return grouped(static_cast<double>(bytes) / 1024, 0); }
@@ -617,9 +642,11 @@ int main(int argc, char** argv) {
     const std::set<std::size_t> listed = listed_cpus(), allowed = allowed_cpus();
     const std::size_t machine_threads =
         std::max({std::size_t{std::thread::hardware_concurrency()}, listed.size(), allowed.size(), std::size_t{1}});
-    const std::size_t machine_counted = count_cores(listed);
+    const Cores machine_cores_counted = count_cores(listed);
+    const std::size_t machine_counted = machine_cores_counted.cores;
     const std::size_t hardware_threads = allowed.empty() ? machine_threads : allowed.size();
-    const std::size_t counted = allowed.empty() ? machine_counted : count_cores(allowed);
+    const Cores allowed_cores = allowed.empty() ? machine_cores_counted : count_cores(allowed);
+    const std::size_t counted = allowed_cores.cores;
     const std::size_t cores = counted > 0 ? counted : hardware_threads;
     // The runs below use two threads: the cores they can run on, whose peak bounds them.
     const std::size_t used_cores = std::min<std::size_t>(2, cores);
@@ -663,8 +690,7 @@ int main(int argc, char** argv) {
     const std::string machine_words = cores_of(machine_counted, machine_threads);
     // Allowed fewer hardware threads than its cores have (taskset -c 0 on a
     // core that runs two), the program names the threads, and their cores.
-    const bool part_cores = counted > 0 && machine_counted > 0 &&
-                            hardware_threads * machine_counted < counted * machine_threads;
+    const bool part_cores = counted > 0 && hardware_threads < allowed_cores.threads;
     const std::string cores_words =
         part_cores ? count_of(hardware_threads, "hardware thread") + " of " + count_of(counted, "core")
                    : cores_of(counted, hardware_threads);
@@ -793,8 +819,8 @@ int main(int argc, char** argv) {
     report.number("threads_minibatch_note",
                   used_cores < 2 ? "Here the two threads have one core between them, so the second thread adds no "
                                    "core to work on: what it changed in both workloads comes from the two sharing "
-                                   "that core (or, within " + figures::fixed(100 * (kNoiseBand - 1), 0) +
-                                       " % either way, may be noise)."
+                                   "that core, or from the machine's noise, which the per-sample updates below "
+                                   "measure."
                   : blocked.minibatch / last.minibatch < 1 / kNoiseBand
                       ? "In this run the second thread made the mini-batch slower, not faster: sharing "
                         "products this small pays only while the threads' cores pass data between them quickly, "
