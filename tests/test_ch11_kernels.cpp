@@ -78,6 +78,11 @@ const char* name(Product product) {
   return product == Product::ab ? "matmul" : product == Product::a_bt ? "matmul_a_bt" : "matmul_at_b";
 }
 
+// The kernel that a set of kernels installs for `product`.
+nn::ProductKernel kernel_of(const nn::ProductKernels& kernels, Product product) {
+  return product == Product::ab ? kernels.matmul : product == Product::a_bt ? kernels.matmul_a_bt : kernels.matmul_at_b;
+}
+
 struct Shape {
   std::size_t m, k, n;
 };
@@ -129,9 +134,6 @@ TEST_CASE("a NaN in a reaches the output through every stage, and a zero of eith
   nn::parallel::set_threads(2);
   const Shape shapes[] = {{40, 130, 24}, {64, 1030, 24}};
   REQUIRE(shapes[1].m * shapes[1].k * shapes[1].n >= nn::kernels::kWorthSharing);
-  const auto kernel = [](const nn::ProductKernels& kernels, Product product) {
-    return product == Product::ab ? kernels.matmul : product == Product::a_bt ? kernels.matmul_a_bt : kernels.matmul_at_b;
-  };
   for (const Shape& s : shapes)
     for (Stage stage : {Stage::skip_zeros, Stage::blocked, Stage::threads})
       for (Product product : {Product::ab, Product::a_bt, Product::at_b})
@@ -146,7 +148,7 @@ TEST_CASE("a NaN in a reaches the output through every stage, and a zero of eith
           Tensor expected(s.m, s.n), got(s.m, s.n);
           multiply(product, expected, a, b, Write::overwrite, true);
           const bool skips_zeros =
-              kernel(nn::kernels::products_of(stage), product) != kernel(nn::reference_products(), product);
+              kernel_of(nn::kernels::products_of(stage), product) != kernel_of(nn::reference_products(), product);
           for (std::size_t j = 0; j < s.n && skips_zeros; ++j)
             (product == Product::a_bt ? b(j, nan_at) : b(nan_at, j)) = std::numeric_limits<float>::infinity();
           {
@@ -159,7 +161,8 @@ TEST_CASE("a NaN in a reaches the output through every stage, and a zero of eith
             CHECK(std::isnan(got(7, j)));
             for (std::size_t zero_row : {std::size_t{8}, std::size_t{9}}) {
               CHECK(!std::isnan(got(zero_row, j)));
-              CHECK(std::fabs(got(zero_row, j) - expected(zero_row, j)) <= 1e-4f * (1 + std::fabs(expected(zero_row, j))));
+              const float want = expected(zero_row, j);
+              CHECK(std::fabs(got(zero_row, j) - want) <= 1e-4f * (1 + std::fabs(want)));
             }
           }
         }
