@@ -695,8 +695,9 @@ int main(int argc, char** argv) {
         part_cores ? count_of(hardware_threads, "hardware thread") + " of " + count_of(counted, "core")
                    : cores_of(counted, hardware_threads);
     const bool restricted = hardware_threads < machine_threads;
-    // Linux sets the "hypervisor" flag of /proc/cpuinfo inside a virtual
-    // machine, whose cores are the host's to place.
+    // On x86, Linux sets the "hypervisor" flag of /proc/cpuinfo inside a
+    // virtual machine, whose cores are the host's to place (unless the host
+    // hides the flag; other processors have no such flag).
     bool virtual_machine = false;
     {
       std::ifstream cpuinfo("/proc/cpuinfo");
@@ -710,8 +711,9 @@ int main(int argc, char** argv) {
                                      "core; the cores are the distinct lists)"
                                    : " (/sys did not say how many cores there are; this page takes "
                                      "each for a core)") +
-                      (virtual_machine ? "; this is a virtual machine, whose host decides which of its own cores "
-                                         "run these, and this page's peak for two cores assumes two separate ones"
+                      (virtual_machine ? "; this is a virtual machine, whose host decides what runs its virtual "
+                                         "cores (perhaps two hardware threads of one of the host's cores), and this "
+                                         "page's peak for two cores assumes two separate ones"
                                        : "") +
                       (restricted ? "; this program can run on only " + cores_words + (part_cores ? "" : " of them") +
                                         " (its CPU affinity, set by taskset or a container, allows no more)"
@@ -1116,15 +1118,17 @@ int main(int argc, char** argv) {
       report.number("gather_step_us", figures::fixed(median(chapter7_step) * 1e6, 0));
       report.number("shared_step_us", figures::fixed(median(shared_step) * 1e6, 0));
       report.number("shared_step", speed_words(median(chapter7_step), median(shared_step)));
-      // The same step, timed in two places: where the two medians differ by more
-      // than the noise band, the machine's speed changed between them.
+      // The same step, timed in two places under different conditions: where
+      // the two medians differ by more than the noise band, the page says so.
       const double agreement = median(shared_step) / update_step_two_seconds;
       report.number("shared_step_again",
                     agreement > kNoiseBand || agreement < 1 / kNoiseBand
-                        ? "The shared step on two threads is the one that took " +
-                              figures::fixed(median(shared_step) * 1e6, 1) +
-                              " µs in the section on sharing whole chunks, above: the machine ran at a different "
-                              "speed in the two measurements."
+                        ? "The shared step on two threads took " +
+                              figures::fixed(update_step_two_seconds * 1e6, 0) + " µs here against " +
+                              figures::fixed(median(shared_step) * 1e6, 0) +
+                              " µs earlier in this section, where it ran on a network further into training, on "
+                              "other batches, after another copy and at another time; this run does not separate "
+                              "those causes."
                         : "");
       // The benchmark takes the shared step for its mini-batches: it must not
       // be the slower of the two (the words above say by how much it is faster).
